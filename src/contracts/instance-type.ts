@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const GpuShapeSchema = z.object({
+  model: z.string().min(1),
+  count: z.number().int().positive(),
+  memoryGiB: z.number().positive(),
+});
+
+/** One entry of a provider's catalog, as `GET /v1/providers/:name/instance-types` shows it. */
+export const InstanceTypeOfferingSchema = z.object({
+  name: z.string().min(1),
+  vcpus: z.number().int().positive(),
+  memoryGiB: z.number().positive(),
+  gpu: GpuShapeSchema.nullable(),
+  regions: z.array(z.object({ region: z.string().min(1), zones: z.array(z.string().min(1)) })),
+  /** USD per hour; null when the provider cannot price it (then `warnings` says why). */
+  pricePerHour: z.number().nonnegative().nullable(),
+  spotPricePerHour: z.number().nonnegative().nullable(),
+  warnings: z.array(z.string()),
+});
+
+export type GpuShape = z.infer<typeof GpuShapeSchema>;
+export type InstanceTypeOffering = z.infer<typeof InstanceTypeOfferingSchema>;

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import {
+  OWNERSHIP_TAGS,
+  type ProviderInstanceStatus,
+  ProviderInstanceSchema,
+  type ProviderSnapshotStatus,
+  ProviderSnapshotSchema,
+  materialize,
+} from '../../contracts/index.js';
+import type { MachineRecord, MachineState, SnapshotRecord } from './orbstack-machine.js';
+
+/** The OrbStack provider's enhanced instance: the generic fields plus what OrbStack knows of the machine. */
+export const OrbStackInstanceSchema = ProviderInstanceSchema.extend({
+  machineId: z.string(),
+  machineName: z.string(),
+  cpus: z.number(),
+  memoryGiB: z.number(),
+  diskGiB: z.number(),
+  bootstrapChecksum: z.string(),
+  spotRequestId: z.string().nullable(),
+  spotRequestStatus: z.enum(['fulfilled', 'cancelled']).nullable(),
+});
+
+export type OrbStackInstance = z.infer<typeof OrbStackInstanceSchema>;
+
+export const OrbStackSnapshotSchema = ProviderSnapshotSchema.extend({
+  snapshotName: z.string(),
+  machineName: z.string(),
+  description: z.string().nullable(),
+});
+
+export type OrbStackSnapshot = z.infer<typeof OrbStackSnapshotSchema>;
+
+const INSTANCE_STATUS: Record<MachineState, ProviderInstanceStatus> = {
+  starting: 'pending',
+  running: 'running',
+  stopped: 'stopped',
+  deleting: 'terminating',
+};
+
+const SNAPSHOT_STATUS: Record<SnapshotRecord['state'], ProviderSnapshotStatus> = {
+  creating: 'pending',
+  ready: 'available',
+  deleting: 'deleting',
+};
+
+export function toOrbStackInstance(machine: MachineRecord): OrbStackInstance {
+  const { metadata } = machine;
+  return materialize(
+    OrbStackInstanceSchema,
+    {
+      providerId: machine.name,
+      name: machine.name,
+      status: INSTANCE_STATUS[machine.state],
+      instanceType: metadata.instanceType,
+      region: metadata.region,
+      zone: metadata.zone,
+      spot: metadata.spot,
+      image: metadata.image,
+      tags: metadata.tags,
+      owner: metadata.tags[OWNERSHIP_TAGS.owner] ?? null,
+      hangarInstanceId: metadata.tags[OWNERSHIP_TAGS.instanceId] ?? null,
+      launchedAt: new Date(machine.createdAt).toISOString(),
+      machineId: machine.id,
+      machineName: machine.name,
+      cpus: machine.cpus,
+      memoryGiB: machine.memoryGiB,
+      diskGiB: machine.diskGiB,
+      bootstrapChecksum: metadata.bootstrapChecksum,
+      spotRequestId: metadata.spotRequestId,
+      spotRequestStatus: metadata.spotRequestStatus,
+    },
+    'orbstack',
+    `machine ${machine.name}`,
+  );
+}
+
+export function toOrbStackSnapshot(snapshot: SnapshotRecord): OrbStackSnapshot {
+  return materialize(
+    OrbStackSnapshotSchema,
+    {
+      providerSnapshotId: snapshot.name,
+      providerInstanceId: snapshot.machineName,
+      status: SNAPSHOT_STATUS[snapshot.state],
+      sizeGiB: snapshot.sizeGiB,
+      createdAt: new Date(snapshot.createdAt).toISOString(),
+      snapshotName: snapshot.name,
+      machineName: snapshot.machineName,
+      description: snapshot.description,
+    },
+    'orbstack',
+    `snapshot ${snapshot.name}`,
+  );
+}

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
+import { LocalOrbStackDriver } from './local-driver.js';
+import type { OrbStackConfig } from './orbstack-config.js';
+import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
+import { ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
+
+export interface OrbStackRegistrationContext {
+  /** Hangar's data directory; the provider keeps its own state in `<dataDir>/orbstack/`. */
+  dataDir: string;
+  now?: () => number;
+}
+
+export type OrbStackRegistration = ProviderRegistration<
+  OrbStackInstance,
+  OrbStackSnapshot,
+  typeof ORBSTACK_CAPABILITIES
+>;
+
+export function createOrbStackRegistration(config: OrbStackConfig, context: OrbStackRegistrationContext): OrbStackRegistration {
+  const now = context.now ?? Date.now;
+  const driver = new LocalOrbStackDriver({
+    stateDir: join(context.dataDir, 'orbstack'),
+    seed: config.seed,
+    bootDelayMs: config.bootDelayMs,
+    terminateDelayMs: config.terminateDelayMs,
+    snapshotDelayMs: config.snapshotDelayMs,
+    capacityPerZone: config.capacityPerZone,
+    now,
+  });
+  const provider = new OrbStackProvider({ driver, seed: config.seed, now });
+  return {
+    provider,
+    hooks: {
+      onShutdown: () => driver.close(),
+      onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
+        // Both tasks read every machine, which also settles finished boots and deletions in the journal.
+        const machines = await driver.listMachines();
+        const message =
+          task === 'health_check'
+            ? `${driver.kind} driver answers; ${machines.length} machines`
+            : `${machines.length} machines settled`;
+        return { task, ok: true, message };
+      },
+    },
+  };
+}
