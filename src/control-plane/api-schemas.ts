@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ENV_NAME_PATTERN } from '../contracts/index.js';
+
+const RESERVED_TAG_PREFIX = 'hangar:';
+
+export const SpawnRequestSchema = z
+  .object({
+    provider: z.string().min(1).max(64),
+    instanceType: z.string().min(1).max(128),
+    region: z.string().min(1).max(64).optional(),
+    zone: z.string().min(1).max(64).optional(),
+    spot: z.boolean().default(false),
+    image: z.string().min(1).max(128).optional(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'name is 1-63 lowercase letters, digits and hyphens (a DNS label)')
+      .optional(),
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .refine((tags) => Object.keys(tags).length <= 50, 'at most 50 tags')
+      .refine(
+        (tags) => Object.keys(tags).every((key) => !key.startsWith(RESERVED_TAG_PREFIX)),
+        `tag keys starting with "${RESERVED_TAG_PREFIX}" are reserved for Hangar's ownership marks`,
+      )
+      .default({}),
+    bootstrap: z
+      .object({
+        script: z.string().max(64 * 1024).optional(),
+        env: z
+          .record(z.string().regex(ENV_NAME_PATTERN, 'environment variable names are letters, digits and _'), z.string().max(4096))
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SpawnRequest = z.infer<typeof SpawnRequestSchema>;
+
+export const SnapshotRequestSchema = z.object({ description: z.string().max(255).optional() }).strict();
+
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key is 1-255 printable ASCII characters without spaces');

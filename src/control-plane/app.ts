@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Kysely } from 'kysely';
+import { ApiError } from './api-error.js';
+import type { ControlPlaneContext } from './context.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { instanceRoutes } from './routes/instance-routes.js';
+import { providerRoutes } from './routes/provider-routes.js';
+import { snapshotRoutes } from './routes/snapshot-routes.js';
+import type { Database } from './store/database-schema.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500. */
+export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono {
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.route('/', healthRoutes());
+  app.route('/', providerRoutes(ctx));
+  app.route('/', instanceRoutes(ctx, db));
+  app.route('/', snapshotRoutes(ctx));
+  app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.body(), error.status, error.headers);
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      return c.json({ error: { code: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message: error.message } }, status);
+    }
+    ctx.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(error), stack: (error as Error).stack });
+    return c.json({ error: { code: 'INTERNAL_ERROR', message: 'internal error; see the control plane log' } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,13 @@
+import { sha256Hex } from '../contracts/index.js';
+
+/** JSON with object keys sorted at every depth, so equal values always serialize alike. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+    return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+export function canonicalHash(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
+}

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { LOG_LEVELS } from './logger.js';
+
+/** The control plane's own settings (everything but the provider sections). */
+export const ControlPlaneSettingsSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8787),
+    /** Every file Hangar writes lives under this folder. */
+    dataDir: z.string().min(1).default('./data'),
+    /** The ownership marker's value: this control plane's identity on every machine it creates. */
+    owner: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'owner is 1-32 lowercase letters, digits and hyphens')
+      .default('hangar'),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    providerTimeoutMs: z.number().int().positive().default(30_000),
+    orphanGraceMs: z.number().int().nonnegative().default(300_000),
+    refresh: z
+      .object({
+        intervalMs: z.number().int().positive().default(1000),
+        batchSize: z.number().int().positive().default(1000),
+        concurrency: z.number().int().positive().default(16),
+      })
+      .strict()
+      .default({ intervalMs: 1000, batchSize: 1000, concurrency: 16 }),
+  })
+  .strict();
+
+export type ControlPlaneSettings = z.infer<typeof ControlPlaneSettingsSchema>;
+
+export interface EnabledProviderConfig {
+  name: string;
+  /** The provider's section, validated by its own schema. */
+  config: unknown;
+}
+
+export interface HangarConfig {
+  settings: ControlPlaneSettings;
+  providers: EnabledProviderConfig[];
+}
+
+/** What the loader needs to know of each provider Hangar can run: how to validate its section. */
+export type ProviderConfigSchemas = Readonly<Record<string, z.ZodType>>;
+
+export const DEFAULT_PROVIDERS = ['orbstack'];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+      return keys.map((path) => `${[prefix, ...path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`).join('; ');
+    })
+    .join('; ');
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    // YAML is a superset of JSON, so one parser reads both.
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is neither valid YAML nor JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path} must hold a mapping of keys`);
+  return parsed as Record<string, unknown>;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new ConfigError(`${name}: expected a whole number, got "${value}"`);
+  return number;
+}
+
+/**
+ * Config file (`HANGAR_CONFIG`, YAML or JSON) first, then environment overrides (`PORT`, `HOST`,
+ * `HANGAR_DATA_DIR`, `HANGAR_OWNER`, `HANGAR_LOG_LEVEL`, `HANGAR_PROVIDERS`). With nothing
+ * configured the OrbStack local provider is enabled. Any bad key stops start-up with its name.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConfigSchemas): HangarConfig {
+  const file = env.HANGAR_CONFIG ? readConfigFile(env.HANGAR_CONFIG) : {};
+  const { providers: providerSections = {}, ...rest } = file;
+  if (typeof providerSections !== 'object' || providerSections === null || Array.isArray(providerSections)) {
+    throw new ConfigError('providers: expected a mapping of provider name to its settings');
+  }
+  const overrides = {
+    ...(env.HOST && { host: env.HOST }),
+    ...(envNumber(env, 'PORT') !== undefined && { port: envNumber(env, 'PORT') }),
+    ...(env.HANGAR_DATA_DIR && { dataDir: env.HANGAR_DATA_DIR }),
+    ...(env.HANGAR_OWNER && { owner: env.HANGAR_OWNER }),
+    ...(env.HANGAR_LOG_LEVEL && { logLevel: env.HANGAR_LOG_LEVEL }),
+  };
+  const settings = ControlPlaneSettingsSchema.safeParse({ ...rest, ...overrides });
+  if (!settings.success) throw new ConfigError(`invalid configuration: ${describeIssues(settings.error, '')}`);
+
+  const sections = providerSections as Record<string, unknown>;
+  const fromFile = Object.entries(sections)
+    .filter(([, section]) => (section as { enabled?: unknown } | null)?.enabled !== false)
+    .map(([name]) => name);
+  const requested = env.HANGAR_PROVIDERS
+    ? env.HANGAR_PROVIDERS.split(',').map((name) => name.trim()).filter(Boolean)
+    : fromFile.length > 0
+      ? fromFile
+      : DEFAULT_PROVIDERS;
+
+  const providers = [...new Set(requested)].map((name): EnabledProviderConfig => {
+    const schema = providerSchemas[name];
+    if (!schema) {
+      throw new ConfigError(`unknown provider "${name}" (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
+    }
+    const { enabled: _enabled, ...section } = (sections[name] ?? {}) as Record<string, unknown>;
+    const parsed = schema.safeParse(section);
+    if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error, `providers.${name}`)}`);
+    return { name, config: parsed.data };
+  });
+  return { settings: settings.data, providers };
+}

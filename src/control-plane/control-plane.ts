@@ -1,0 +1,96 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { ProviderRegistration } from '../contracts/index.js';
+import { createApp } from './app.js';
+import type { ControlPlaneSettings } from './config.js';
+import type { ControlPlaneContext } from './context.js';
+import { StatusRefresher } from './lifecycle/status-refresher.js';
+import { type Logger, createLogger } from './logger.js';
+import { ProviderRegistry } from './provider-registry.js';
+import type { Database } from './store/database-schema.js';
+import { InstanceStore } from './store/instance-store.js';
+import { openDatabase } from './store/open-database.js';
+import { SnapshotStore } from './store/snapshot-store.js';
+
+export interface ControlPlaneOptions {
+  settings: ControlPlaneSettings;
+  // biome-ignore lint/suspicious/noExplicitAny: registrations of any provider, each projected to the generic types on register.
+  registrations: readonly ProviderRegistration<any, any, any>[];
+  logger?: Logger;
+}
+
+export interface ControlPlane {
+  readonly app: Hono;
+  readonly ctx: ControlPlaneContext;
+  readonly refresher: StatusRefresher;
+  readonly db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** Opens the store, registers and starts the providers, and builds the API; it does not listen. */
+export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { settings } = options;
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  const db = await openDatabase(settings.dataDir);
+  const registry = new ProviderRegistry();
+  for (const registration of options.registrations) registry.register(registration);
+  for (const entry of registry.all()) await entry.hooks.onStartup?.();
+  const ctx: ControlPlaneContext = {
+    instances: new InstanceStore(db),
+    snapshots: new SnapshotStore(db),
+    registry,
+    settings: {
+      owner: settings.owner,
+      providerTimeoutMs: settings.providerTimeoutMs,
+      orphanGraceMs: settings.orphanGraceMs,
+    },
+    logger,
+    inflightSpawns: new Map(),
+  };
+  const refresher = new StatusRefresher(ctx, settings.refresh);
+  const app = createApp(ctx, db);
+  return {
+    app,
+    ctx,
+    refresher,
+    db,
+    async close() {
+      await refresher.stop();
+      for (const entry of registry.all()) await entry.hooks.onShutdown?.();
+      await db.destroy();
+    },
+  };
+}
+
+export interface RunningControlPlane extends ControlPlane {
+  readonly url: string;
+}
+
+/** createControlPlane, then the status refresher and the HTTP server on `host:port` (port 0 picks a free one). */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const plane = await createControlPlane(options);
+  plane.refresher.start();
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: plane.app.fetch, hostname: options.settings.host, port: options.settings.port }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  plane.ctx.logger.info('control plane listening', {
+    url: `http://${host}:${address.port}`,
+    providers: plane.ctx.registry.names(),
+    dataDir: options.settings.dataDir,
+  });
+  return {
+    ...plane,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await plane.close();
+    },
+  };
+}

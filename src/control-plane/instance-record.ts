@@ -1,0 +1,66 @@
+export const INSTANCE_STATUSES = [
+  'requested',
+  'provisioning',
+  'running',
+  'terminating',
+  'terminated',
+  'failed',
+  'lost',
+] as const;
+
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+/** States a row never leaves on its own. */
+export const TERMINAL_STATUSES: readonly InstanceStatus[] = ['terminated', 'failed'];
+
+/** The error a row remembers: what the client was told, so an idempotent replay tells it again. */
+export interface StoredError {
+  status: number;
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+export interface InstanceRecord {
+  id: string;
+  provider: string;
+  providerId: string | null;
+  status: InstanceStatus;
+  name: string;
+  instanceType: string;
+  region: string;
+  zone: string | null;
+  spot: boolean;
+  image: string | null;
+  tags: Record<string, string>;
+  idempotencyKey: string | null;
+  requestHash: string;
+  bootstrapChecksum: string;
+  error: StoredError | null;
+  createdAt: string;
+  updatedAt: string;
+  terminateRequestedAt: string | null;
+  terminatedAt: string | null;
+}
+
+/** The instance as the API shows it (no idempotency key or request hash). */
+export function instanceJson(record: InstanceRecord) {
+  return {
+    id: record.id,
+    provider: record.provider,
+    providerId: record.providerId,
+    status: record.status,
+    name: record.name,
+    instanceType: record.instanceType,
+    region: record.region,
+    zone: record.zone,
+    spot: record.spot,
+    image: record.image,
+    tags: record.tags,
+    bootstrapChecksum: record.bootstrapChecksum,
+    error: record.error === null ? null : { code: record.error.code, message: record.error.message },
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    terminatedAt: record.terminatedAt,
+  };
+}

@@ -1,0 +1,214 @@
+import { type InstanceTypeOffering, isProviderError } from '../../contracts/index.js';
+import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
+import type { SpawnRequest } from '../api-schemas.js';
+import { callProvider } from '../call-provider.js';
+import { canonicalHash } from '../canonical-json.js';
+import type { ControlPlaneContext } from '../context.js';
+import { newId } from '../ids.js';
+import type { InstanceRecord } from '../instance-record.js';
+import type { RegisteredProvider } from '../provider-registry.js';
+import { UniqueViolation } from '../store/instance-store.js';
+import { requestTermination } from './terminate-instance.js';
+
+export interface SpawnOutcome {
+  record: InstanceRecord;
+  /** True when an earlier request with the same Idempotency-Key made this instance. */
+  replayed: boolean;
+}
+
+/**
+ * POST /v1/instances: validate against the provider's catalog, commit the intent, then call the
+ * provider with the instance id as idempotency token and ownership marks.
+ */
+export async function spawnInstance(
+  ctx: ControlPlaneContext,
+  request: SpawnRequest,
+  idempotencyKey: string | null,
+): Promise<SpawnOutcome> {
+  const entry = ctx.registry.get(request.provider);
+  if (!entry) {
+    throw new ApiError(422, 'UNKNOWN_PROVIDER', `no enabled provider named ${request.provider}`, {
+      field: 'provider',
+      known: ctx.registry.names(),
+    });
+  }
+  const { region, zone } = await resolvePlacement(ctx, entry, request);
+  const requestHash = canonicalHash(request);
+
+  if (idempotencyKey !== null) {
+    const existing = await ctx.instances.findByIdempotencyKey(idempotencyKey);
+    if (existing) return replay(ctx, entry, existing, request, requestHash);
+  }
+
+  const now = new Date().toISOString();
+  const id = newId('i');
+  const name = request.name ?? id;
+  const bootstrap = entry.provider.generateBootstrap({ instanceId: id, hostname: name, ...request.bootstrap });
+  const record: InstanceRecord = {
+    id,
+    provider: entry.name,
+    providerId: null,
+    status: 'requested',
+    name,
+    instanceType: request.instanceType,
+    region,
+    zone,
+    spot: request.spot,
+    image: request.image ?? null,
+    tags: request.tags,
+    idempotencyKey,
+    requestHash,
+    bootstrapChecksum: bootstrap.checksum,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    terminateRequestedAt: null,
+    terminatedAt: null,
+  };
+  try {
+    await ctx.instances.insert(record);
+  } catch (error) {
+    // Another request with the same key committed first: answer as its replay.
+    if (error instanceof UniqueViolation && idempotencyKey !== null) {
+      const winner = await ctx.instances.findByIdempotencyKey(idempotencyKey);
+      if (winner) return replay(ctx, entry, winner, request, requestHash);
+    }
+    throw error;
+  }
+  return { record: await driveSpawn(ctx, entry, record, request), replayed: false };
+}
+
+async function replay(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  existing: InstanceRecord,
+  request: SpawnRequest,
+  requestHash: string,
+): Promise<SpawnOutcome> {
+  if (existing.requestHash !== requestHash) {
+    throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body', {
+      instanceId: existing.id,
+    });
+  }
+  if (existing.status === 'failed' && existing.error !== null) throw ApiError.fromStored(existing.error);
+  // The first attempt's outcome is unknown (timeout, crash): ask again with the same token, which finds the same machine.
+  if (existing.status === 'requested') return { record: await driveSpawn(ctx, entry, existing, request), replayed: true };
+  return { record: existing, replayed: true };
+}
+
+async function resolvePlacement(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  request: SpawnRequest,
+): Promise<{ region: string; zone: string | null }> {
+  if (request.spot && entry.provider.capabilities.spot !== true) {
+    throw new ApiError(422, 'CAPABILITY_UNSUPPORTED', `${entry.name} does not offer spot instances`, {
+      capability: 'spot',
+      reason: entry.provider.capabilities.spot.unsupported,
+      provider: entry.name,
+    });
+  }
+  let offerings: InstanceTypeOffering[];
+  try {
+    offerings = await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () =>
+      ctx.registry.instanceTypes(entry),
+    );
+  } catch (error) {
+    throw apiErrorFromProviderCall(error, entry.name);
+  }
+  const offering = offerings.find((candidate) => candidate.name === request.instanceType);
+  if (!offering) {
+    throw new ApiError(422, 'UNKNOWN_INSTANCE_TYPE', `${entry.name} has no instance type ${request.instanceType}`, {
+      field: 'instanceType',
+      known: offerings.map((candidate) => candidate.name),
+    });
+  }
+  const region = request.region ?? offering.regions[0]?.region;
+  const regionOffering = offering.regions.find((candidate) => candidate.region === region);
+  if (region === undefined || !regionOffering) {
+    throw new ApiError(422, 'UNKNOWN_REGION', `${request.instanceType} is not offered in region ${request.region}`, {
+      field: 'region',
+      known: offering.regions.map((candidate) => candidate.region),
+    });
+  }
+  if (request.zone !== undefined && !regionOffering.zones.includes(request.zone)) {
+    throw new ApiError(422, 'UNKNOWN_ZONE', `zone ${request.zone} is not in region ${region}`, {
+      field: 'zone',
+      known: regionOffering.zones,
+    });
+  }
+  return { region, zone: request.zone ?? null };
+}
+
+/** One provider call per intent at a time in this process; concurrent replays wait for it. */
+function driveSpawn(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  record: InstanceRecord,
+  request: SpawnRequest,
+): Promise<InstanceRecord> {
+  const inflight = ctx.inflightSpawns.get(record.id);
+  if (inflight) return inflight;
+  const call = callSpawn(ctx, entry, record, request).finally(() => ctx.inflightSpawns.delete(record.id));
+  ctx.inflightSpawns.set(record.id, call);
+  return call;
+}
+
+async function callSpawn(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  record: InstanceRecord,
+  request: SpawnRequest,
+): Promise<InstanceRecord> {
+  const bootstrap = entry.provider.generateBootstrap({ instanceId: record.id, hostname: record.name, ...request.bootstrap });
+  let instance: Awaited<ReturnType<typeof entry.provider.spawn>>;
+  try {
+    instance = await callProvider(entry.name, 'spawn', ctx.settings.providerTimeoutMs, () =>
+      entry.provider.spawn({
+        instanceType: record.instanceType,
+        region: record.region,
+        zone: record.zone,
+        spot: record.spot,
+        image: record.image,
+        name: record.name,
+        tags: record.tags,
+        bootstrap,
+        idempotencyToken: record.id,
+        ownership: { owner: ctx.settings.owner, instanceId: record.id },
+      }),
+    );
+  } catch (error) {
+    const apiError = apiErrorFromProviderCall(error, entry.name);
+    // A taxonomy error is the provider's definite "no"; anything else leaves the outcome unknown, so the intent stays open.
+    const definite = isProviderError(error);
+    await ctx.instances.transition(record.id, {
+      from: ['requested'],
+      to: definite ? 'failed' : 'requested',
+      patch: { error: apiError.stored() },
+      event: {
+        type: definite ? 'instance.spawn-failed' : 'instance.spawn-outcome-unknown',
+        message: apiError.message,
+        data: { code: apiError.code },
+      },
+    });
+    ctx.logger.warn('spawn failed', { instanceId: record.id, provider: entry.name, code: apiError.code, definite });
+    throw apiError;
+  }
+  const status = instance.status === 'running' ? 'running' : 'provisioning';
+  const spawned = await ctx.instances.transition(record.id, {
+    from: ['requested'],
+    to: status,
+    patch: { providerId: instance.providerId, zone: instance.zone, error: null },
+    event: { type: 'instance.spawned', message: `${entry.name} created ${instance.providerId}`, data: { providerId: instance.providerId } },
+  });
+  if (spawned) return spawned;
+  // The row moved while the provider worked: a DELETE arrived. Record the machine, then terminate it.
+  const attached = await ctx.instances.transition(record.id, {
+    from: ['terminating'],
+    to: 'terminating',
+    patch: { providerId: instance.providerId, zone: instance.zone },
+    event: { type: 'instance.spawned', message: `${entry.name} created ${instance.providerId} after termination was requested` },
+  });
+  if (attached) return requestTermination(ctx, entry, attached);
+  return (await ctx.instances.findById(record.id)) ?? record;
+}

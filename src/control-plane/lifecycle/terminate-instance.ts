@@ -1,0 +1,78 @@
+import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
+import { callProvider } from '../call-provider.js';
+import type { ControlPlaneContext } from '../context.js';
+import type { InstanceRecord } from '../instance-record.js';
+import type { RegisteredProvider } from '../provider-registry.js';
+
+/**
+ * DELETE /v1/instances/:id: record the intent (`terminating`), then ask the provider. The row
+ * becomes `terminated` only when the provider confirms the machine is gone; until then the
+ * refresher keeps asking. Repeating the request is harmless.
+ */
+export async function terminateInstance(ctx: ControlPlaneContext, id: string): Promise<InstanceRecord> {
+  const record = await ctx.instances.findById(id);
+  if (!record) throw new ApiError(404, 'INSTANCE_NOT_FOUND', `no instance ${id}`);
+  if (record.status === 'terminated' || record.status === 'failed') return record;
+  const entry = ctx.registry.get(record.provider);
+  if (!entry) {
+    throw new ApiError(409, 'PROVIDER_DISABLED', `provider ${record.provider} is not enabled, so ${id} cannot be terminated now`);
+  }
+  const terminating =
+    record.status === 'terminating'
+      ? record
+      : await ctx.instances.transition(id, {
+          from: ['requested', 'provisioning', 'running', 'lost'],
+          to: 'terminating',
+          patch: { terminateRequestedAt: new Date().toISOString() },
+          event: { type: 'instance.terminate-requested', message: 'termination requested' },
+        });
+  if (!terminating) return terminateInstance(ctx, id);
+  // Without a provider id the spawn is still under way (it terminates what it creates) or its outcome is unknown (the refresher looks for the machine).
+  if (terminating.providerId === null) return terminating;
+  return requestTermination(ctx, entry, terminating);
+}
+
+/** Asks the provider to terminate a `terminating` row's machine; a failure is recorded and retried later, never dropped. */
+export async function requestTermination(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  record: InstanceRecord,
+): Promise<InstanceRecord> {
+  const providerId = record.providerId;
+  if (providerId === null) return record;
+  try {
+    const result = await callProvider(entry.name, 'terminate', ctx.settings.providerTimeoutMs, () =>
+      entry.provider.terminate(providerId),
+    );
+    if (result.status === 'terminated') return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone')) ?? record;
+    if (record.error === null) return record;
+    return (
+      (await ctx.instances.transition(record.id, {
+        from: ['terminating'],
+        to: 'terminating',
+        patch: { error: null },
+        event: { type: 'instance.terminate-accepted', message: `${entry.name} is terminating ${providerId}` },
+      })) ?? record
+    );
+  } catch (error) {
+    const apiError = apiErrorFromProviderCall(error, entry.name);
+    ctx.logger.warn('terminate failed; will retry', { instanceId: record.id, provider: entry.name, code: apiError.code });
+    return (
+      (await ctx.instances.transition(record.id, {
+        from: ['terminating'],
+        to: 'terminating',
+        patch: { error: apiError.stored() },
+        event: { type: 'instance.terminate-failed', message: apiError.message, data: { code: apiError.code } },
+      })) ?? record
+    );
+  }
+}
+
+export function confirmTerminated(ctx: ControlPlaneContext, record: InstanceRecord, message: string): Promise<InstanceRecord | null> {
+  return ctx.instances.transition(record.id, {
+    from: ['terminating'],
+    to: 'terminated',
+    patch: { terminatedAt: new Date().toISOString(), error: null },
+    event: { type: 'instance.terminated', message },
+  });
+}

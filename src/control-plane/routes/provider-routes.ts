@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { capabilityMap, unsupportedReasons } from '../../contracts/index.js';
+import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
+import { callProvider } from '../call-provider.js';
+import type { ControlPlaneContext } from '../context.js';
+import type { RegisteredProvider } from '../provider-registry.js';
+
+function providerJson(entry: RegisteredProvider) {
+  return {
+    name: entry.name,
+    tier: entry.provider.tier,
+    capabilities: capabilityMap(entry.provider.capabilities),
+    unsupported: unsupportedReasons(entry.provider.capabilities),
+    workflows: Object.keys(entry.workflows).sort(),
+  };
+}
+
+export function providerRoutes(ctx: ControlPlaneContext): Hono {
+  const requireProvider = (name: string) => {
+    const entry = ctx.registry.get(name);
+    if (!entry) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
+    return entry;
+  };
+  return new Hono()
+    .get('/v1/providers', (c) => c.json(ctx.registry.all().map(providerJson)))
+    .get('/v1/providers/:name', (c) => c.json(providerJson(requireProvider(c.req.param('name')))))
+    .get('/v1/providers/:name/instance-types', async (c) => {
+      const entry = requireProvider(c.req.param('name'));
+      try {
+        return c.json(await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () => ctx.registry.instanceTypes(entry)));
+      } catch (error) {
+        throw apiErrorFromProviderCall(error, entry.name);
+      }
+    });
+}

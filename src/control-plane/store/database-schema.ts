@@ -1,0 +1,54 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as kysely sees them; columns are snake_case, JSON columns hold text. */
+export interface InstancesTable {
+  id: string;
+  provider: string;
+  provider_id: string | null;
+  status: string;
+  name: string;
+  instance_type: string;
+  region: string;
+  zone: string | null;
+  spot: number;
+  image: string | null;
+  tags: string;
+  idempotency_key: string | null;
+  request_hash: string;
+  bootstrap_checksum: string;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  terminate_requested_at: string | null;
+  terminated_at: string | null;
+}
+
+export interface InstanceEventsTable {
+  id: Generated<number>;
+  instance_id: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  message: string;
+  data: string | null;
+  created_at: string;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  instance_id: string;
+  provider: string;
+  provider_snapshot_id: string | null;
+  status: string;
+  size_gib: number | null;
+  description: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  instances: InstancesTable;
+  instance_events: InstanceEventsTable;
+  snapshots: SnapshotsTable;
+}

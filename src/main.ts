@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './control-plane/config.js';
+import { startControlPlane } from './control-plane/control-plane.js';
+import { createLogger } from './control-plane/logger.js';
+import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.js';
+
+/** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, providerConfigSchemas());
+  const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
+  const registrations = config.providers.map(({ name, config: providerConfig }) => {
+    const factory = PROVIDER_FACTORIES[name];
+    if (!factory) throw new ConfigError(`unknown provider "${name}"`);
+    return factory.create(providerConfig, { dataDir: settings.dataDir });
+  });
+  const logger = createLogger(settings.logLevel);
+  const plane = await startControlPlane({ settings, registrations, logger });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    plane.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('unclean stop', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error);
+  process.stderr.write(`hangar: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import type { ProviderRegistration } from './contracts/index.js';
+import { OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
+import { createOrbStackRegistration } from './providers/orbstack/orbstack-registration.js';
+
+export interface ProviderFactoryContext {
+  dataDir: string;
+}
+
+export interface ProviderFactory<TConfig> {
+  readonly configSchema: z.ZodType<TConfig>;
+  // biome-ignore lint/suspicious/noExplicitAny: each factory returns its own enhanced registration; the registry projects it.
+  create(config: TConfig, context: ProviderFactoryContext): ProviderRegistration<any, any, any>;
+}
+
+function factory<TConfig>(definition: ProviderFactory<TConfig>): ProviderFactory<unknown> {
+  return definition as ProviderFactory<unknown>;
+}
+
+/** Every provider Hangar can run, by name. Only the composition root and test harnesses use this. */
+export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory<unknown>>> = {
+  orbstack: factory({ configSchema: OrbStackConfigSchema, create: createOrbStackRegistration }),
+};
+
+export function providerConfigSchemas(): Record<string, z.ZodType> {
+  return Object.fromEntries(Object.entries(PROVIDER_FACTORIES).map(([name, entry]) => [name, entry.configSchema]));
+}
