@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error);
+  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
   process.stderr.write(`hangar: ${message}\n`);
   process.exit(1);
 });

@@ -7,7 +7,10 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const BootstrapConfigSchema = z.object({
   instanceId: z.string().min(1),
   hostname: z.string().min(1).max(63).optional(),
-  script: z.string().max(64 * 1024).optional(),
+  script: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   env: z
     .record(z.string().regex(ENV_NAME_PATTERN, 'environment variable names are letters, digits and _'), z.string())
     .optional(),

@@ -70,8 +70,7 @@ export function projectProvider<
   }
   if (supports(provider, 'spot')) {
     Object.assign(projected, {
-      requestSpotInstance: (...args: Parameters<typeof provider.requestSpotInstance>) =>
-        provider.requestSpotInstance(...args),
+      requestSpotInstance: (...args: Parameters<typeof provider.requestSpotInstance>) => provider.requestSpotInstance(...args),
       cancelSpotRequest: (id: string) => provider.cancelSpotRequest(id),
       getSpotPrices: (...args: Parameters<typeof provider.getSpotPrices>) => provider.getSpotPrices(...args),
     });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { BootstrapConfig, BootstrapOutput } from './bootstrap.js';
 import type { CapabilityDeclaration, CapabilityFlag, SupportedFlags } from './capabilities.js';
-import type { ProviderInstance, ListFilter, TerminateResult } from './instance.js';
+import type { ListFilter, ProviderInstance, TerminateResult } from './instance.js';
 import type { InstanceTypeOffering } from './instance-type.js';
 import type { ProviderSnapshot, SnapshotOptions } from './snapshot.js';
 import type { SpawnOptions } from './spawn.js';

@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ProviderError, type ProviderErrorCode, VendorResponseError, isProviderError } from '../contracts/index.js';
+import { isProviderError, type ProviderError, type ProviderErrorCode, VendorResponseError } from '../contracts/index.js';
 import type { StoredError } from './instance-record.js';
 
 /** An error the API answers with `{error: {code, message, ...details}}` and `status`. */

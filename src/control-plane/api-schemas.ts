@@ -25,9 +25,15 @@ export const SpawnRequestSchema = z
       .default({}),
     bootstrap: z
       .object({
-        script: z.string().max(64 * 1024).optional(),
+        script: z
+          .string()
+          .max(64 * 1024)
+          .optional(),
         env: z
-          .record(z.string().regex(ENV_NAME_PATTERN, 'environment variable names are letters, digits and _'), z.string().max(4096))
+          .record(
+            z.string().regex(ENV_NAME_PATTERN, 'environment variable names are letters, digits and _'),
+            z.string().max(4096),
+          )
           .optional(),
       })
       .strict()

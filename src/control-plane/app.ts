@@ -36,7 +36,12 @@ export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono 
       const status = error.status as ContentfulStatusCode;
       return c.json({ error: { code: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message: error.message } }, status);
     }
-    ctx.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(error), stack: (error as Error).stack });
+    ctx.logger.error('unhandled error', {
+      method: c.req.method,
+      path: c.req.path,
+      error: String(error),
+      stack: (error as Error).stack,
+    });
     return c.json({ error: { code: 'INTERNAL_ERROR', message: 'internal error; see the control plane log' } }, 500);
   });
   return app;

@@ -58,7 +58,9 @@ function describeIssues(error: z.ZodError, prefix: string): string {
   return error.issues
     .map((issue) => {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
-      return keys.map((path) => `${[prefix, ...path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`).join('; ');
+      return keys
+        .map((path) => `${[prefix, ...path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
     })
     .join('; ');
 }
@@ -78,7 +80,8 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError(`config file ${path} is neither valid YAML nor JSON: ${(error as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path} must hold a mapping of keys`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`config file ${path} must hold a mapping of keys`);
   return parsed as Record<string, unknown>;
 }
 
@@ -116,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
     .filter(([, section]) => (section as { enabled?: unknown } | null)?.enabled !== false)
     .map(([name]) => name);
   const requested = env.HANGAR_PROVIDERS
-    ? env.HANGAR_PROVIDERS.split(',').map((name) => name.trim()).filter(Boolean)
+    ? env.HANGAR_PROVIDERS.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
     : fromFile.length > 0
       ? fromFile
       : DEFAULT_PROVIDERS;

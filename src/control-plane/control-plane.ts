@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import type { ControlPlaneSettings } from './config.js';
 import type { ControlPlaneContext } from './context.js';
 import { StatusRefresher } from './lifecycle/status-refresher.js';
-import { type Logger, createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { ProviderRegistry } from './provider-registry.js';
 import type { Database } from './store/database-schema.js';
 import { InstanceStore } from './store/instance-store.js';

@@ -1,12 +1,4 @@
-export const INSTANCE_STATUSES = [
-  'requested',
-  'provisioning',
-  'running',
-  'terminating',
-  'terminated',
-  'failed',
-  'lost',
-] as const;
+export const INSTANCE_STATUSES = ['requested', 'provisioning', 'running', 'terminating', 'terminated', 'failed', 'lost'] as const;
 
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 

@@ -28,7 +28,11 @@ function snapshotProvider(entry: RegisteredProvider) {
 }
 
 /** POST /v1/instances/:id/snapshots */
-export async function createSnapshot(ctx: ControlPlaneContext, instanceId: string, description: string | null): Promise<SnapshotRecord> {
+export async function createSnapshot(
+  ctx: ControlPlaneContext,
+  instanceId: string,
+  description: string | null,
+): Promise<SnapshotRecord> {
   const instance = await ctx.instances.findById(instanceId);
   if (!instance) throw new ApiError(404, 'INSTANCE_NOT_FOUND', `no instance ${instanceId}`);
   const entry = ctx.registry.get(instance.provider);
@@ -85,7 +89,9 @@ export async function deleteSnapshot(ctx: ControlPlaneContext, id: string): Prom
   if (!entry) throw new ApiError(409, 'PROVIDER_DISABLED', `provider ${record.provider} is not enabled`);
   const provider = snapshotProvider(entry);
   try {
-    await callProvider(entry.name, 'deleteSnapshot', ctx.settings.providerTimeoutMs, () => provider.deleteSnapshot(providerSnapshotId));
+    await callProvider(entry.name, 'deleteSnapshot', ctx.settings.providerTimeoutMs, () =>
+      provider.deleteSnapshot(providerSnapshotId),
+    );
   } catch (error) {
     throw apiErrorFromProviderCall(error, entry.name);
   }
@@ -103,7 +109,8 @@ export async function refreshSnapshot(ctx: ControlPlaneContext, record: Snapshot
       provider.getSnapshotStatus(providerSnapshotId),
     );
     if (record.status === 'deleting') {
-      if (snapshot === null || snapshot.status === 'deleted') await ctx.snapshots.update(record.id, ['deleting'], { status: 'deleted' });
+      if (snapshot === null || snapshot.status === 'deleted')
+        await ctx.snapshots.update(record.id, ['deleting'], { status: 'deleted' });
       return;
     }
     const status: SnapshotStatus = snapshot === null ? 'failed' : (SNAPSHOT_STATUS[snapshot.status] ?? 'pending');

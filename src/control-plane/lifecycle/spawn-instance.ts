@@ -199,7 +199,11 @@ async function callSpawn(
     from: ['requested'],
     to: status,
     patch: { providerId: instance.providerId, zone: instance.zone, error: null },
-    event: { type: 'instance.spawned', message: `${entry.name} created ${instance.providerId}`, data: { providerId: instance.providerId } },
+    event: {
+      type: 'instance.spawned',
+      message: `${entry.name} created ${instance.providerId}`,
+      data: { providerId: instance.providerId },
+    },
   });
   if (spawned) return spawned;
   // The row moved while the provider worked: a DELETE arrived. Record the machine, then terminate it.

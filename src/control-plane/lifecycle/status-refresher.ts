@@ -53,7 +53,11 @@ export class StatusRefresher {
 
   /** One batch of instances and one of snapshots. */
   async runOnce(): Promise<void> {
-    const rows = await this.ctx.instances.list({ statuses: WATCHED, afterId: this.instanceCursor, limit: this.options.batchSize });
+    const rows = await this.ctx.instances.list({
+      statuses: WATCHED,
+      afterId: this.instanceCursor,
+      limit: this.options.batchSize,
+    });
     this.instanceCursor = rows.length < this.options.batchSize ? undefined : rows.at(-1)?.id;
     await forEachLimited(rows, this.options.concurrency, (row) => this.refreshInstance(row));
 
@@ -79,7 +83,9 @@ export class StatusRefresher {
   }
 
   private async refreshFromProvider(entry: RegisteredProvider, row: InstanceRecord, providerId: string): Promise<void> {
-    const machine = await callProvider(entry.name, 'get', this.ctx.settings.providerTimeoutMs, () => entry.provider.get(providerId));
+    const machine = await callProvider(entry.name, 'get', this.ctx.settings.providerTimeoutMs, () =>
+      entry.provider.get(providerId),
+    );
     if (row.status === 'terminating') {
       if (machine === null || machine.status === 'terminated') {
         await confirmTerminated(this.ctx, row, 'the provider no longer reports the machine');

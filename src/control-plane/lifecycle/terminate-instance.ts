@@ -44,7 +44,8 @@ export async function requestTermination(
     const result = await callProvider(entry.name, 'terminate', ctx.settings.providerTimeoutMs, () =>
       entry.provider.terminate(providerId),
     );
-    if (result.status === 'terminated') return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone')) ?? record;
+    if (result.status === 'terminated')
+      return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone')) ?? record;
     if (record.error === null) return record;
     return (
       (await ctx.instances.transition(record.id, {
@@ -68,7 +69,11 @@ export async function requestTermination(
   }
 }
 
-export function confirmTerminated(ctx: ControlPlaneContext, record: InstanceRecord, message: string): Promise<InstanceRecord | null> {
+export function confirmTerminated(
+  ctx: ControlPlaneContext,
+  record: InstanceRecord,
+  message: string,
+): Promise<InstanceRecord | null> {
   return ctx.instances.transition(record.id, {
     from: ['terminating'],
     to: 'terminated',

@@ -6,7 +6,7 @@ import type { ControlPlaneContext } from '../context.js';
 import { INSTANCE_STATUSES, instanceJson } from '../instance-record.js';
 import { spawnInstance } from '../lifecycle/spawn-instance.js';
 import { terminateInstance } from '../lifecycle/terminate-instance.js';
-import { PageQuerySchema, decodeCursor, page } from '../pagination.js';
+import { decodeCursor, PageQuerySchema, page } from '../pagination.js';
 import { parseJsonBody, parseWith } from '../request-parsing.js';
 import { listInstanceEvents } from '../store/event-store.js';
 

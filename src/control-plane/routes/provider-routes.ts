@@ -18,7 +18,8 @@ function providerJson(entry: RegisteredProvider) {
 export function providerRoutes(ctx: ControlPlaneContext): Hono {
   const requireProvider = (name: string) => {
     const entry = ctx.registry.get(name);
-    if (!entry) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
+    if (!entry)
+      throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
     return entry;
   };
   return new Hono()
@@ -27,7 +28,11 @@ export function providerRoutes(ctx: ControlPlaneContext): Hono {
     .get('/v1/providers/:name/instance-types', async (c) => {
       const entry = requireProvider(c.req.param('name'));
       try {
-        return c.json(await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () => ctx.registry.instanceTypes(entry)));
+        return c.json(
+          await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () =>
+            ctx.registry.instanceTypes(entry),
+          ),
+        );
       } catch (error) {
         throw apiErrorFromProviderCall(error, entry.name);
       }

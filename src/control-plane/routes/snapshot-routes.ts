@@ -4,7 +4,7 @@ import { ApiError } from '../api-error.js';
 import { SnapshotRequestSchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
 import { createSnapshot, deleteSnapshot } from '../lifecycle/snapshot-lifecycle.js';
-import { PageQuerySchema, decodeCursor, page } from '../pagination.js';
+import { decodeCursor, PageQuerySchema, page } from '../pagination.js';
 import { parseJsonBody, parseWith } from '../request-parsing.js';
 import { snapshotJson } from '../snapshot-record.js';
 
@@ -18,7 +18,11 @@ export function snapshotRoutes(ctx: ControlPlaneContext): Hono {
     })
     .get('/v1/snapshots', async (c) => {
       const query = parseWith(ListSnapshotsQuerySchema, c.req.query(), 'query');
-      const rows = await ctx.snapshots.list({ instanceId: query.instance, afterId: decodeCursor(query.cursor), limit: query.limit });
+      const rows = await ctx.snapshots.list({
+        instanceId: query.instance,
+        afterId: decodeCursor(query.cursor),
+        limit: query.limit,
+      });
       return c.json(page(rows, query.limit, snapshotJson));
     })
     .get('/v1/snapshots/:id', async (c) => {

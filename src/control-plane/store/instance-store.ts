@@ -121,7 +121,6 @@ export class InstanceStore {
     return (await select.execute()).map(fromRow);
   }
 
-
   /**
    * Moves a row from one of `from` to `to`, with its event, in one transaction. Returns the new
    * record, or null when the row was not in a `from` status (someone else moved it first).
@@ -129,7 +128,6 @@ export class InstanceStore {
   async transition(id: string, transition: Transition): Promise<InstanceRecord | null> {
     return this.db.transaction().execute(async (trx) => applyTransition(trx, id, transition));
   }
-
 }
 
 async function applyTransition(trx: Transaction<Database>, id: string, transition: Transition): Promise<InstanceRecord | null> {

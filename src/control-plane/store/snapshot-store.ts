@@ -66,7 +66,6 @@ export class SnapshotStore {
     return (await select.execute()).map(fromRow);
   }
 
-
   /** Updates a snapshot if it is still in one of `from`; returns the new record or null. */
   async update(id: string, from: readonly SnapshotStatus[], patch: SnapshotPatch): Promise<SnapshotRecord | null> {
     const row = await this.db

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import {
-  OWNERSHIP_TAGS,
-  type ProviderInstanceStatus,
-  ProviderInstanceSchema,
-  type ProviderSnapshotStatus,
-  ProviderSnapshotSchema,
   materialize,
+  OWNERSHIP_TAGS,
+  ProviderInstanceSchema,
+  type ProviderInstanceStatus,
+  ProviderSnapshotSchema,
+  type ProviderSnapshotStatus,
 } from '../../contracts/index.js';
 import type { MachineRecord, MachineState, SnapshotRecord } from './orbstack-machine.js';
 

@@ -1,33 +1,33 @@
 import {
   type BootstrapConfig,
   type BootstrapOutput,
+  bootstrapOutput,
   type InstanceTypeOffering,
   type ListFilter,
+  matchesListFilter,
+  ownershipTags,
   type Provider,
   ProviderError,
   type ProviderErrorCode,
+  renderShellBootstrap,
   type SnapshotOptions,
   type SpawnOptions,
   type SpotPrice,
   type SpotPriceQuery,
   type SpotRequest,
   type SpotRequestOptions,
-  type TerminateResult,
-  bootstrapOutput,
-  matchesListFilter,
-  ownershipTags,
-  renderShellBootstrap,
   sha256Hex,
+  type TerminateResult,
 } from '../../contracts/index.js';
 import {
-  DEFAULT_IMAGE,
-  ORBSTACK_REGIONS,
-  ORBSTACK_SHAPES,
-  type OrbStackShape,
   catalogOfferings,
+  DEFAULT_IMAGE,
   findRegion,
   findShape,
   isKnownImage,
+  ORBSTACK_REGIONS,
+  ORBSTACK_SHAPES,
+  type OrbStackShape,
   spotPriceAt,
 } from './orbstack-catalog.js';
 import {
@@ -175,7 +175,13 @@ export class OrbStackProvider implements Provider<OrbStackInstance, OrbStackSnap
       for (const region of ORBSTACK_REGIONS) {
         if (query?.region !== undefined && query.region !== region.region) continue;
         for (const zone of region.zones) {
-          prices.push({ instanceType: shape.name, region: region.region, zone, pricePerHour: spotPriceAt(shape, zone, now), observedAt });
+          prices.push({
+            instanceType: shape.name,
+            region: region.region,
+            zone,
+            pricePerHour: spotPriceAt(shape, zone, now),
+            observedAt,
+          });
         }
       }
     }

@@ -3,7 +3,7 @@ import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../..
 import { LocalOrbStackDriver } from './local-driver.js';
 import type { OrbStackConfig } from './orbstack-config.js';
 import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
-import { ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
+import { type ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
 
 export interface OrbStackRegistrationContext {
   /** Hangar's data directory; the provider keeps its own state in `<dataDir>/orbstack/`. */
@@ -11,11 +11,7 @@ export interface OrbStackRegistrationContext {
   now?: () => number;
 }
 
-export type OrbStackRegistration = ProviderRegistration<
-  OrbStackInstance,
-  OrbStackSnapshot,
-  typeof ORBSTACK_CAPABILITIES
->;
+export type OrbStackRegistration = ProviderRegistration<OrbStackInstance, OrbStackSnapshot, typeof ORBSTACK_CAPABILITIES>;
 
 export function createOrbStackRegistration(config: OrbStackConfig, context: OrbStackRegistrationContext): OrbStackRegistration {
   const now = context.now ?? Date.now;
