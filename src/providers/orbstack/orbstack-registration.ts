@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
 import { LocalOrbStackDriver } from './local-driver.js';
+import { ORBSTACK_CONTRACT_CASES } from './orbstack-contract-cases.js';
 import type { OrbStackConfig } from './orbstack-config.js';
 import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
 import { type ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
@@ -27,6 +28,7 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
   const provider = new OrbStackProvider({ driver, seed: config.seed, now });
   return {
     provider,
+    contracts: ORBSTACK_CONTRACT_CASES,
     hooks: {
       onShutdown: () => driver.close(),
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {

@@ -1,0 +1,17 @@
+import type { ProviderRegistration } from '../../src/contracts/index.js';
+
+/** What each provider hands the suite: a fresh, isolated registration, and how to clean it up. */
+export interface ComplianceTarget {
+  // biome-ignore lint/suspicious/noExplicitAny: the suite runs against any provider's registration.
+  registration: ProviderRegistration<any, any, any>;
+  /** A valid spawn for this provider: an instance type and region it offers. */
+  spawnable: { instanceType: string; region: string };
+  /** An image the provider accepts, or null to use its default. */
+  image: string | null;
+  cleanup(): Promise<void>;
+}
+
+export interface ComplianceFactory {
+  readonly name: string;
+  create(): Promise<ComplianceTarget>;
+}

@@ -1,0 +1,291 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CAPABILITY_FLAGS,
+  type CapabilityFlag,
+  OWNERSHIP_TAGS,
+  type Provider,
+  ProviderError,
+  ProviderInstanceSchema,
+  ProviderSnapshotSchema,
+  type SpawnOptions,
+  SpotPriceSchema,
+  SpotRequestSchema,
+  projectProvider,
+  supports,
+  verifyBootstrapChecksum,
+} from '../../src/contracts/index.js';
+import { shellSyntaxError } from '../support/shell-syntax.js';
+import { waitFor } from '../support/wait-for.js';
+import type { ComplianceTarget } from './compliance-harness.js';
+import { COMPLIANCE_FACTORIES } from './provider-factories.js';
+
+const OWNER = 'compliance';
+const GENERIC_INSTANCE_KEYS = Object.keys(ProviderInstanceSchema.shape).sort();
+const GENERIC_SNAPSHOT_KEYS = Object.keys(ProviderSnapshotSchema.shape).sort();
+
+/** The optional methods each gated flag unlocks. */
+const GATED_METHODS: Partial<Record<CapabilityFlag, readonly string[]>> = {
+  snapshots: ['createSnapshot', 'getSnapshotStatus', 'deleteSnapshot'],
+  spot: ['requestSpotInstance', 'cancelSpotRequest', 'getSpotPrices'],
+};
+
+let sequence = 0;
+
+describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
+  let target: ComplianceTarget;
+  let provider: Provider;
+
+  const spawnOptions = (overrides: Partial<SpawnOptions> = {}): SpawnOptions => {
+    sequence += 1;
+    const instanceId = `i-compliance-${sequence}-${Date.now()}`;
+    return {
+      instanceType: target.spawnable.instanceType,
+      region: target.spawnable.region,
+      zone: null,
+      spot: false,
+      image: target.image,
+      name: `compliance-${sequence}`,
+      tags: { suite: 'compliance', case: String(sequence) },
+      bootstrap: provider.generateBootstrap({ instanceId, script: 'echo ready' }),
+      idempotencyToken: instanceId,
+      ownership: { owner: OWNER, instanceId },
+      ...overrides,
+    };
+  };
+
+  const requireCapability = (flag: CapabilityFlag, skip: (note: string) => never) => {
+    const declared = provider.capabilities[flag];
+    if (declared !== true) skip(`skipped: ${declared.unsupported}`);
+  };
+
+  beforeEach(async () => {
+    target = await factory.create();
+    provider = target.registration.provider;
+  });
+
+  afterEach(async () => {
+    await target.cleanup();
+  });
+
+  it('spawn returns the required fields, the ownership marks and the caller tags', async () => {
+    const options = spawnOptions();
+    const instance = await provider.spawn(options);
+    expect(ProviderInstanceSchema.safeParse(instance).success).toBe(true);
+    expect(provider.schemas.instance.safeParse(instance).success).toBe(true);
+    expect(instance.providerId).not.toBe('');
+    expect(instance.instanceType).toBe(options.instanceType);
+    expect(instance.region).toBe(options.region);
+    expect(['pending', 'running']).toContain(instance.status);
+    expect(instance.owner).toBe(OWNER);
+    expect(instance.hangarInstanceId).toBe(options.ownership.instanceId);
+    expect(instance.tags).toMatchObject({ suite: 'compliance', [OWNERSHIP_TAGS.owner]: OWNER });
+  });
+
+  it('a spawn repeated with the same idempotency token returns the same machine [idempotentSpawn]', async (ctx) => {
+    requireCapability('idempotentSpawn', ctx.skip);
+    const options = spawnOptions();
+    const first = await provider.spawn(options);
+    const second = await provider.spawn(options);
+    expect(second.providerId).toBe(first.providerId);
+    const owned = await provider.list({ hangarInstanceId: options.ownership.instanceId });
+    expect(owned).toHaveLength(1);
+  });
+
+  it('get returns the instance, and null for an unknown id', async () => {
+    const instance = await provider.spawn(spawnOptions());
+    const fetched = await provider.get(instance.providerId);
+    expect(fetched?.providerId).toBe(instance.providerId);
+    expect(fetched?.hangarInstanceId).toBe(instance.hangarInstanceId);
+    expect(await provider.get('hangar-does-not-exist-0000')).toBeNull();
+  });
+
+  it('moves a spawned machine to running', async () => {
+    const instance = await provider.spawn(spawnOptions());
+    const running = await waitFor('running', async () => {
+      const current = await provider.get(instance.providerId);
+      return current?.status === 'running' ? current : undefined;
+    });
+    expect(running.providerId).toBe(instance.providerId);
+  });
+
+  it('list filters by owner, instance id, tag and status', async () => {
+    const a = await provider.spawn(spawnOptions({ tags: { team: 'alpha' } }));
+    const b = await provider.spawn(spawnOptions({ tags: { team: 'beta' } }));
+    const foreign = await provider.spawn(spawnOptions({ ownership: { owner: 'someone-else', instanceId: 'i-foreign' } }));
+
+    const ours = (await provider.list({ owner: OWNER })).map((instance) => instance.providerId);
+    expect(ours).toEqual(expect.arrayContaining([a.providerId, b.providerId]));
+    expect(ours).not.toContain(foreign.providerId);
+
+    const byId = await provider.list({ hangarInstanceId: b.hangarInstanceId ?? '' });
+    expect(byId.map((instance) => instance.providerId)).toEqual([b.providerId]);
+
+    const alpha = await provider.list({ owner: OWNER, tags: { team: 'alpha' } });
+    expect(alpha.map((instance) => instance.providerId)).toEqual([a.providerId]);
+
+    await provider.terminate(b.providerId);
+    const live = await provider.list({ owner: OWNER, statuses: ['pending', 'running'] });
+    expect(live.map((instance) => instance.providerId)).toContain(a.providerId);
+    expect(live.map((instance) => instance.providerId)).not.toContain(b.providerId);
+    for (const instance of live) expect(['pending', 'running']).toContain(instance.status);
+  });
+
+  it('terminate is idempotent: twice, and on an unknown id', async () => {
+    const instance = await provider.spawn(spawnOptions());
+    const first = await provider.terminate(instance.providerId);
+    expect(['terminating', 'terminated']).toContain(first.status);
+    const second = await provider.terminate(instance.providerId);
+    expect(['terminating', 'terminated']).toContain(second.status);
+    expect(await provider.terminate('hangar-never-existed-0000')).toEqual({
+      providerId: 'hangar-never-existed-0000',
+      status: 'terminated',
+    });
+    await waitFor('machine gone', async () => {
+      const current = await provider.get(instance.providerId);
+      return current === null || current.status === 'terminated' ? true : undefined;
+    });
+    expect((await provider.terminate(instance.providerId)).status).toBe('terminated');
+  });
+
+  it('generateBootstrap returns content, format and a checksum that verifies', () => {
+    const output = provider.generateBootstrap({
+      instanceId: 'i-bootstrap',
+      script: "echo 'quoted' \"double\" $HOME `tick`",
+      env: { TOKEN: "it's; rm -rf /", EMPTY: '' },
+    });
+    expect(['shell', 'cloud-config']).toContain(output.format);
+    expect(output.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(verifyBootstrapChecksum(output)).toBe(true);
+    expect(verifyBootstrapChecksum({ ...output, content: `${output.content} ` })).toBe(false);
+    if (output.format === 'shell') expect(shellSyntaxError(output.content)).toBeNull();
+  });
+
+  it('through the projection, list and get never return a field beyond the generic schema', async () => {
+    const projected = projectProvider(provider);
+    const spawned = await projected.spawn(spawnOptions());
+    expect(Object.keys(spawned).sort()).toEqual(GENERIC_INSTANCE_KEYS);
+    const fetched = await projected.get(spawned.providerId);
+    expect(Object.keys(fetched ?? {}).sort()).toEqual(GENERIC_INSTANCE_KEYS);
+    const listed = await projected.list({ owner: OWNER });
+    expect(listed.length).toBeGreaterThan(0);
+    for (const instance of listed) expect(Object.keys(instance).sort()).toEqual(GENERIC_INSTANCE_KEYS);
+  });
+
+  it('an invalid spec raises INVALID_SPEC', async () => {
+    const attempts: Partial<SpawnOptions>[] = [
+      { instanceType: 'no-such-instance-type' },
+      { region: 'no-such-region-1' },
+      { zone: 'no-such-zone-1z' },
+      { image: 'no-such-image:1' },
+    ];
+    for (const overrides of attempts) {
+      const error = await provider.spawn(spawnOptions(overrides)).catch((caught: unknown) => caught);
+      expect(error, JSON.stringify(overrides)).toBeInstanceOf(ProviderError);
+      expect((error as ProviderError).code).toBe('INVALID_SPEC');
+      expect((error as ProviderError).retryable).toBe(false);
+      expect((error as ProviderError).provider).toBe(provider.name);
+    }
+  });
+
+  it('declares every capability flag, with a reason for each unsupported one', () => {
+    for (const flag of CAPABILITY_FLAGS) {
+      const declared = provider.capabilities[flag];
+      if (declared !== true) expect(declared.unsupported.trim().length, flag).toBeGreaterThan(10);
+    }
+  });
+
+  it('capability flags match behaviour: declared optional methods exist, undeclared ones are absent', () => {
+    const projected = projectProvider(provider) as unknown as Record<string, unknown>;
+    for (const [flag, methods] of Object.entries(GATED_METHODS)) {
+      const declared = provider.capabilities[flag as CapabilityFlag] === true;
+      for (const method of methods) {
+        expect(typeof projected[method], `${flag}.${method}`).toBe(declared ? 'function' : 'undefined');
+        if (declared) expect(typeof (provider as unknown as Record<string, unknown>)[method], method).toBe('function');
+      }
+    }
+  });
+
+  it('instanceTypes lists the offerings spawns are validated against', async () => {
+    const offerings = await provider.instanceTypes();
+    const offering = offerings.find((candidate) => candidate.name === target.spawnable.instanceType);
+    expect(offering?.regions.map((region) => region.region)).toContain(target.spawnable.region);
+    for (const candidate of offerings) {
+      if (candidate.pricePerHour === null) expect(candidate.warnings.length).toBeGreaterThan(0);
+      if (provider.capabilities.gpu !== true) expect(candidate.gpu).toBeNull();
+    }
+  });
+
+  it('snapshots: create, read, delete (idempotent) [snapshots]', async (ctx) => {
+    requireCapability('snapshots', ctx.skip);
+    const snapshots = provider;
+    if (!supports(snapshots, 'snapshots')) return;
+    const instance = await snapshots.spawn(spawnOptions());
+    const snapshot = await snapshots.createSnapshot(instance.providerId, { description: 'compliance' });
+    expect(ProviderSnapshotSchema.safeParse(snapshot).success).toBe(true);
+    expect(snapshot.providerInstanceId).toBe(instance.providerId);
+    const available = await waitFor('snapshot available', async () => {
+      const current = await snapshots.getSnapshotStatus(snapshot.providerSnapshotId);
+      return current?.status === 'available' ? current : undefined;
+    });
+    expect(available.providerSnapshotId).toBe(snapshot.providerSnapshotId);
+    await snapshots.deleteSnapshot(snapshot.providerSnapshotId);
+    await snapshots.deleteSnapshot(snapshot.providerSnapshotId);
+    await waitFor('snapshot gone', async () => {
+      const current = await snapshots.getSnapshotStatus(snapshot.providerSnapshotId);
+      return current === null || current.status === 'deleted' ? true : undefined;
+    });
+    expect(await snapshots.getSnapshotStatus('no-such-snapshot')).toBeNull();
+    const error = await snapshots.createSnapshot('hangar-no-such-machine').catch((caught: unknown) => caught);
+    expect((error as ProviderError).code).toBe('NOT_FOUND');
+  });
+
+  it('snapshots through the projection carry only generic fields [snapshots]', async (ctx) => {
+    requireCapability('snapshots', ctx.skip);
+    const projected = projectProvider(provider);
+    if (!supports(projected, 'snapshots')) return;
+    const instance = await projected.spawn(spawnOptions());
+    const snapshot = await projected.createSnapshot(instance.providerId);
+    expect(Object.keys(snapshot).sort()).toEqual(GENERIC_SNAPSHOT_KEYS);
+  });
+
+  it('spot: prices, a fulfilled request, a price-too-low request, and cancel [spot]', async (ctx) => {
+    requireCapability('spot', ctx.skip);
+    if (!supports(provider, 'spot')) return;
+    const prices = await provider.getSpotPrices({ instanceType: target.spawnable.instanceType });
+    expect(prices.length).toBeGreaterThan(0);
+    for (const price of prices) expect(SpotPriceSchema.safeParse(price).success).toBe(true);
+
+    const request = await provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: null });
+    expect(SpotRequestSchema.safeParse(request).success).toBe(true);
+    expect(request.status).toBe('fulfilled');
+    const machine = await provider.get(request.providerInstanceId ?? '');
+    expect(machine?.spot).toBe(true);
+    await provider.cancelSpotRequest(request.requestId);
+    await provider.cancelSpotRequest(request.requestId);
+    expect((await provider.get(request.providerInstanceId ?? ''))?.status).not.toBe('terminated');
+
+    const tooLow = await provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: 0.000001 });
+    expect(tooLow.status).toBe('failed');
+    expect(tooLow.providerInstanceId).toBeNull();
+  });
+
+  it('runs the provider’s own contract cases', async (ctx) => {
+    const cases = target.registration.contracts ?? [];
+    if (cases.length === 0) ctx.skip('skipped: the provider adds no contract cases of its own');
+    const projected = projectProvider(provider);
+    for (const contractCase of cases) {
+      const missing = (contractCase.requires ?? []).filter((flag: CapabilityFlag) => provider.capabilities[flag] !== true);
+      if (missing.length === 0) await contractCase.run(projected);
+    }
+  });
+
+  it('answers both heartbeat tasks', async () => {
+    const hooks = target.registration.hooks;
+    if (!hooks.onHeartbeat) return;
+    for (const task of ['health_check', 'reconcile'] as const) {
+      const result = await hooks.onHeartbeat(task);
+      expect(result.task).toBe(task);
+      expect(result.ok).toBe(true);
+    }
+  });
+});

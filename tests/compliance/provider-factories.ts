@@ -1,0 +1,30 @@
+import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
+import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import type { ComplianceFactory } from './compliance-harness.js';
+
+/** Every provider the compliance suite runs against. A new provider joins by adding its factory here. */
+export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
+  {
+    name: 'orbstack (local driver)',
+    async create() {
+      const dir = makeTempDir('compliance-orbstack');
+      const config = OrbStackConfigSchema.parse({
+        seed: 7,
+        bootDelayMs: { min: 5, max: 20 },
+        terminateDelayMs: { min: 5, max: 20 },
+        snapshotDelayMs: { min: 5, max: 20 },
+      });
+      const registration = createOrbStackRegistration(config, { dataDir: dir.path });
+      return {
+        registration,
+        spawnable: { instanceType: 'orb.small', region: 'local-1' },
+        image: 'debian:12',
+        async cleanup() {
+          await registration.hooks.onShutdown?.();
+          dir.remove();
+        },
+      };
+    },
+  },
+];

@@ -1,0 +1,37 @@
+/**
+ * Compile-time proof of capability gating, checked by `tsc` (npm run typecheck) and by
+ * capability-gating.test.ts. Each @ts-expect-error must stay an error, or tsc fails.
+ */
+import { type CapabilityDeclaration, type Provider, supports } from '../../../src/contracts/index.js';
+import type { OrbStackProvider } from '../../../src/providers/orbstack/orbstack-provider.js';
+
+declare const SPOT_ONLY: {
+  readonly snapshots: { readonly unsupported: 'no snapshots here' };
+  readonly spot: true;
+} & Omit<CapabilityDeclaration, 'snapshots' | 'spot'>;
+
+declare const spotOnly: Provider<never, never, typeof SPOT_ONLY> & { readonly capabilities: typeof SPOT_ONLY };
+declare const generic: Provider;
+declare const orbstack: OrbStackProvider;
+
+export async function gatedCalls(): Promise<void> {
+  // A declared flag unlocks its methods without narrowing.
+  await spotOnly.getSpotPrices();
+  await orbstack.createSnapshot('hangar-x');
+  await orbstack.requestSpotInstance({} as Parameters<typeof orbstack.requestSpotInstance>[0]);
+
+  // @ts-expect-error snapshots are declared unsupported, so createSnapshot does not exist on this type.
+  await spotOnly.createSnapshot('i-1');
+  // @ts-expect-error the wide Provider type shows no optional method until it is narrowed.
+  await generic.createSnapshot('i-1');
+  // @ts-expect-error spot methods are gated too.
+  await generic.requestSpotInstance({});
+
+  if (supports(generic, 'snapshots')) {
+    const snapshot = await generic.createSnapshot('i-1');
+    snapshot.providerSnapshotId.toUpperCase();
+    // @ts-expect-error narrowing to snapshots does not unlock spot.
+    await generic.getSpotPrices();
+  }
+  if (supports(generic, 'spot')) await generic.getSpotPrices();
+}
