@@ -1,0 +1,74 @@
+import type {
+  BootstrapConfig,
+  InstanceTypeOffering,
+  ListFilter,
+  Provider,
+  ProviderInstance,
+  ProviderRegistration,
+  ProviderSnapshot,
+  SpawnOptions,
+} from '../../../src/contracts/index.js';
+import { ProviderInstanceSchema, ProviderSnapshotSchema } from '../../../src/contracts/index.js';
+
+export const FAULTY_CAPABILITIES = {
+  snapshots: { unsupported: 'the faulty test provider keeps no disk images' },
+  spot: { unsupported: 'the faulty test provider has no spot market' },
+  gpu: { unsupported: 'no GPUs in the faulty test provider' },
+  multiRegion: true,
+  persistentVolumes: { unsupported: 'no volumes in the faulty test provider' },
+  warmVolumes: { unsupported: 'no volumes in the faulty test provider' },
+  hibernation: { unsupported: 'no hibernation in the faulty test provider' },
+  costExplorer: { unsupported: 'no billing in the faulty test provider' },
+  tailscaleNative: { unsupported: 'no tailnet in the faulty test provider' },
+  idempotentSpawn: true,
+  customNetworking: { unsupported: 'no networking in the faulty test provider' },
+} as const;
+
+/**
+ * A provider named `faulty` that delegates to a real one and lets a test script the next spawn's
+ * failure (an error, or a hang). It also stands for a provider without snapshots or spot.
+ */
+export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapshot, typeof FAULTY_CAPABILITIES> {
+  readonly name = 'faulty';
+  readonly tier = 'testing' as const;
+  readonly capabilities = FAULTY_CAPABILITIES;
+  readonly schemas = { instance: ProviderInstanceSchema, snapshot: ProviderSnapshotSchema };
+  /** Consumed by the next spawn: throw this error, or 'hang' to never answer. */
+  nextSpawnFault: Error | 'hang' | null = null;
+  spawnCalls = 0;
+
+  constructor(private readonly inner: Provider) {}
+
+  instanceTypes(): Promise<InstanceTypeOffering[]> {
+    return this.inner.instanceTypes();
+  }
+
+  async spawn(options: SpawnOptions): Promise<ProviderInstance> {
+    this.spawnCalls += 1;
+    const fault = this.nextSpawnFault;
+    this.nextSpawnFault = null;
+    if (fault === 'hang') return new Promise<never>(() => {});
+    if (fault) throw fault;
+    return this.inner.spawn(options);
+  }
+
+  terminate(providerId: string) {
+    return this.inner.terminate(providerId);
+  }
+
+  list(filter?: ListFilter) {
+    return this.inner.list(filter);
+  }
+
+  get(providerId: string) {
+    return this.inner.get(providerId);
+  }
+
+  generateBootstrap(config: BootstrapConfig) {
+    return this.inner.generateBootstrap(config);
+  }
+}
+
+export function faultyRegistration(provider: FaultyProvider): ProviderRegistration<ProviderInstance, ProviderSnapshot, typeof FAULTY_CAPABILITIES> {
+  return { provider, hooks: {} };
+}

@@ -1,0 +1,77 @@
+import { type ControlPlane, createControlPlane } from '../../../src/control-plane/control-plane.js';
+import { ControlPlaneSettingsSchema } from '../../../src/control-plane/config.js';
+import { type Logger, createLogger } from '../../../src/control-plane/logger.js';
+import { projectProvider } from '../../../src/contracts/index.js';
+import { OrbStackConfigSchema } from '../../../src/providers/orbstack/orbstack-config.js';
+import { type OrbStackRegistration, createOrbStackRegistration } from '../../../src/providers/orbstack/orbstack-registration.js';
+import { type TempDir, makeTempDir } from '../../support/temp-dir.js';
+import { FaultyProvider, faultyRegistration } from './faulty-provider.js';
+
+export interface TestControlPlane {
+  plane: ControlPlane;
+  orbstack: OrbStackRegistration;
+  faulty: FaultyProvider;
+  dir: TempDir;
+  logs: string[];
+  /** `app.request` with JSON in and out. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON freely.
+  json: any;
+}
+
+export interface TestControlPlaneOptions {
+  bootDelayMs?: number;
+  orbstack?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
+
+/** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
+export async function startTestControlPlane(options: TestControlPlaneOptions = {}): Promise<TestControlPlane> {
+  const dir = makeTempDir('control-plane');
+  const bootDelay = options.bootDelayMs ?? 20;
+  const orbstack = createOrbStackRegistration(
+    OrbStackConfigSchema.parse({
+      seed: 3,
+      bootDelayMs: { min: bootDelay, max: bootDelay },
+      terminateDelayMs: { min: 0, max: 0 },
+      snapshotDelayMs: { min: 0, max: 0 },
+      ...options.orbstack,
+    }),
+    { dataDir: dir.path },
+  );
+  const faulty = new FaultyProvider(projectProvider(orbstack.provider));
+  const logs: string[] = [];
+  const logger: Logger = createLogger('debug', (line) => logs.push(line));
+  const settings = ControlPlaneSettingsSchema.parse({
+    dataDir: dir.path,
+    port: 0,
+    providerTimeoutMs: 300,
+    orphanGraceMs: 0,
+    ...options.settings,
+  });
+  const plane = await createControlPlane({ settings, registrations: [orbstack, faultyRegistration(faulty)], logger });
+  return {
+    plane,
+    orbstack,
+    faulty,
+    dir,
+    logs,
+    async call(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
+      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      const response = await plane.app.request(path, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      await plane.close();
+      dir.remove();
+    },
+  };
+}
