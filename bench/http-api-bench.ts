@@ -1,4 +1,4 @@
-import type { Benchmark, BenchContext, BenchResult, Metric } from './benchmark.js';
+import type { BenchContext, Benchmark, BenchResult, Metric } from './benchmark.js';
 import { startControlPlaneProcess } from './control-plane-process.js';
 import { generateLoad, type LoadResult } from './load-generator.js';
 import { formatNumber } from './report.js';

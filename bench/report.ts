@@ -15,7 +15,7 @@ export function formatNumber(value: number): string {
 }
 
 function metricLine(metric: Metric): string {
-  return `  ${metric.label.padEnd(LABEL_WIDTH)} ${formatNumber(metric.value).padStart(12)} ${metric.unit}`;
+  return `  ${metric.label.padEnd(LABEL_WIDTH)} ${formatNumber(metric.value).padStart(12)} ${metric.unit}`.trimEnd();
 }
 
 function targetLine(target: Target): string {
@@ -46,7 +46,10 @@ export function formatSummary(outcomes: readonly BenchOutcome[], totalMs: number
       ok: outcome.errors.length === 0,
       metrics: Object.fromEntries((outcome.result?.metrics ?? []).map((metric) => [metric.key, round(metric.value)])),
       targets: Object.fromEntries(
-        (outcome.result?.targets ?? []).map((target) => [target.key, { goal: target.goal, actual: target.actual, met: target.met }]),
+        (outcome.result?.targets ?? []).map((target) => [
+          target.key,
+          { goal: target.goal, actual: target.actual, met: target.met },
+        ]),
       ),
       errors: outcome.errors,
     })),

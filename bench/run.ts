@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Benchmark, BenchContext } from './benchmark.js';
+import type { BenchContext, Benchmark } from './benchmark.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { httpApiBenchmark } from './http-api-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';

@@ -46,9 +46,7 @@ export async function spawnToRunning(options: SpawnToRunningOptions): Promise<Sp
           onAccepted: (id, postedAt) => watcher.expect(id, postedAt),
         }),
       ),
-      stopOnFailure(
-        watcher.watch({ expected: options.count, timeoutMs: options.runningTimeoutMs, signal: abort.signal }),
-      ),
+      stopOnFailure(watcher.watch({ expected: options.count, timeoutMs: options.runningTimeoutMs, signal: abort.signal })),
     ]);
     return { spawn, running, allRunningMs: running.allRunningAt - startedAt };
   } finally {

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../src/contracts/index.js';
+import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
+
+let cp: TestControlPlane;
+
+beforeEach(async () => {
+  cp = await startTestControlPlane();
+});
+
+afterEach(() => cp.close());
+
+const faultyBody = { provider: 'faulty', instanceType: 'orb.small' };
+
+describe('provider errors through the API', () => {
+  it.each([
+    ['CAPACITY_ERROR', 503, 'capacity', true],
+    ['QUOTA_EXCEEDED', 409, 'capacity', false],
+    ['AUTH_ERROR', 502, 'auth', false],
+    ['INVALID_SPEC', 422, 'validation', false],
+    ['SPOT_INTERRUPTED', 503, 'capacity', true],
+  ] as const)('%s -> %i with category, retryable and provider; the row is failed', async (code, status, category, retryable) => {
+    cp.faulty.nextSpawnFault = new ProviderError({ code, provider: 'faulty', message: `scripted ${code}` });
+    const response = await cp.call('POST', '/v1/instances', faultyBody);
+    expect(response.status).toBe(status);
+    expect(response.json.error).toEqual({ code, message: `scripted ${code}`, category, retryable, provider: 'faulty' });
+    const rows = (await cp.call('GET', '/v1/instances')).json.items;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'failed', providerId: null, error: { code } });
+  });
+
+  it('RATE_LIMIT_ERROR -> 429 with Retry-After', async () => {
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'RATE_LIMIT_ERROR', provider: 'faulty', message: 'slow down', retryAfterMs: 2500 });
+    const response = await cp.call('POST', '/v1/instances', faultyBody);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('Retry-After')).toBe('3');
+    expect(response.json.error).toMatchObject({ code: 'RATE_LIMIT_ERROR', retryable: true, retryAfterMs: 2500 });
+  });
+
+  it('replays a failed spawn’s error for the same Idempotency-Key without calling the provider again', async () => {
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'CAPACITY_ERROR', provider: 'faulty', message: 'no room' });
+    const headers = { 'Idempotency-Key': 'cap-1' };
+    const first = await cp.call('POST', '/v1/instances', faultyBody, headers);
+    const second = await cp.call('POST', '/v1/instances', faultyBody, headers);
+    expect(second.status).toBe(first.status);
+    expect(second.json).toEqual(first.json);
+    expect(cp.faulty.spawnCalls).toBe(1);
+  });
+
+  it('a provider that hangs -> 504 PROVIDER_TIMEOUT; the intent stays open and a replay finishes it', async () => {
+    cp.faulty.nextSpawnFault = 'hang';
+    const headers = { 'Idempotency-Key': 'slow-1' };
+    const response = await cp.call('POST', '/v1/instances', faultyBody, headers);
+    expect(response.status).toBe(504);
+    expect(response.json.error).toMatchObject({ code: 'PROVIDER_TIMEOUT', provider: 'faulty', retryable: true });
+    const row = (await cp.call('GET', '/v1/instances')).json.items[0];
+    expect(row).toMatchObject({ status: 'requested', error: { code: 'PROVIDER_TIMEOUT' } });
+
+    const replay = await cp.call('POST', '/v1/instances', faultyBody, headers);
+    expect(replay.status).toBe(202);
+    expect(replay.json).toMatchObject({ id: row.id, status: expect.stringMatching(/provisioning|running/), error: null });
+    expect(await cp.orbstack.provider.list({ hangarInstanceId: row.id })).toHaveLength(1);
+  });
+
+  it('an unexpected provider failure -> 502 PROVIDER_FAILURE, never a 500', async () => {
+    cp.faulty.nextSpawnFault = new TypeError('socket hang up');
+    const response = await cp.call('POST', '/v1/instances', faultyBody);
+    expect(response.status).toBe(502);
+    expect(response.json.error).toMatchObject({ code: 'PROVIDER_FAILURE', provider: 'faulty' });
+  });
+
+  it('the OrbStack capacity model surfaces as 503 CAPACITY_ERROR', async () => {
+    const full = await startTestControlPlane({ orbstack: { capacityPerZone: { default: 0 } } });
+    try {
+      const response = await full.call('POST', '/v1/instances', { provider: 'orbstack', instanceType: 'orb.small' });
+      expect(response.status).toBe(503);
+      expect(response.json.error).toMatchObject({ code: 'CAPACITY_ERROR', provider: 'orbstack', category: 'capacity' });
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('a DELETE during a spawn that has not answered is honoured once the machine exists', async () => {
+    cp.faulty.nextSpawnFault = 'hang';
+    const pending = await cp.call('POST', '/v1/instances', faultyBody, { 'Idempotency-Key': 'race-1' });
+    const id = (await cp.call('GET', '/v1/instances')).json.items[0].id;
+    expect(pending.status).toBe(504);
+    const deleted = await cp.call('DELETE', `/v1/instances/${id}`);
+    expect(deleted.json.status).toBe('terminating');
+    // The spawn happened after all (a phantom create): the refresher finds it by its marks and terminates it.
+    const machine = await cp.orbstack.provider.spawn({
+      instanceType: 'orb.small',
+      region: 'local-1',
+      zone: null,
+      spot: false,
+      image: null,
+      name: id,
+      tags: {},
+      bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId: id }),
+      idempotencyToken: id,
+      ownership: { owner: 'hangar', instanceId: id },
+    });
+    await cp.plane.refresher.runOnce();
+    await cp.plane.refresher.runOnce();
+    expect((await cp.call('GET', `/v1/instances/${id}`)).json).toMatchObject({ status: 'terminated', providerId: machine.providerId });
+    expect(await cp.orbstack.provider.get(machine.providerId)).toBeNull();
+  });
+});
