@@ -122,9 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
     ? env.HANGAR_PROVIDERS.split(',')
         .map((name) => name.trim())
         .filter(Boolean)
-    : fromFile.length > 0
+    : Object.keys(sections).length > 0
       ? fromFile
       : DEFAULT_PROVIDERS;
+  if (requested.length === 0) throw new ConfigError('no provider is enabled: set HANGAR_PROVIDERS or enable one under providers');
 
   const providers = [...new Set(requested)].map((name): EnabledProviderConfig => {
     const schema = providerSchemas[name];

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/control-plane/config.js';
+import { providerConfigSchemas } from '../../src/provider-factories.js';
+import { type TempDir, makeTempDir } from '../support/temp-dir.js';
+
+let dir: TempDir;
+
+beforeEach(() => {
+  dir = makeTempDir('config');
+});
+
+afterEach(() => dir.remove());
+
+const load = (env: NodeJS.ProcessEnv) => loadConfig(env, providerConfigSchemas());
+
+function file(name: string, text: string): string {
+  const path = join(dir.path, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('defaults to 127.0.0.1:8787, ./data and the OrbStack local provider', () => {
+    const config = load({});
+    expect(config.settings).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: './data', owner: 'hangar' });
+    expect(config.providers.map((provider) => provider.name)).toEqual(['orbstack']);
+    expect(config.providers[0]?.config).toMatchObject({ driver: 'local', seed: 1 });
+  });
+
+  it('reads YAML and lets the environment override it', () => {
+    const path = file(
+      'hangar.yaml',
+      ['port: 9000', 'owner: team-a', 'providers:', '  orbstack:', '    seed: 9', '    bootDelayMs: {min: 0, max: 5}'].join('\n'),
+    );
+    const config = load({ HANGAR_CONFIG: path, PORT: '9100', HOST: '0.0.0.0', HANGAR_DATA_DIR: '/tmp/x' });
+    expect(config.settings).toMatchObject({ port: 9100, host: '0.0.0.0', dataDir: '/tmp/x', owner: 'team-a' });
+    expect(config.providers[0]?.config).toMatchObject({ seed: 9, bootDelayMs: { min: 0, max: 5 } });
+  });
+
+  it('reads JSON', () => {
+    const path = file('hangar.json', JSON.stringify({ logLevel: 'warn', providers: { orbstack: { seed: 4 } } }));
+    const config = load({ HANGAR_CONFIG: path });
+    expect(config.settings.logLevel).toBe('warn');
+    expect(config.providers[0]?.config).toMatchObject({ seed: 4 });
+  });
+
+  it('names the bad key in a provider section', () => {
+    const path = file('bad.yaml', 'providers:\n  orbstack:\n    driver: docker\n');
+    expect(errorOf(() => load({ HANGAR_CONFIG: path }))).toContain('providers.orbstack.driver');
+  });
+
+  it('names an unknown key', () => {
+    const path = file('bad.yaml', 'prot: 80\nrefresh:\n  intervalMs: 5\n  batchsize: 3\n');
+    const message = errorOf(() => load({ HANGAR_CONFIG: path }));
+    expect(message).toContain('prot');
+    expect(message).toContain('refresh.batchsize');
+  });
+
+  it('rejects bad environment values and unknown providers', () => {
+    expect(errorOf(() => load({ PORT: 'eighty' }))).toContain('PORT');
+    expect(errorOf(() => load({ HANGAR_PROVIDERS: 'orbstack,nimbus' }))).toContain('unknown provider "nimbus"');
+    expect(errorOf(() => load({ HANGAR_OWNER: 'Not Valid' }))).toContain('owner');
+  });
+
+  it('rejects a file that is not YAML or JSON, or not a mapping', () => {
+    expect(errorOf(() => load({ HANGAR_CONFIG: file('broken.yaml', 'a: [1, 2\n') }))).toContain('neither valid YAML nor JSON');
+    expect(errorOf(() => load({ HANGAR_CONFIG: file('list.yaml', '- 1\n- 2\n') }))).toContain('mapping');
+    expect(errorOf(() => load({ HANGAR_CONFIG: join(dir.path, 'missing.yaml') }))).toContain('cannot read');
+  });
+
+  it('enables providers from HANGAR_PROVIDERS, else from the file, skipping enabled: false', () => {
+    const path = file('two.yaml', 'providers:\n  orbstack:\n    enabled: false\n');
+    expect(errorOf(() => load({ HANGAR_CONFIG: path }))).toContain('no provider is enabled');
+    expect(load({ HANGAR_CONFIG: path, HANGAR_PROVIDERS: 'orbstack' }).providers.map((provider) => provider.name)).toEqual([
+      'orbstack',
+    ]);
+  });
+});
