@@ -9,7 +9,7 @@ export interface ProviderFactoryContext {
 
 export interface ProviderFactory<TConfig> {
   readonly configSchema: z.ZodType<TConfig>;
-  // biome-ignore lint/suspicious/noExplicitAny: each factory returns its own enhanced registration; the registry projects it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
   create(config: TConfig, context: ProviderFactoryContext): ProviderRegistration<any, any, any>;
 }
 

@@ -68,7 +68,7 @@ export type Provider<
 > = ProviderCore<TInstance, TSnapshot> & { readonly capabilities: TCaps } & GatedMethods<SupportedFlags<TCaps>, TSnapshot>;
 
 /** Any provider, whatever its instance, snapshot and capability types. */
-// biome-ignore lint/suspicious/noExplicitAny: the widest provider type; methods are reached only after narrowing.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the widest provider type; methods are reached only after narrowing.
 export type AnyProvider = ProviderCore<any, any>;
 
 type SnapshotTypeOf<P> = P extends { readonly schemas: ProviderSchemas<ProviderInstance, infer S> } ? S : ProviderSnapshot;

@@ -16,7 +16,7 @@ import { SnapshotStore } from './store/snapshot-store.js';
 
 export interface ControlPlaneOptions {
   settings: ControlPlaneSettings;
-  // biome-ignore lint/suspicious/noExplicitAny: registrations of any provider, each projected to the generic types on register.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registrations of any provider, each projected to the generic types on register.
   registrations: readonly ProviderRegistration<any, any, any>[];
   logger?: Logger;
 }

@@ -2,7 +2,7 @@ import type { ProviderRegistration } from '../../src/contracts/index.js';
 
 /** What each provider hands the suite: a fresh, isolated registration, and how to clean it up. */
 export interface ComplianceTarget {
-  // biome-ignore lint/suspicious/noExplicitAny: the suite runs against any provider's registration.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the suite runs against any provider's registration.
   registration: ProviderRegistration<any, any, any>;
   /** A valid spawn for this provider: an instance type and region it offers. */
   spawnable: { instanceType: string; region: string };

@@ -5,12 +5,12 @@
 import { type CapabilityDeclaration, type Provider, supports } from '../../../src/contracts/index.js';
 import type { OrbStackProvider } from '../../../src/providers/orbstack/orbstack-provider.js';
 
-declare const SPOT_ONLY: {
+type SpotOnly = {
   readonly snapshots: { readonly unsupported: 'no snapshots here' };
   readonly spot: true;
 } & Omit<CapabilityDeclaration, 'snapshots' | 'spot'>;
 
-declare const spotOnly: Provider<never, never, typeof SPOT_ONLY> & { readonly capabilities: typeof SPOT_ONLY };
+declare const spotOnly: Provider<never, never, SpotOnly>;
 declare const generic: Provider;
 declare const orbstack: OrbStackProvider;
 

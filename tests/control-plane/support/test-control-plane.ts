@@ -21,7 +21,7 @@ export interface TestControlPlane {
 export interface TestResponse {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response JSON freely.
   json: any;
 }
 
