@@ -58,7 +58,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     await waitUntilReady(child, port, options.readyPath ?? '/healthz', options.readyTimeoutMs ?? 30_000);
   } catch (error) {
     await server.stop();
-    throw new Error(`${options.name} did not start: ${(error as Error).message}\n${tail}`);
+    throw new Error(`${options.name} did not start: ${(error as Error).message}\n${tail}`, { cause: error });
   }
   return server;
 }
