@@ -16,7 +16,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500. */
 export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono {
   const app = new Hono();
-  app.use(
+  // Only requests that carry a body pay for the limit check; reads stay on the fast path.
+  app.on(
+    ['POST', 'PUT', 'PATCH'],
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

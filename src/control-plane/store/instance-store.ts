@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
 import type { Database, InstancesTable } from './database-schema.js';
 import { type NewEvent, recordEvent } from './event-store.js';
@@ -56,7 +56,12 @@ export interface ListInstancesQuery {
 }
 
 export class InstanceStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** GET /v1/instances/:id is the hottest read: its SQL is compiled once, not per request. */
+  private readonly findByIdSql: string;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.findByIdSql = db.selectFrom('instances').selectAll().where('id', '=', '').compile().sql;
+  }
 
   /** Commits a new intent row and its `requested` event in one transaction. */
   async insert(record: InstanceRecord): Promise<void> {
@@ -103,8 +108,8 @@ export class InstanceStore {
   }
 
   async findById(id: string): Promise<InstanceRecord | null> {
-    const row = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? fromRow(row) : null;
+    const { rows } = await this.db.executeQuery<InstanceRow>(CompiledQuery.raw(this.findByIdSql, [id]));
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async findByIdempotencyKey(key: string): Promise<InstanceRecord | null> {
