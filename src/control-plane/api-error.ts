@@ -24,9 +24,16 @@ export class ApiError extends Error {
     return { status: this.status, code: this.code, message: this.message, ...this.details };
   }
 
-  static fromStored(error: StoredError): ApiError {
+  withDetails(extra: Record<string, unknown>): ApiError {
+    return new ApiError(this.status, this.code, this.message, { ...this.details, ...extra }, this.headers);
+  }
+
+  /** The error a row remembered, answered again (an idempotent replay), with its Retry-After rebuilt. */
+  static fromStored(error: StoredError, headers: Record<string, string> = {}): ApiError {
     const { status, code, message, ...details } = error;
-    return new ApiError(status as ContentfulStatusCode, code, message, details);
+    const replayHeaders: Record<string, string> = { ...headers };
+    if (typeof details.retryAfterMs === 'number') replayHeaders['Retry-After'] = String(Math.ceil(details.retryAfterMs / 1000));
+    return new ApiError(status as ContentfulStatusCode, code, message, details, replayHeaders);
   }
 }
 

@@ -114,26 +114,37 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
   const settings = ControlPlaneSettingsSchema.safeParse({ ...rest, ...overrides });
   if (!settings.success) throw new ConfigError(`invalid configuration: ${describeIssues(settings.error, '')}`);
 
-  const sections = providerSections as Record<string, unknown>;
-  const fromFile = Object.entries(sections)
-    .filter(([, section]) => (section as { enabled?: unknown } | null)?.enabled !== false)
-    .map(([name]) => name);
+  // Every section in the file is checked, enabled or not, so a typo never waits for the day it is switched on.
+  const known = (name: string) => {
+    const schema = providerSchemas[name];
+    if (!schema) throw new ConfigError(`unknown provider "${name}" (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
+    return schema;
+  };
+  const validated = new Map<string, { enabled: boolean; config: unknown }>();
+  for (const [name, section] of Object.entries(providerSections as Record<string, unknown>)) {
+    const schema = known(name);
+    const raw = section ?? {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`providers.${name}: expected a mapping of settings`);
+    const { enabled = true, ...settingsOnly } = raw as Record<string, unknown>;
+    if (typeof enabled !== 'boolean') throw new ConfigError(`providers.${name}.enabled: expected true or false`);
+    const parsed = schema.safeParse(settingsOnly);
+    if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error, `providers.${name}`)}`);
+    validated.set(name, { enabled, config: parsed.data });
+  }
+
   const requested = env.HANGAR_PROVIDERS
     ? env.HANGAR_PROVIDERS.split(',')
         .map((name) => name.trim())
         .filter(Boolean)
-    : Object.keys(sections).length > 0
-      ? fromFile
+    : validated.size > 0
+      ? [...validated].filter(([, section]) => section.enabled).map(([name]) => name)
       : DEFAULT_PROVIDERS;
   if (requested.length === 0) throw new ConfigError('no provider is enabled: set HANGAR_PROVIDERS or enable one under providers');
 
   const providers = [...new Set(requested)].map((name): EnabledProviderConfig => {
-    const schema = providerSchemas[name];
-    if (!schema) {
-      throw new ConfigError(`unknown provider "${name}" (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
-    }
-    const { enabled: _enabled, ...section } = (sections[name] ?? {}) as Record<string, unknown>;
-    const parsed = schema.safeParse(section);
+    const section = validated.get(name);
+    if (section) return { name, config: section.config };
+    const parsed = known(name).safeParse({});
     if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error, `providers.${name}`)}`);
     return { name, config: parsed.data };
   });

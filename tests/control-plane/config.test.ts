@@ -74,6 +74,16 @@ describe('configuration', () => {
     expect(errorOf(() => load({ HANGAR_OWNER: 'Not Valid' }))).toContain('owner');
   });
 
+  it('checks every provider section, enabled or not', () => {
+    expect(errorOf(() => load({ HANGAR_CONFIG: file('a.yaml', 'providers:\n  orbstack: 5\n') }))).toContain('providers.orbstack');
+    expect(errorOf(() => load({ HANGAR_CONFIG: file('b.yaml', 'providers:\n  orbstack:\n    enabled: "no"\n') }))).toContain(
+      'providers.orbstack.enabled',
+    );
+    const typo = file('c.yaml', 'providers:\n  orbstack:\n    enabled: false\n    sed: 3\n');
+    expect(errorOf(() => load({ HANGAR_CONFIG: typo, HANGAR_PROVIDERS: 'orbstack' }))).toContain('providers.orbstack.sed');
+    expect(errorOf(() => load({ HANGAR_CONFIG: file('d.yaml', 'providers:\n  nimbus: {}\n') }))).toContain('unknown provider "nimbus"');
+  });
+
   it('rejects a file that is not YAML or JSON, or not a mapping', () => {
     expect(errorOf(() => load({ HANGAR_CONFIG: file('broken.yaml', 'a: [1, 2\n') }))).toContain('neither valid YAML nor JSON');
     expect(errorOf(() => load({ HANGAR_CONFIG: file('list.yaml', '- 1\n- 2\n') }))).toContain('mapping');

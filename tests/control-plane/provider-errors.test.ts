@@ -23,8 +23,8 @@ describe('provider errors through the API', () => {
     cp.faulty.nextSpawnFault = new ProviderError({ code, provider: 'faulty', message: `scripted ${code}` });
     const response = await cp.call('POST', '/v1/instances', faultyBody);
     expect(response.status).toBe(status);
-    expect(response.json.error).toEqual({ code, message: `scripted ${code}`, category, retryable, provider: 'faulty' });
     const rows = (await cp.call('GET', '/v1/instances')).json.items;
+    expect(response.json.error).toEqual({ code, message: `scripted ${code}`, category, retryable, provider: 'faulty', instanceId: rows[0].id });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'failed', providerId: null, error: { code } });
   });
@@ -38,13 +38,43 @@ describe('provider errors through the API', () => {
   });
 
   it('replays a failed spawn’s error for the same Idempotency-Key without calling the provider again', async () => {
-    cp.faulty.nextSpawnFault = new ProviderError({ code: 'CAPACITY_ERROR', provider: 'faulty', message: 'no room' });
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'RATE_LIMIT_ERROR', provider: 'faulty', message: 'later', retryAfterMs: 4000 });
     const headers = { 'Idempotency-Key': 'cap-1' };
     const first = await cp.call('POST', '/v1/instances', faultyBody, headers);
     const second = await cp.call('POST', '/v1/instances', faultyBody, headers);
-    expect(second.status).toBe(first.status);
+    expect(second.status).toBe(429);
     expect(second.json).toEqual(first.json);
+    expect(second.headers.get('Retry-After')).toBe('4');
+    expect(second.headers.get('Idempotent-Replayed')).toBe('true');
     expect(cp.faulty.spawnCalls).toBe(1);
+  });
+
+  it('adopts the machine of a spawn that timed out but happened after all', async () => {
+    cp.faulty.nextSpawnFault = 'hang';
+    const response = await cp.call('POST', '/v1/instances', faultyBody);
+    expect(response.status).toBe(504);
+    const id = response.json.error.instanceId;
+    expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
+    await cp.plane.refresher.runOnce();
+    expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
+    const machine = await cp.orbstack.provider.spawn({
+      instanceType: 'orb.small',
+      region: 'local-1',
+      zone: null,
+      spot: false,
+      image: null,
+      name: id,
+      tags: {},
+      bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId: id }),
+      idempotencyToken: id,
+      ownership: { owner: 'hangar', instanceId: id },
+    });
+    await cp.plane.refresher.runOnce();
+    const adopted = (await cp.call('GET', `/v1/instances/${id}`)).json;
+    expect(adopted).toMatchObject({ providerId: machine.providerId, error: null });
+    expect(['provisioning', 'running']).toContain(adopted.status);
+    const events = (await cp.call('GET', `/v1/instances/${id}/events`)).json.items.map((event: { type: string }) => event.type);
+    expect(events).toEqual(['instance.requested', 'instance.spawn-outcome-unknown', 'instance.adopted']);
   });
 
   it('a provider that hangs -> 504 PROVIDER_TIMEOUT; the intent stays open and a replay finishes it', async () => {

@@ -32,13 +32,13 @@ export async function spawnInstance(
       known: ctx.registry.names(),
     });
   }
-  const { region, zone } = await resolvePlacement(ctx, entry, request);
   const requestHash = canonicalHash(request);
-
+  // A replay answers from the row, so it needs neither the catalog nor placement to be reachable.
   if (idempotencyKey !== null) {
     const existing = await ctx.instances.findByIdempotencyKey(idempotencyKey);
     if (existing) return replay(ctx, entry, existing, request, requestHash);
   }
+  const { region, zone } = await resolvePlacement(ctx, entry, request);
 
   const now = new Date().toISOString();
   const id = newId('i');
@@ -90,7 +90,9 @@ async function replay(
       instanceId: existing.id,
     });
   }
-  if (existing.status === 'failed' && existing.error !== null) throw ApiError.fromStored(existing.error);
+  if (existing.status === 'failed' && existing.error !== null) {
+    throw ApiError.fromStored(existing.error, { 'Idempotent-Replayed': 'true' });
+  }
   // The first attempt's outcome is unknown (timeout, crash): ask again with the same token, which finds the same machine.
   if (existing.status === 'requested') return { record: await driveSpawn(ctx, entry, existing, request), replayed: true };
   return { record: existing, replayed: true };
@@ -126,7 +128,8 @@ async function resolvePlacement(
   const region = request.region ?? offering.regions[0]?.region;
   const regionOffering = offering.regions.find((candidate) => candidate.region === region);
   if (region === undefined || !regionOffering) {
-    throw new ApiError(422, 'UNKNOWN_REGION', `${request.instanceType} is not offered in region ${request.region}`, {
+    const where = request.region === undefined ? 'in any region' : `in region ${request.region}`;
+    throw new ApiError(422, 'UNKNOWN_REGION', `${request.instanceType} is not offered ${where}`, {
       field: 'region',
       known: offering.regions.map((candidate) => candidate.region),
     });
@@ -178,7 +181,8 @@ async function callSpawn(
       }),
     );
   } catch (error) {
-    const apiError = apiErrorFromProviderCall(error, entry.name);
+    // The row exists now: the error names it, so a client without an Idempotency-Key can still find it.
+    const apiError = apiErrorFromProviderCall(error, entry.name).withDetails({ instanceId: record.id });
     // A taxonomy error is the provider's definite "no"; anything else leaves the outcome unknown, so the intent stays open.
     const definite = isProviderError(error);
     await ctx.instances.transition(record.id, {

@@ -7,7 +7,7 @@ import type { RegisteredProvider } from '../provider-registry.js';
 import { refreshSnapshot } from './snapshot-lifecycle.js';
 import { confirmTerminated, requestTermination } from './terminate-instance.js';
 
-const WATCHED: readonly InstanceStatus[] = ['provisioning', 'terminating'];
+const WATCHED: readonly InstanceStatus[] = ['requested', 'provisioning', 'terminating'];
 
 export interface StatusRefresherOptions {
   intervalMs: number;
@@ -74,8 +74,9 @@ export class StatusRefresher {
     const entry = this.ctx.registry.get(row.provider);
     if (!entry || this.ctx.inflightSpawns.has(row.id)) return;
     try {
-      if (row.providerId === null) await this.findMachineToTerminate(entry, row);
-      else await this.refreshFromProvider(entry, row, row.providerId);
+      if (row.providerId !== null) await this.refreshFromProvider(entry, row, row.providerId);
+      else if (row.status === 'terminating') await this.findMachineToTerminate(entry, row);
+      else if (row.status === 'requested') await this.adoptMachine(entry, row);
     } catch (error) {
       const apiError = apiErrorFromProviderCall(error, entry.name);
       this.ctx.logger.warn('refresh of instance failed', { instanceId: row.id, code: apiError.code });
@@ -109,13 +110,33 @@ export class StatusRefresher {
     }
   }
 
-  /** A terminating row whose spawn outcome is unknown: find the machine by its ownership marks. */
-  private async findMachineToTerminate(entry: RegisteredProvider, row: InstanceRecord): Promise<void> {
-    if (row.status !== 'terminating') return;
+  /** The machine carrying this row's ownership marks, for a row whose spawn never told us its id. */
+  private async machineFor(entry: RegisteredProvider, row: InstanceRecord) {
     const machines = await callProvider(entry.name, 'list', this.ctx.settings.providerTimeoutMs, () =>
       entry.provider.list({ owner: this.ctx.settings.owner, hangarInstanceId: row.id }),
     );
-    const machine = machines.find((candidate) => candidate.tags[OWNERSHIP_TAGS.instanceId] === row.id) ?? machines[0];
+    return machines.find((candidate) => candidate.tags[OWNERSHIP_TAGS.instanceId] === row.id) ?? machines[0];
+  }
+
+  /**
+   * A requested row whose spawn call timed out or died with the process: if the provider made the
+   * machine after all, adopt it. Rows with no machine are left for reconciliation's intent grace window.
+   */
+  private async adoptMachine(entry: RegisteredProvider, row: InstanceRecord): Promise<void> {
+    if (Date.now() - Date.parse(row.createdAt) < this.ctx.settings.providerTimeoutMs) return;
+    const machine = await this.machineFor(entry, row);
+    if (!machine || machine.status === 'terminating' || machine.status === 'terminated') return;
+    await this.ctx.instances.transition(row.id, {
+      from: ['requested'],
+      to: machine.status === 'running' ? 'running' : 'provisioning',
+      patch: { providerId: machine.providerId, zone: machine.zone, error: null },
+      event: { type: 'instance.adopted', message: `adopted ${machine.providerId}, found by its ownership marks` },
+    });
+  }
+
+  /** A terminating row whose spawn outcome is unknown: find the machine by its ownership marks. */
+  private async findMachineToTerminate(entry: RegisteredProvider, row: InstanceRecord): Promise<void> {
+    const machine = await this.machineFor(entry, row);
     if (machine) {
       const attached = await this.ctx.instances.transition(row.id, {
         from: ['terminating'],
