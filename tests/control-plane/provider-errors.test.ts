@@ -10,6 +10,22 @@ beforeEach(async () => {
 
 afterEach(() => cp.close());
 
+/** The machine a timed-out spawn made after all, carrying the row's ownership marks. */
+function phantomCreate(instanceId: string) {
+  return cp.orbstack.provider.spawn({
+    instanceType: 'orb.small',
+    region: 'local-1',
+    zone: null,
+    spot: false,
+    image: null,
+    name: instanceId,
+    tags: {},
+    bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId }),
+    idempotencyToken: instanceId,
+    ownership: { owner: 'hangar', instanceId },
+  });
+}
+
 const faultyBody = { provider: 'faulty', instanceType: 'orb.small' };
 
 describe('provider errors through the API', () => {
@@ -57,18 +73,7 @@ describe('provider errors through the API', () => {
     expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
     await cp.plane.refresher.runOnce();
     expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
-    const machine = await cp.orbstack.provider.spawn({
-      instanceType: 'orb.small',
-      region: 'local-1',
-      zone: null,
-      spot: false,
-      image: null,
-      name: id,
-      tags: {},
-      bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId: id }),
-      idempotencyToken: id,
-      ownership: { owner: 'hangar', instanceId: id },
-    });
+    const machine = await phantomCreate(id);
     await cp.plane.refresher.runOnce();
     const adopted = (await cp.call('GET', `/v1/instances/${id}`)).json;
     expect(adopted).toMatchObject({ providerId: machine.providerId, error: null });
@@ -118,18 +123,7 @@ describe('provider errors through the API', () => {
     const deleted = await cp.call('DELETE', `/v1/instances/${id}`);
     expect(deleted.json.status).toBe('terminating');
     // The spawn happened after all (a phantom create): the refresher finds it by its marks and terminates it.
-    const machine = await cp.orbstack.provider.spawn({
-      instanceType: 'orb.small',
-      region: 'local-1',
-      zone: null,
-      spot: false,
-      image: null,
-      name: id,
-      tags: {},
-      bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId: id }),
-      idempotencyToken: id,
-      ownership: { owner: 'hangar', instanceId: id },
-    });
+    const machine = await phantomCreate(id);
     await cp.plane.refresher.runOnce();
     await cp.plane.refresher.runOnce();
     expect((await cp.call('GET', `/v1/instances/${id}`)).json).toMatchObject({ status: 'terminated', providerId: machine.providerId });
