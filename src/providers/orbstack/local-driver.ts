@@ -6,7 +6,8 @@ import {
   type MachineRecord,
   MachineRecordSchema,
   type MachineSpec,
-  type OrbStackDriver,
+  type OrbStackMachineDriver,
+  type OrbStackSnapshotDriver,
   type SnapshotRecord,
   SnapshotRecordSchema,
 } from './orbstack-machine.js';
@@ -39,7 +40,7 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * and state in its own journal file, so a control plane that crashes finds its machines again.
  * Transitions are computed from timestamps when a machine is read, so no timers run.
  */
-export class LocalOrbStackDriver implements OrbStackDriver {
+export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnapshotDriver {
   readonly kind = 'local' as const;
   private readonly journal: JournalFile;
   private readonly random: SeededRandom;

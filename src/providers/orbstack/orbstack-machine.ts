@@ -63,8 +63,8 @@ export const SnapshotRecordSchema = z.object({
 
 export type SnapshotRecord = z.infer<typeof SnapshotRecordSchema>;
 
-/** What the OrbStack provider needs from a machine backend: the local simulator now, `orbctl` next. */
-export interface OrbStackDriver {
+/** What the OrbStack provider needs from a machine backend: the local simulator, or `orbctl`. */
+export interface OrbStackMachineDriver {
   readonly kind: 'local' | 'orbctl';
   /** Idempotent by name: a machine that already exists under this name is returned as it is. */
   createMachine(spec: MachineSpec): Promise<MachineRecord>;
@@ -73,8 +73,12 @@ export interface OrbStackDriver {
   /** Starts deletion; null when no such machine exists (already gone). */
   deleteMachine(name: string): Promise<MachineRecord | null>;
   updateMetadata(name: string, patch: Partial<MachineMetadata>): Promise<MachineRecord | null>;
+  close(): Promise<void>;
+}
+
+/** Disk snapshots, for a backend that can take them (the local simulator; `orbctl` has no such command). */
+export interface OrbStackSnapshotDriver {
   createSnapshot(machineName: string, snapshotName: string, description: string | null): Promise<SnapshotRecord>;
   getSnapshot(name: string): Promise<SnapshotRecord | null>;
   deleteSnapshot(name: string): Promise<SnapshotRecord | null>;
-  close(): Promise<void>;
 }

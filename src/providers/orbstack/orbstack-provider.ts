@@ -1,16 +1,15 @@
 import {
   type BootstrapConfig,
   type BootstrapOutput,
+  type CapabilityDeclaration,
   bootstrapOutput,
   type InstanceTypeOffering,
   type ListFilter,
   matchesListFilter,
   ownershipTags,
-  type Provider,
   ProviderError,
   type ProviderErrorCode,
   renderShellBootstrap,
-  type SnapshotOptions,
   type SpawnOptions,
   type SpotPrice,
   type SpotPriceQuery,
@@ -30,19 +29,13 @@ import {
   type OrbStackShape,
   spotPriceAt,
 } from './orbstack-catalog.js';
-import {
-  type OrbStackInstance,
-  OrbStackInstanceSchema,
-  type OrbStackSnapshot,
-  OrbStackSnapshotSchema,
-  toOrbStackInstance,
-  toOrbStackSnapshot,
-} from './orbstack-instance.js';
-import type { OrbStackDriver } from './orbstack-machine.js';
+import { type OrbStackInstance, OrbStackInstanceSchema, OrbStackSnapshotSchema, toOrbStackInstance } from './orbstack-instance.js';
+import type { OrbStackMachineDriver } from './orbstack-machine.js';
 import { SeededRandom } from './seeded-random.js';
 
+/** OrbStack over `orbctl`: everything but snapshots, which `orbctl` cannot take. */
 export const ORBSTACK_CAPABILITIES = {
-  snapshots: true,
+  snapshots: { unsupported: 'orbctl has no snapshot or export command for machines; only the local driver simulates snapshots' },
   spot: true,
   gpu: { unsupported: 'OrbStack machines share the Mac’s Linux VM, which has no GPU passthrough' },
   multiRegion: true,
@@ -55,12 +48,15 @@ export const ORBSTACK_CAPABILITIES = {
   customNetworking: { unsupported: 'all OrbStack machines share one bridge network that cannot be configured' },
 } as const;
 
+/** The spot market and interruptions are simulated by the provider itself, so every OrbStack provider declares spot. */
+export type OrbStackCapabilities = CapabilityDeclaration & { readonly spot: true };
+
 /** Machine names carry this prefix so Hangar's machines stand out among a developer's own. */
 export const MACHINE_NAME_PREFIX = 'hangar-';
 const SPOT_REQUEST_PREFIX = 'sir-';
 
 export interface OrbStackProviderOptions {
-  driver: OrbStackDriver;
+  driver: OrbStackMachineDriver;
   seed: number;
   now?: () => number;
 }
@@ -74,20 +70,22 @@ function providerError(code: ProviderErrorCode, message: string): ProviderError 
 }
 
 /**
- * The testing tier: the full contract over an OrbStack machine driver. Regions and zones, a spot
- * market and snapshots are simulated by the driver; spawns are idempotent because the machine
- * name is derived from the idempotency token.
+ * The testing tier: the contract over an OrbStack machine driver. Regions, zones and a spot market
+ * are simulated by the provider; spawns are idempotent because the machine name is derived from
+ * the idempotency token. `SnapshottingOrbStackProvider` adds snapshots for drivers that take them.
  */
-export class OrbStackProvider implements Provider<OrbStackInstance, OrbStackSnapshot, typeof ORBSTACK_CAPABILITIES> {
+export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTACK_CAPABILITIES> {
   readonly name = 'orbstack';
   readonly tier = 'testing' as const;
-  readonly capabilities = ORBSTACK_CAPABILITIES;
   readonly schemas = { instance: OrbStackInstanceSchema, snapshot: OrbStackSnapshotSchema };
-  private readonly driver: OrbStackDriver;
-  private readonly random: SeededRandom;
-  private readonly now: () => number;
+  protected readonly random: SeededRandom;
+  protected readonly now: () => number;
+  private readonly driver: OrbStackMachineDriver;
 
-  constructor(options: OrbStackProviderOptions) {
+  constructor(
+    readonly capabilities: TCaps,
+    options: OrbStackProviderOptions,
+  ) {
     this.driver = options.driver;
     this.random = new SeededRandom(options.seed ^ 0x5eed);
     this.now = options.now ?? Date.now;
@@ -118,21 +116,6 @@ export class OrbStackProvider implements Provider<OrbStackInstance, OrbStackSnap
 
   generateBootstrap(config: BootstrapConfig): BootstrapOutput {
     return bootstrapOutput(renderShellBootstrap(config), 'shell');
-  }
-
-  async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<OrbStackSnapshot> {
-    const name = `${providerInstanceId}-snap-${this.now().toString(36)}${this.random.int(0, 36 ** 4 - 1).toString(36)}`;
-    const snapshot = await this.driver.createSnapshot(providerInstanceId, name, options?.description ?? null);
-    return toOrbStackSnapshot(snapshot);
-  }
-
-  async getSnapshotStatus(providerSnapshotId: string): Promise<OrbStackSnapshot | null> {
-    const snapshot = await this.driver.getSnapshot(providerSnapshotId);
-    return snapshot === null ? null : toOrbStackSnapshot(snapshot);
-  }
-
-  async deleteSnapshot(providerSnapshotId: string): Promise<void> {
-    await this.driver.deleteSnapshot(providerSnapshotId);
   }
 
   async requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest> {

@@ -4,7 +4,8 @@ import { LocalOrbStackDriver } from './local-driver.js';
 import { ORBSTACK_CONTRACT_CASES } from './orbstack-contract-cases.js';
 import type { OrbStackConfig } from './orbstack-config.js';
 import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
-import { type ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
+import type { OrbStackCapabilities } from './orbstack-provider.js';
+import { SnapshottingOrbStackProvider } from './snapshotting-orbstack-provider.js';
 
 export interface OrbStackRegistrationContext {
   /** Hangar's data directory; the provider keeps its own state in `<dataDir>/orbstack/`. */
@@ -12,7 +13,7 @@ export interface OrbStackRegistrationContext {
   now?: () => number;
 }
 
-export type OrbStackRegistration = ProviderRegistration<OrbStackInstance, OrbStackSnapshot, typeof ORBSTACK_CAPABILITIES>;
+export type OrbStackRegistration = ProviderRegistration<OrbStackInstance, OrbStackSnapshot, OrbStackCapabilities>;
 
 export function createOrbStackRegistration(config: OrbStackConfig, context: OrbStackRegistrationContext): OrbStackRegistration {
   const now = context.now ?? Date.now;
@@ -25,7 +26,7 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
     capacityPerZone: config.capacityPerZone,
     now,
   });
-  const provider = new OrbStackProvider({ driver, seed: config.seed, now });
+  const provider = new SnapshottingOrbStackProvider({ driver, seed: config.seed, now });
   return {
     provider,
     contracts: ORBSTACK_CONTRACT_CASES,

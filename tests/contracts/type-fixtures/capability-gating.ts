@@ -4,6 +4,7 @@
  */
 import { type CapabilityDeclaration, type Provider, supports } from '../../../src/contracts/index.js';
 import type { OrbStackProvider } from '../../../src/providers/orbstack/orbstack-provider.js';
+import type { SnapshottingOrbStackProvider } from '../../../src/providers/orbstack/snapshotting-orbstack-provider.js';
 
 type SpotOnly = {
   readonly snapshots: { readonly unsupported: 'no snapshots here' };
@@ -12,7 +13,8 @@ type SpotOnly = {
 
 declare const spotOnly: Provider<never, never, SpotOnly>;
 declare const generic: Provider;
-declare const orbstack: OrbStackProvider;
+declare const orbstack: SnapshottingOrbStackProvider;
+declare const orbctl: OrbStackProvider;
 
 export async function gatedCalls(): Promise<void> {
   // A declared flag unlocks its methods without narrowing.
@@ -22,6 +24,9 @@ export async function gatedCalls(): Promise<void> {
 
   // @ts-expect-error snapshots are declared unsupported, so createSnapshot does not exist on this type.
   await spotOnly.createSnapshot('i-1');
+  // @ts-expect-error OrbStack over orbctl declares no snapshots: only the local driver's provider has them.
+  await orbctl.createSnapshot('hangar-x');
+  await orbctl.getSpotPrices();
   // @ts-expect-error the wide Provider type shows no optional method until it is narrowed.
   await generic.createSnapshot('i-1');
   // @ts-expect-error spot methods are gated too.
