@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from './errors.js';
 
 /** What a provider reports about a machine, in the vendor-neutral vocabulary. */
 export const PROVIDER_INSTANCE_STATUSES = [
@@ -34,6 +35,10 @@ export const ProviderInstanceSchema = z.object({
   /** Hangar's instance id carried by the machine, or null. */
   hangarInstanceId: z.string().nullable(),
   launchedAt: z.iso.datetime(),
+  /** Why the machine is in its state when the provider says (e.g. SPOT_INTERRUPTED for a reclaimed spot machine). */
+  stateReason: z
+    .object({ code: z.enum(PROVIDER_ERROR_CODES as [ProviderErrorCode, ...ProviderErrorCode[]]), message: z.string() })
+    .nullable(),
 });
 
 export type ProviderInstance = z.infer<typeof ProviderInstanceSchema>;

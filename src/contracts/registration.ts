@@ -22,6 +22,21 @@ export interface ProviderContractCase {
   run(provider: Provider): Promise<void>;
 }
 
+export interface ChaosIssue {
+  path: string;
+  message: string;
+}
+
+/** What a provider with a fault-injection engine lets the control plane (and so an operator) do with it. */
+export interface ProviderChaosControl {
+  /** The scenario in force (null when chaos is off), per-rule counters, and the injected faults. */
+  status(): Record<string, unknown>;
+  /** Replaces the scenario; a bad one changes nothing and says what is wrong. */
+  replace(scenario: unknown): { ok: true } | { ok: false; issues: ChaosIssue[] };
+  /** Chaos off. */
+  clear(): void;
+}
+
 export interface ProviderRegistration<
   TInstance extends ProviderInstance = ProviderInstance,
   TSnapshot extends ProviderSnapshot = ProviderSnapshot,
@@ -31,4 +46,6 @@ export interface ProviderRegistration<
   hooks: ProviderHooks;
   workflows?: Record<string, ProviderWorkflow>;
   contracts?: readonly ProviderContractCase[];
+  /** The testing tier's fault injection, for providers that have it. */
+  chaos?: ProviderChaosControl;
 }

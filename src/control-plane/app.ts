@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Kysely } from 'kysely';
 import { ApiError } from './api-error.js';
 import type { ControlPlaneContext } from './context.js';
+import { chaosRoutes } from './routes/chaos-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
@@ -29,6 +30,7 @@ export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono 
   );
   app.route('/', healthRoutes());
   app.route('/', providerRoutes(ctx));
+  app.route('/', chaosRoutes(ctx));
   app.route('/', instanceRoutes(ctx, db));
   app.route('/', snapshotRoutes(ctx));
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

@@ -3,6 +3,7 @@ import {
   type InstanceTypeOffering,
   type Provider,
   type ProviderHooks,
+  type ProviderChaosControl,
   type ProviderInstance,
   type ProviderRegistration,
   type ProviderSnapshot,
@@ -16,6 +17,7 @@ export interface RegisteredProvider {
   readonly provider: Provider;
   readonly hooks: ProviderHooks;
   readonly workflows: Readonly<Record<string, ProviderWorkflow>>;
+  readonly chaos: ProviderChaosControl | null;
 }
 
 const CATALOG_TTL_MS = 60_000;
@@ -35,6 +37,7 @@ export class ProviderRegistry {
       provider: projectProvider(registration.provider),
       hooks: registration.hooks,
       workflows: registration.workflows ?? {},
+      chaos: registration.chaos ?? null,
     };
     this.entries.set(name, entry);
     return entry;

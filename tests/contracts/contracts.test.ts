@@ -33,6 +33,7 @@ const instance: ProviderInstance = {
   owner: 'hangar',
   hangarInstanceId: 'i-1',
   launchedAt: '2026-01-01T00:00:00.000Z',
+  stateReason: null,
 };
 
 describe('error taxonomy', () => {

@@ -87,6 +87,7 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
       createdAt: now,
       bootsAt: now + this.delay(this.options.bootDelayMs),
       goneAt: null,
+      stateReason: null,
       metadata: { ...spec.metadata, zone },
     };
     this.saveMachine(machine);

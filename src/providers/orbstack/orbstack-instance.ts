@@ -36,6 +36,7 @@ const INSTANCE_STATUS: Record<MachineState, ProviderInstanceStatus> = {
   running: 'running',
   stopped: 'stopped',
   deleting: 'terminating',
+  terminated: 'terminated',
 };
 
 const SNAPSHOT_STATUS: Record<SnapshotRecord['state'], ProviderSnapshotStatus> = {
@@ -61,6 +62,7 @@ export function toOrbStackInstance(machine: MachineRecord): OrbStackInstance {
       owner: metadata.tags[OWNERSHIP_TAGS.owner] ?? null,
       hangarInstanceId: metadata.tags[OWNERSHIP_TAGS.instanceId] ?? null,
       launchedAt: new Date(machine.createdAt).toISOString(),
+      stateReason: machine.stateReason,
       machineId: machine.id,
       machineName: machine.name,
       cpus: machine.cpus,

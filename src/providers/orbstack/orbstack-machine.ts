@@ -4,7 +4,8 @@ import { z } from 'zod';
  * The driver's vocabulary: an OrbStack Linux machine as `orbctl` describes one (name, id, state,
  * image), plus the metadata Hangar keeps beside it (OrbStack itself has no tags).
  */
-export const MACHINE_STATES = ['starting', 'running', 'stopped', 'deleting'] as const;
+/** `terminated` is only ever reported for a machine the vendor reclaimed (spot), as clouds keep showing them for a while. */
+export const MACHINE_STATES = ['starting', 'running', 'stopped', 'deleting', 'terminated'] as const;
 export type MachineState = (typeof MACHINE_STATES)[number];
 
 export const MachineMetadataSchema = z.object({
@@ -34,6 +35,8 @@ export const MachineRecordSchema = z.object({
   bootsAt: z.number(),
   /** When a deleting machine is gone; null until deletion starts. */
   goneAt: z.number().nullable(),
+  /** Why the machine is in its state, when the backend says (a spot interruption notice or reclaim). */
+  stateReason: z.object({ code: z.literal('SPOT_INTERRUPTED'), message: z.string() }).nullable().default(null),
   metadata: MachineMetadataSchema,
 });
 

@@ -1,0 +1,32 @@
+import type { OrbStackSnapshotDriver, SnapshotRecord } from '../orbstack-machine.js';
+import { runWithChaos } from './chaos-call.js';
+import type { ChaosEngine } from './chaos-engine.js';
+
+function corruptSnapshot(record: SnapshotRecord | null): SnapshotRecord | null {
+  return record === null ? null : { ...record, state: 'chaos:unreadable' as SnapshotRecord['state'] };
+}
+
+/** Faults and latency on the snapshot calls; no scenario, no change. */
+export class ChaosSnapshotDriver implements OrbStackSnapshotDriver {
+  constructor(
+    private readonly inner: OrbStackSnapshotDriver,
+    private readonly engine: () => ChaosEngine | null,
+  ) {}
+
+  createSnapshot(machineName: string, snapshotName: string, description: string | null): Promise<SnapshotRecord> {
+    return runWithChaos(
+      this.engine(),
+      { operation: 'createSnapshot', target: machineName },
+      () => this.inner.createSnapshot(machineName, snapshotName, description),
+      (record) => corruptSnapshot(record) ?? record,
+    );
+  }
+
+  getSnapshot(name: string): Promise<SnapshotRecord | null> {
+    return runWithChaos(this.engine(), { operation: 'getSnapshot', target: name }, () => this.inner.getSnapshot(name), corruptSnapshot);
+  }
+
+  deleteSnapshot(name: string): Promise<SnapshotRecord | null> {
+    return runWithChaos(this.engine(), { operation: 'deleteSnapshot', target: name }, () => this.inner.deleteSnapshot(name), corruptSnapshot);
+  }
+}
