@@ -1,7 +1,11 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import type { ComplianceFactory } from './compliance-harness.js';
+
+const FAKE_ORBCTL = fileURLToPath(new URL('../providers/orbstack/fake-orbctl/orbctl', import.meta.url));
 
 /** Every provider the compliance suite runs against. A new provider joins by adding its factory here. */
 export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
@@ -16,6 +20,26 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         snapshotDelayMs: { min: 5, max: 20 },
       });
       const registration = createOrbStackRegistration(config, { dataDir: dir.path });
+      return {
+        registration,
+        spawnable: { instanceType: 'orb.small', region: 'local-1' },
+        image: 'debian:12',
+        async cleanup() {
+          await registration.hooks.onShutdown?.();
+          dir.remove();
+        },
+      };
+    },
+  },
+  {
+    name: 'orbstack (orbctl driver, fake CLI)',
+    async create() {
+      const dir = makeTempDir('compliance-orbctl');
+      const config = OrbStackConfigSchema.parse({ driver: 'orbctl', seed: 7, orbctl: { path: FAKE_ORBCTL, timeoutMs: 10_000 } });
+      const registration = createOrbStackRegistration(config, {
+        dataDir: join(dir.path, 'data'),
+        orbctlEnv: { ...process.env, FAKE_ORBCTL_STATE: join(dir.path, 'orbctl-state.json') },
+      });
       return {
         registration,
         spawnable: { instanceType: 'orb.small', region: 'local-1' },

@@ -10,9 +10,13 @@ const delayRange = (min: number, max: number) =>
 /** `providers.orbstack` in the config file. */
 export const OrbStackConfigSchema = z
   .object({
-    /** `local`: machines simulated by the provider itself, no OrbStack install needed. */
-    driver: z.enum(['local']).default('local'),
+    /**
+     * `local`: machines simulated by the provider itself, no OrbStack install needed.
+     * `orbctl`: real OrbStack Linux machines through the `orbctl` CLI (no snapshots).
+     */
+    driver: z.enum(['local', 'orbctl']).default('local'),
     seed: z.number().int().default(1),
+    // The delays and capacity model are the local driver's simulation; real OrbStack has its own.
     bootDelayMs: delayRange(1000, 3000),
     terminateDelayMs: delayRange(500, 1500),
     snapshotDelayMs: delayRange(500, 2000),
@@ -21,6 +25,14 @@ export const OrbStackConfigSchema = z
       .object({ default: z.number().int().nonnegative().default(50_000) })
       .catchall(z.number().int().nonnegative())
       .default({ default: 50_000 }),
+    /** The `orbctl` driver: the executable (a name on PATH, or a path) and the deadline of each call. */
+    orbctl: z
+      .object({
+        path: z.string().min(1).default('orbctl'),
+        timeoutMs: z.number().int().positive().default(120_000),
+      })
+      .strict()
+      .default({ path: 'orbctl', timeoutMs: 120_000 }),
   })
   .strict();
 

@@ -27,9 +27,10 @@ export function chaosFixture(scenario: ChaosScenarioInput | null): ChaosFixture 
     capacityPerZone: { default: 1000 },
     now,
   });
-  let driver: ChaosMachineDriver | undefined;
-  const control = new ChaosControl(null, () => driver?.reset());
-  driver = new ChaosMachineDriver(inner, () => control.current(), now);
+  const holder: { driver?: ChaosMachineDriver } = {};
+  const control = new ChaosControl(null, () => holder.driver?.reset());
+  const driver = new ChaosMachineDriver(inner, () => control.current(), now);
+  holder.driver = driver;
   if (scenario) {
     const result = control.replace(scenario);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
