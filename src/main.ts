@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const registrations = config.providers.map(({ name, config: providerConfig }) => {
     const factory = PROVIDER_FACTORIES[name];
     if (!factory) throw new ConfigError(`unknown provider "${name}"`);
-    return factory.create(providerConfig, { dataDir: settings.dataDir });
+    try {
+      return factory.create(providerConfig, { dataDir: settings.dataDir, env: process.env });
+    } catch (error) {
+      throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
   const logger = createLogger(settings.logLevel);
   const plane = await startControlPlane({ settings, registrations, logger });

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { ProviderRegistration } from './contracts/index.js';
-import { OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
+import { readChaosScenarioFile } from './providers/orbstack/chaos/chaos-file.js';
+import { type OrbStackConfig, OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from './providers/orbstack/orbstack-registration.js';
 
 export interface ProviderFactoryContext {
   dataDir: string;
+  env: NodeJS.ProcessEnv;
 }
 
 export interface ProviderFactory<TConfig> {
@@ -19,7 +21,16 @@ function factory<TConfig>(definition: ProviderFactory<TConfig>): ProviderFactory
 
 /** Every provider Hangar can run, by name. Only the composition root and test harnesses use this. */
 export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory<unknown>>> = {
-  orbstack: factory({ configSchema: OrbStackConfigSchema, create: createOrbStackRegistration }),
+  orbstack: factory({
+    configSchema: OrbStackConfigSchema,
+    create: (config: OrbStackConfig, context) => {
+      const file = context.env.HANGAR_CHAOS;
+      return createOrbStackRegistration(config, {
+        dataDir: context.dataDir,
+        ...(file && { chaosOverride: { source: `HANGAR_CHAOS (${file})`, scenario: readChaosScenarioFile(file) } }),
+      });
+    },
+  }),
 };
 
 export function providerConfigSchemas(): Record<string, z.ZodType> {

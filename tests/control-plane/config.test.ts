@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/control-plane/config.js';
-import { providerConfigSchemas } from '../../src/provider-factories.js';
+import { PROVIDER_FACTORIES, providerConfigSchemas } from '../../src/provider-factories.js';
 import { type TempDir, makeTempDir } from '../support/temp-dir.js';
 
 let dir: TempDir;
@@ -96,5 +96,25 @@ describe('configuration', () => {
     expect(load({ HANGAR_CONFIG: path, HANGAR_PROVIDERS: 'orbstack' }).providers.map((provider) => provider.name)).toEqual([
       'orbstack',
     ]);
+  });
+});
+
+describe('chaos configuration', () => {
+  it('validates providers.orbstack.chaos, naming the bad key', () => {
+    const path = file('chaos.yaml', 'providers:\n  orbstack:\n    chaos:\n      seed: 1\n      faults:\n        - operation: spawn\n          code: BOOM\n');
+    expect(errorOf(() => load({ HANGAR_CONFIG: path }))).toContain('providers.orbstack.chaos.faults.0.code');
+    const good = file('good.yaml', 'providers:\n  orbstack:\n    chaos: {preset: spot-storm, seed: 9}\n');
+    expect(load({ HANGAR_CONFIG: good }).providers[0]?.config).toMatchObject({ chaos: { preset: 'spot-storm', seed: 9 } });
+  });
+
+  it('loads HANGAR_CHAOS over the config file, and refuses a bad one', () => {
+    const factory = PROVIDER_FACTORIES.orbstack;
+    if (!factory) throw new Error('orbstack factory missing');
+    const config = factory.configSchema.parse({});
+    const scenario = file('scenario.json', JSON.stringify({ seed: 42, faults: [{ operation: 'spawn', code: 'CAPACITY_ERROR', probability: 0.5 }] }));
+    const registration = factory.create(config, { dataDir: dir.path, env: { HANGAR_CHAOS: scenario } });
+    expect(registration.chaos?.status()).toMatchObject({ enabled: true, scenario: { seed: 42 } });
+    const bad = file('bad.yaml', 'seed: 1\nfaults: [{operation: spawn, probability: 3, code: NOT_FOUND}]\n');
+    expect(() => factory.create(config, { dataDir: dir.path, env: { HANGAR_CHAOS: bad } })).toThrow(/HANGAR_CHAOS.*faults\.0\.probability/);
   });
 });

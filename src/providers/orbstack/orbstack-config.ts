@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseChaosScenario } from './chaos/chaos-control.js';
 
 const delayRange = (min: number, max: number) =>
   z
@@ -33,6 +34,18 @@ export const OrbStackConfigSchema = z
       })
       .strict()
       .default({ path: 'orbctl', timeoutMs: 120_000 }),
+    /** A chaos scenario (docs/chaos.md), or `{preset, seed?}`; absent means chaos off. */
+    chaos: z
+      .unknown()
+      .optional()
+      .superRefine((raw, ctx) => {
+        if (raw === undefined) return;
+        const parsed = parseChaosScenario(raw);
+        if (parsed.ok) return;
+        for (const issue of parsed.issues) {
+          ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path === '(root)' ? [] : issue.path.split('.') });
+        }
+      }),
   })
   .strict();
 

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
+import { ChaosControl, parseChaosScenario } from './chaos/chaos-control.js';
+import type { ChaosEngine } from './chaos/chaos-engine.js';
+import { ChaosMachineDriver } from './chaos/chaos-machine-driver.js';
+import type { ChaosScenario } from './chaos/chaos-scenario.js';
+import { ChaosSnapshotDriver } from './chaos/chaos-snapshot-driver.js';
 import { LocalOrbStackDriver } from './local-driver.js';
 import { OrbctlDriver } from './orbctl-driver.js';
 import { ORBSTACK_CONTRACT_CASES } from './orbstack-contract-cases.js';
@@ -15,6 +20,8 @@ export interface OrbStackRegistrationContext {
   now?: () => number;
   /** The environment `orbctl` runs with (the orbctl driver only); defaults to this process's. */
   orbctlEnv?: NodeJS.ProcessEnv;
+  /** A chaos scenario that overrides the config's (`HANGAR_CHAOS`), raw, validated here. */
+  chaosOverride?: { source: string; scenario: unknown };
 }
 
 export type OrbStackRegistration = ProviderRegistration<OrbStackInstance, OrbStackSnapshot, OrbStackCapabilities>;
@@ -24,14 +31,46 @@ interface OrbStackBackend {
   provider: OrbStackRegistration['provider'];
 }
 
+/** Every call to the driver passes through the chaos layer, which is a pass-through while no scenario is set. */
+interface ChaosLayer {
+  control: ChaosControl;
+  engine: () => ChaosEngine | null;
+  machines(inner: OrbStackMachineDriver): ChaosMachineDriver;
+}
+
+function initialScenario(config: OrbStackConfig, context: OrbStackRegistrationContext): ChaosScenario | null {
+  const source = context.chaosOverride?.source ?? 'providers.orbstack.chaos';
+  const raw = context.chaosOverride ? context.chaosOverride.scenario : config.chaos;
+  if (raw === undefined) return null;
+  const parsed = parseChaosScenario(raw);
+  if (parsed.ok) return parsed.scenario;
+  throw new Error(`invalid chaos scenario in ${source}: ${parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+}
+
+function chaosLayer(initial: ChaosScenario | null, now: () => number): ChaosLayer {
+  let wrapped: ChaosMachineDriver | undefined;
+  const control = new ChaosControl(initial, () => wrapped?.reset());
+  const engine = () => control.current();
+  return {
+    control,
+    engine,
+    machines(inner) {
+      wrapped = new ChaosMachineDriver(inner, engine, now);
+      return wrapped;
+    },
+  };
+}
+
 export function createOrbStackRegistration(config: OrbStackConfig, context: OrbStackRegistrationContext): OrbStackRegistration {
   const now = context.now ?? Date.now;
   const stateDir = join(context.dataDir, 'orbstack');
+  const chaos = chaosLayer(initialScenario(config, context), now);
   const { driver, provider } =
-    config.driver === 'orbctl' ? orbctlBackend(config, context, stateDir, now) : localBackend(config, stateDir, now);
+    config.driver === 'orbctl' ? orbctlBackend(config, context, stateDir, chaos, now) : localBackend(config, stateDir, chaos, now);
   return {
     provider,
     contracts: ORBSTACK_CONTRACT_CASES,
+    chaos: chaos.control,
     hooks: {
       onShutdown: () => driver.close(),
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
@@ -52,8 +91,8 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
   };
 }
 
-function localBackend(config: OrbStackConfig, stateDir: string, now: () => number): OrbStackBackend {
-  const driver = new LocalOrbStackDriver({
+function localBackend(config: OrbStackConfig, stateDir: string, chaos: ChaosLayer, now: () => number): OrbStackBackend {
+  const local = new LocalOrbStackDriver({
     stateDir,
     seed: config.seed,
     bootDelayMs: config.bootDelayMs,
@@ -62,20 +101,24 @@ function localBackend(config: OrbStackConfig, stateDir: string, now: () => numbe
     capacityPerZone: config.capacityPerZone,
     now,
   });
-  return { driver, provider: new SnapshottingOrbStackProvider({ driver, seed: config.seed, now }) };
+  const driver = chaos.machines(local);
+  const snapshots = new ChaosSnapshotDriver(local, chaos.engine);
+  return { driver, provider: new SnapshottingOrbStackProvider({ driver, snapshots, seed: config.seed, now }) };
 }
 
 function orbctlBackend(
   config: OrbStackConfig,
   context: OrbStackRegistrationContext,
   stateDir: string,
+  chaos: ChaosLayer,
   now: () => number,
 ): OrbStackBackend {
-  const driver = new OrbctlDriver({
+  const orbctl = new OrbctlDriver({
     stateDir,
     orbctl: { path: config.orbctl.path, timeoutMs: config.orbctl.timeoutMs, env: context.orbctlEnv },
     now,
   });
+  const driver = chaos.machines(orbctl);
   // orbctl has no snapshot command, so this provider declares snapshots unsupported.
   return { driver, provider: new OrbStackProvider(ORBSTACK_CAPABILITIES, { driver, seed: config.seed, now }) };
 }

@@ -7,7 +7,8 @@ import { ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js'
 export const LOCAL_ORBSTACK_CAPABILITIES = { ...ORBSTACK_CAPABILITIES, snapshots: true } as const;
 
 export interface SnapshottingOrbStackProviderOptions {
-  driver: OrbStackMachineDriver & OrbStackSnapshotDriver;
+  driver: OrbStackMachineDriver;
+  snapshots: OrbStackSnapshotDriver;
   seed: number;
   now?: () => number;
 }
@@ -20,7 +21,7 @@ export class SnapshottingOrbStackProvider
 
   constructor(options: SnapshottingOrbStackProviderOptions) {
     super(LOCAL_ORBSTACK_CAPABILITIES, options);
-    this.snapshots = options.driver;
+    this.snapshots = options.snapshots;
   }
 
   async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<OrbStackSnapshot> {

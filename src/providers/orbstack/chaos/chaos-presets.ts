@@ -18,6 +18,7 @@ export const CHAOS_PRESETS: Readonly<Record<string, Omit<ChaosScenarioInput, 'se
       { name: 'throttled', operation: '*', code: 'RATE_LIMIT_ERROR', retryAfterMs: 1000, probability: 0.1 },
       { name: 'phantom-create', operation: 'spawn', effect: 'phantom', probability: 0.05 },
       { name: 'hung-read', operation: ['get', 'list'], effect: 'timeout', probability: 0.02 },
+      { name: 'hung-write', operation: ['spawn', 'terminate'], effect: 'timeout', probability: 0.02 },
       { name: 'garbled', operation: ['get', 'list'], effect: 'malformed', probability: 0.05 },
     ],
   },
