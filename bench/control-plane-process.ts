@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BenchContext } from './benchmark.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 
-/** `HANGAR_CONFIG` contents: a fast refresher and fast fake machines, so the API is what gets measured. */
+/** `HANGAR_CONFIG` contents: fast reconciliation and fast fake machines, so the API is what gets measured. */
 export type HangarBenchConfig = Record<string, unknown>;
 
 /**

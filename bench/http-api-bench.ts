@@ -13,7 +13,7 @@ const SPAWN_WALL_TARGET_MS = 30_000;
 const READ_RATIO_TARGET_PCT = 40;
 
 const CONTROL_PLANE_CONFIG = {
-  refresh: { intervalMs: 100, batchSize: 5000, concurrency: 32 },
+  reconcile: { reconcileIntervalMs: 100 },
   providers: {
     orbstack: { bootDelayMs: { min: 50, max: 200 }, terminateDelayMs: { min: 0, max: 0 } },
   },

@@ -2,20 +2,20 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Kysely } from 'kysely';
 import { ApiError } from './api-error.js';
 import type { ControlPlaneContext } from './context.js';
 import { chaosRoutes } from './routes/chaos-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
+import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
 import { snapshotRoutes } from './routes/snapshot-routes.js';
-import type { Database } from './store/database-schema.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500. */
-export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono {
+export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl): Hono {
   const app = new Hono();
   // Only requests that carry a body pay for the limit check; reads stay on the fast path.
   app.on(
@@ -31,7 +31,9 @@ export function createApp(ctx: ControlPlaneContext, db: Kysely<Database>): Hono 
   app.route('/', healthRoutes());
   app.route('/', providerRoutes(ctx));
   app.route('/', chaosRoutes(ctx));
-  app.route('/', instanceRoutes(ctx, db));
+  app.route('/', instanceRoutes(ctx));
+  app.route('/', reconcileRoutes(ctx, reconcile));
+  app.route('/', eventRoutes(ctx));
   app.route('/', snapshotRoutes(ctx));
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger.js';
+import { ReconcileSettingsSchema } from './reconcile/reconcile-policy.js';
 
 /** The control plane's own settings (everything but the provider sections). */
 export const ControlPlaneSettingsSchema = z
@@ -17,15 +18,8 @@ export const ControlPlaneSettingsSchema = z
       .default('hangar'),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     providerTimeoutMs: z.number().int().positive().default(30_000),
-    orphanGraceMs: z.number().int().nonnegative().default(300_000),
-    refresh: z
-      .object({
-        intervalMs: z.number().int().positive().default(1000),
-        batchSize: z.number().int().positive().default(1000),
-        concurrency: z.number().int().positive().default(16),
-      })
-      .strict()
-      .default({ intervalMs: 1000, batchSize: 1000, concurrency: 16 }),
+    /** Heartbeats and reconciliation: defaults for every provider, and `providers.<name>` overrides. */
+    reconcile: ReconcileSettingsSchema,
   })
   .strict();
 

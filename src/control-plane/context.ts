@@ -1,7 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { InstanceRecord } from './instance-record.js';
 import type { Logger } from './logger.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import type { ReconcileSettings } from './reconcile/reconcile-policy.js';
+import type { Database } from './store/database-schema.js';
 import type { InstanceStore } from './store/instance-store.js';
+import type { OrphanStore } from './store/orphan-store.js';
 import type { SnapshotStore } from './store/snapshot-store.js';
 
 export interface LifecycleSettings {
@@ -9,14 +13,15 @@ export interface LifecycleSettings {
   owner: string;
   /** Deadline of one provider call. */
   providerTimeoutMs: number;
-  /** How long a termination with no machine found keeps looking before it is closed. */
-  orphanGraceMs: number;
 }
 
-/** What the routes, the lifecycle functions and the refresher share. */
+/** What the routes, the lifecycle functions and the reconciler share. */
 export interface ControlPlaneContext {
+  readonly db: Kysely<Database>;
   readonly instances: InstanceStore;
   readonly snapshots: SnapshotStore;
+  readonly orphans: OrphanStore;
+  readonly reconcileSettings: ReconcileSettings;
   readonly registry: ProviderRegistry;
   readonly settings: LifecycleSettings;
   readonly logger: Logger;

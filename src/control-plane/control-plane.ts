@@ -6,12 +6,15 @@ import type { ProviderRegistration } from '../contracts/index.js';
 import { createApp } from './app.js';
 import type { ControlPlaneSettings } from './config.js';
 import type { ControlPlaneContext } from './context.js';
-import { StatusRefresher } from './lifecycle/status-refresher.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderRegistry } from './provider-registry.js';
+import { HeartbeatScheduler } from './reconcile/heartbeat-scheduler.js';
+import type { ReconcileReport } from './reconcile/reconcile-report.js';
+import { Reconciler } from './reconcile/reconciler.js';
 import type { Database } from './store/database-schema.js';
 import { InstanceStore } from './store/instance-store.js';
 import { openDatabase } from './store/open-database.js';
+import { OrphanStore } from './store/orphan-store.js';
 import { SnapshotStore } from './store/snapshot-store.js';
 
 export interface ControlPlaneOptions {
@@ -24,8 +27,10 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   readonly app: Hono;
   readonly ctx: ControlPlaneContext;
-  readonly refresher: StatusRefresher;
+  readonly scheduler: HeartbeatScheduler;
   readonly db: Kysely<Database>;
+  /** One reconcile now, of one provider or of all; waits for any reconcile of the same provider under way. */
+  reconcileNow(provider?: string): Promise<ReconcileReport[]>;
   close(): Promise<void>;
 }
 
@@ -38,26 +43,37 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   for (const registration of options.registrations) registry.register(registration);
   for (const entry of registry.all()) await entry.hooks.onStartup?.();
   const ctx: ControlPlaneContext = {
+    db,
     instances: new InstanceStore(db),
     snapshots: new SnapshotStore(db),
+    orphans: new OrphanStore(db),
+    reconcileSettings: settings.reconcile,
     registry,
-    settings: {
-      owner: settings.owner,
-      providerTimeoutMs: settings.providerTimeoutMs,
-      orphanGraceMs: settings.orphanGraceMs,
-    },
+    settings: { owner: settings.owner, providerTimeoutMs: settings.providerTimeoutMs },
     logger,
     inflightSpawns: new Map(),
   };
-  const refresher = new StatusRefresher(ctx, settings.refresh);
-  const app = createApp(ctx, db);
+  const reconciler = new Reconciler(ctx);
+  const scheduler = new HeartbeatScheduler(ctx, reconciler);
+  const reconcileNow = async (provider?: string) => {
+    const entries = provider === undefined ? registry.all() : [registry.get(provider)].filter((entry) => entry !== undefined);
+    const reports: ReconcileReport[] = [];
+    for (const entry of entries) {
+      const outcome = await scheduler.runTask(entry, 'reconcile');
+      if (!outcome.report) throw outcome.error ?? new Error(outcome.message);
+      reports.push(outcome.report);
+    }
+    return reports;
+  };
+  const app = createApp(ctx, { scheduler, reconcileNow });
   return {
     app,
     ctx,
-    refresher,
+    scheduler,
     db,
+    reconcileNow,
     async close() {
-      await refresher.stop();
+      await scheduler.stop();
       for (const entry of registry.all()) await entry.hooks.onShutdown?.();
       await db.destroy();
     },
@@ -68,10 +84,10 @@ export interface RunningControlPlane extends ControlPlane {
   readonly url: string;
 }
 
-/** createControlPlane, then the status refresher and the HTTP server on `host:port` (port 0 picks a free one). */
+/** createControlPlane, then the heartbeat scheduler and the HTTP server on `host:port` (port 0 picks a free one). */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const plane = await createControlPlane(options);
-  plane.refresher.start();
+  plane.scheduler.start();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: plane.app.fetch, hostname: options.settings.host, port: options.settings.port }, () =>
       resolve(started),

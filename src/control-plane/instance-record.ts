@@ -33,6 +33,23 @@ export interface InstanceRecord {
   updatedAt: string;
   terminateRequestedAt: string | null;
   terminatedAt: string | null;
+  /** Hash of the spec the provider reported at spawn, and the version of the hash function. */
+  specHash: string | null;
+  specHashVersion: number | null;
+  /** What reconciliation last saw differ from the spawned spec; null while none. */
+  drift: InstanceDrift | null;
+  terminateAttempts: number;
+  lastTerminateAt: string | null;
+  /** When the termination outlived its budget (an event was raised then). */
+  terminateOverdueAt: string | null;
+  /** When the machine was still not running past its boot deadline. */
+  bootOverdueAt: string | null;
+}
+
+export interface InstanceDrift {
+  observedHash: string;
+  fields: string[];
+  detectedAt: string;
 }
 
 /** The instance as the API shows it (no idempotency key or request hash). */
@@ -54,5 +71,6 @@ export function instanceJson(record: InstanceRecord) {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     terminatedAt: record.terminatedAt,
+    drift: record.drift,
   };
 }

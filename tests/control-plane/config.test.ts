@@ -62,10 +62,10 @@ describe('configuration', () => {
   });
 
   it('names an unknown key', () => {
-    const path = file('bad.yaml', 'prot: 80\nrefresh:\n  intervalMs: 5\n  batchsize: 3\n');
+    const path = file('bad.yaml', 'prot: 80\nreconcile:\n  reconcileIntervalMs: 5\n  lostgraceMs: 3\n');
     const message = errorOf(() => load({ HANGAR_CONFIG: path }));
     expect(message).toContain('prot');
-    expect(message).toContain('refresh.batchsize');
+    expect(message).toContain('reconcile.lostgraceMs');
   });
 
   it('rejects bad environment values and unknown providers', () => {

@@ -21,7 +21,7 @@ async function startOnDir(dir: TempDir): Promise<RunningControlPlane> {
     OrbStackConfigSchema.parse({ bootDelayMs: { min: 0, max: 0 }, terminateDelayMs: { min: 0, max: 0 } }),
     { dataDir: dir.path },
   );
-  const settings = ControlPlaneSettingsSchema.parse({ dataDir: dir.path, port: 0, refresh: { intervalMs: 20 } });
+  const settings = ControlPlaneSettingsSchema.parse({ dataDir: dir.path, port: 0, reconcile: { reconcileIntervalMs: 20 } });
   const plane = await startControlPlane({ settings, registrations: [registration], logger: createLogger('silent') });
   cleanups.push(() => plane.close());
   return plane;
@@ -34,7 +34,7 @@ function tempDir(label: string): TempDir {
 }
 
 describe('the control plane over real HTTP', () => {
-  it('spawns, reads and terminates over a socket, with the status refresher running', async () => {
+  it('spawns, reads and terminates over a socket, with the heartbeat scheduler running', async () => {
     const plane = await startOnDir(tempDir('http'));
     const created = await fetch(`${plane.url}/v1/instances`, {
       method: 'POST',

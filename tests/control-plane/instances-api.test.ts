@@ -49,7 +49,7 @@ describe('instances API', () => {
     expect(verifyBootstrapChecksum(bootstrap) && bootstrap.checksum === instance.bootstrapChecksum).toBe(true);
 
     await new Promise((resolve) => setTimeout(resolve, 30));
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     expect((await cp.call('GET', `/v1/instances/${instance.id}`)).json.status).toBe('running');
     const events = (await cp.call('GET', `/v1/instances/${instance.id}/events`)).json.items;
     expect(events.map((event: { type: string }) => event.type)).toEqual(['instance.requested', 'instance.spawned', 'instance.running']);
@@ -59,7 +59,7 @@ describe('instances API', () => {
     const slow = await startTestControlPlane({ bootDelayMs: 60_000 });
     try {
       const instance = (await slow.call('POST', '/v1/instances', spawnBody)).json;
-      await slow.plane.refresher.runOnce();
+      await slow.plane.reconcileNow();
       expect((await slow.call('GET', `/v1/instances/${instance.id}`)).json.status).toBe('provisioning');
     } finally {
       await slow.close();
@@ -132,7 +132,7 @@ describe('instances API', () => {
       const first = await slowTerminate.call('DELETE', `/v1/instances/${instance.id}`);
       expect(first.status).toBe(202);
       expect(first.json.status).toBe('terminating');
-      await slowTerminate.plane.refresher.runOnce();
+      await slowTerminate.plane.reconcileNow();
       expect((await slowTerminate.call('GET', `/v1/instances/${instance.id}`)).json.status).toBe('terminating');
       const again = await slowTerminate.call('DELETE', `/v1/instances/${instance.id}`);
       expect(again.status).toBe(202);
@@ -147,7 +147,7 @@ describe('instances API', () => {
     const deleted = await cp.call('DELETE', `/v1/instances/${instance.id}`);
     expect(deleted.status).toBe(202);
     expect(['terminating', 'terminated']).toContain(deleted.json.status);
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     const after = (await cp.call('GET', `/v1/instances/${instance.id}`)).json;
     expect(after.status).toBe('terminated');
     expect(after.terminatedAt).not.toBeNull();

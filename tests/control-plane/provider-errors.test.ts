@@ -12,7 +12,7 @@ afterEach(() => cp.close());
 
 /** The machine a timed-out spawn made after all, carrying the row's ownership marks. */
 function phantomCreate(instanceId: string) {
-  return cp.orbstack.provider.spawn({
+  return cp.faultyBase.provider.spawn({
     instanceType: 'orb.small',
     region: 'local-1',
     zone: null,
@@ -20,7 +20,7 @@ function phantomCreate(instanceId: string) {
     image: null,
     name: instanceId,
     tags: {},
-    bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId }),
+    bootstrap: cp.faultyBase.provider.generateBootstrap({ instanceId }),
     idempotencyToken: instanceId,
     ownership: { owner: 'hangar', instanceId },
   });
@@ -71,10 +71,10 @@ describe('provider errors through the API', () => {
     expect(response.status).toBe(504);
     const id = response.json.error.instanceId;
     expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     expect((await cp.call('GET', `/v1/instances/${id}`)).json.status).toBe('requested');
     const machine = await phantomCreate(id);
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     const adopted = (await cp.call('GET', `/v1/instances/${id}`)).json;
     expect(adopted).toMatchObject({ providerId: machine.providerId, error: null });
     expect(['provisioning', 'running']).toContain(adopted.status);
@@ -94,7 +94,7 @@ describe('provider errors through the API', () => {
     const replay = await cp.call('POST', '/v1/instances', faultyBody, headers);
     expect(replay.status).toBe(202);
     expect(replay.json).toMatchObject({ id: row.id, status: expect.stringMatching(/provisioning|running/), error: null });
-    expect(await cp.orbstack.provider.list({ hangarInstanceId: row.id })).toHaveLength(1);
+    expect(await cp.faultyBase.provider.list({ hangarInstanceId: row.id })).toHaveLength(1);
   });
 
   it('an unexpected provider failure -> 502 PROVIDER_FAILURE, never a 500', async () => {
@@ -122,11 +122,11 @@ describe('provider errors through the API', () => {
     expect(pending.status).toBe(504);
     const deleted = await cp.call('DELETE', `/v1/instances/${id}`);
     expect(deleted.json.status).toBe('terminating');
-    // The spawn happened after all (a phantom create): the refresher finds it by its marks and terminates it.
+    // The spawn happened after all (a phantom create): reconciliation finds it by its marks and terminates it.
     const machine = await phantomCreate(id);
-    await cp.plane.refresher.runOnce();
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
+    await cp.plane.reconcileNow();
     expect((await cp.call('GET', `/v1/instances/${id}`)).json).toMatchObject({ status: 'terminated', providerId: machine.providerId });
-    expect(await cp.orbstack.provider.get(machine.providerId)).toBeNull();
+    expect(await cp.faultyBase.provider.get(machine.providerId)).toBeNull();
   });
 });

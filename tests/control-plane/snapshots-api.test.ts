@@ -11,7 +11,7 @@ afterEach(() => cp.close());
 
 async function runningInstance(provider = 'orbstack'): Promise<string> {
   const instance = (await cp.call('POST', '/v1/instances', { provider, instanceType: 'orb.small' })).json;
-  await cp.plane.refresher.runOnce();
+  await cp.plane.reconcileNow();
   return instance.id;
 }
 
@@ -25,7 +25,7 @@ describe('snapshots API', () => {
     expect(created.json.providerSnapshotId).toBeTruthy();
     expect(['pending', 'available']).toContain(created.json.status);
 
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     const fetched = (await cp.call('GET', `/v1/snapshots/${created.json.id}`)).json;
     expect(fetched.status).toBe('available');
     expect(fetched.sizeGiB).toBe(8);
@@ -36,7 +36,7 @@ describe('snapshots API', () => {
     const deleted = await cp.call('DELETE', `/v1/snapshots/${created.json.id}`);
     expect(deleted.status).toBe(202);
     expect(deleted.json.status).toBe('deleting');
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     expect((await cp.call('GET', `/v1/snapshots/${created.json.id}`)).json.status).toBe('deleted');
     const again = await cp.call('DELETE', `/v1/snapshots/${created.json.id}`);
     expect(again.status).toBe(202);
@@ -67,7 +67,7 @@ describe('snapshots API', () => {
   it('refuses a snapshot of an instance with no machine', async () => {
     const instanceId = await runningInstance();
     await cp.call('DELETE', `/v1/instances/${instanceId}`);
-    await cp.plane.refresher.runOnce();
+    await cp.plane.reconcileNow();
     const response = await cp.call('POST', `/v1/instances/${instanceId}/snapshots`, {});
     expect(response.status).toBe(409);
     expect(response.json.error.code).toBe('INVALID_STATE');

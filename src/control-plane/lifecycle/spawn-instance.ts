@@ -8,6 +8,7 @@ import { newId } from '../ids.js';
 import type { InstanceRecord } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { UniqueViolation } from '../store/instance-store.js';
+import { SPEC_HASH_VERSION, specHash } from '../reconcile/spec-hash.js';
 import { requestTermination } from './terminate-instance.js';
 
 export interface SpawnOutcome {
@@ -64,6 +65,13 @@ export async function spawnInstance(
     updatedAt: now,
     terminateRequestedAt: null,
     terminatedAt: null,
+    specHash: null,
+    specHashVersion: null,
+    drift: null,
+    terminateAttempts: 0,
+    lastTerminateAt: null,
+    terminateOverdueAt: null,
+    bootOverdueAt: null,
   };
   try {
     await ctx.instances.insert(record);
@@ -214,7 +222,7 @@ async function callSpawn(
   const attached = await ctx.instances.transition(record.id, {
     from: ['terminating'],
     to: 'terminating',
-    patch: { providerId: instance.providerId, zone: instance.zone },
+    patch: { providerId: instance.providerId, zone: instance.zone, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
     event: { type: 'instance.spawned', message: `${entry.name} created ${instance.providerId} after termination was requested` },
   });
   if (attached) return requestTermination(ctx, entry, attached);

@@ -3,11 +3,12 @@ import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
 import type { InstanceRecord } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
+import type { InstancePatch } from '../store/instance-store.js';
 
 /**
  * DELETE /v1/instances/:id: record the intent (`terminating`), then ask the provider. The row
  * becomes `terminated` only when the provider confirms the machine is gone; until then the
- * refresher keeps asking. Repeating the request is harmless.
+ * reconciler keeps asking. Repeating the request is harmless.
  */
 export async function terminateInstance(ctx: ControlPlaneContext, id: string): Promise<InstanceRecord> {
   const record = await ctx.instances.findById(id);
@@ -27,12 +28,15 @@ export async function terminateInstance(ctx: ControlPlaneContext, id: string): P
           event: { type: 'instance.terminate-requested', message: 'termination requested' },
         });
   if (!terminating) return terminateInstance(ctx, id);
-  // Without a provider id the spawn is still under way (it terminates what it creates) or its outcome is unknown (the refresher looks for the machine).
+  // Without a provider id the spawn is still under way (it terminates what it creates) or its outcome is unknown (reconciliation looks for the machine).
   if (terminating.providerId === null) return terminating;
   return requestTermination(ctx, entry, terminating);
 }
 
-/** Asks the provider to terminate a `terminating` row's machine; a failure is recorded and retried later, never dropped. */
+/**
+ * Asks the provider to terminate a `terminating` row's machine and counts the attempt; a failure is
+ * recorded on the row and retried by reconciliation, never dropped.
+ */
 export async function requestTermination(
   ctx: ControlPlaneContext,
   entry: RegisteredProvider,
@@ -40,18 +44,19 @@ export async function requestTermination(
 ): Promise<InstanceRecord> {
   const providerId = record.providerId;
   if (providerId === null) return record;
+  const attempt = { terminateAttempts: record.terminateAttempts + 1, lastTerminateAt: new Date().toISOString() };
   try {
     const result = await callProvider(entry.name, 'terminate', ctx.settings.providerTimeoutMs, () =>
       entry.provider.terminate(providerId),
     );
-    if (result.status === 'terminated')
-      return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone')) ?? record;
-    if (record.error === null) return record;
+    if (result.status === 'terminated') {
+      return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone', attempt)) ?? record;
+    }
     return (
       (await ctx.instances.transition(record.id, {
         from: ['terminating'],
         to: 'terminating',
-        patch: { error: null },
+        patch: { ...attempt, error: null },
         event: { type: 'instance.terminate-accepted', message: `${entry.name} is terminating ${providerId}` },
       })) ?? record
     );
@@ -62,22 +67,23 @@ export async function requestTermination(
       (await ctx.instances.transition(record.id, {
         from: ['terminating'],
         to: 'terminating',
-        patch: { error: apiError.stored() },
+        patch: { ...attempt, error: apiError.stored() },
         event: { type: 'instance.terminate-failed', message: apiError.message, data: { code: apiError.code } },
       })) ?? record
     );
   }
 }
 
-export function confirmTerminated(
+function confirmTerminated(
   ctx: ControlPlaneContext,
   record: InstanceRecord,
   message: string,
+  attempt: InstancePatch,
 ): Promise<InstanceRecord | null> {
   return ctx.instances.transition(record.id, {
     from: ['terminating'],
     to: 'terminated',
-    patch: { terminatedAt: new Date().toISOString(), error: null },
+    patch: { ...attempt, terminatedAt: new Date().toISOString(), error: null },
     event: { type: 'instance.terminated', message },
   });
 }

@@ -8,7 +8,7 @@ import { spawnInstance } from '../lifecycle/spawn-instance.js';
 import { terminateInstance } from '../lifecycle/terminate-instance.js';
 import { decodeCursor, PageQuerySchema, page } from '../pagination.js';
 import { parseJsonBody, parseWith } from '../request-parsing.js';
-import { listInstanceEvents } from '../store/event-store.js';
+import { listEvents } from '../store/event-store.js';
 
 const ListInstancesQuerySchema = PageQuerySchema.extend({
   provider: z.string().min(1).optional(),
@@ -20,7 +20,7 @@ const ListInstancesQuerySchema = PageQuerySchema.extend({
     .optional(),
 });
 
-export function instanceRoutes(ctx: ControlPlaneContext, db: Parameters<typeof listInstanceEvents>[0]): Hono {
+export function instanceRoutes(ctx: ControlPlaneContext): Hono {
   const requireInstance = async (id: string) => {
     const record = await ctx.instances.findById(id);
     if (!record) throw new ApiError(404, 'INSTANCE_NOT_FOUND', `no instance ${id}`);
@@ -48,7 +48,7 @@ export function instanceRoutes(ctx: ControlPlaneContext, db: Parameters<typeof l
     .get('/v1/instances/:id', async (c) => c.json(instanceJson(await requireInstance(c.req.param('id')))))
     .get('/v1/instances/:id/events', async (c) => {
       const record = await requireInstance(c.req.param('id'));
-      return c.json({ items: await listInstanceEvents(db, record.id, 1000) });
+      return c.json({ items: await listEvents(ctx.db, { instanceId: record.id, limit: 1000 }) });
     })
     .delete('/v1/instances/:id', async (c) => c.json(instanceJson(await terminateInstance(ctx, c.req.param('id'))), 202));
 }

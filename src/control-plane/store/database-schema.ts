@@ -21,11 +21,19 @@ export interface InstancesTable {
   updated_at: string;
   terminate_requested_at: string | null;
   terminated_at: string | null;
+  spec_hash: string | null;
+  spec_hash_version: number | null;
+  drift: string | null;
+  terminate_attempts: Generated<number>;
+  last_terminate_at: string | null;
+  terminate_overdue_at: string | null;
+  boot_overdue_at: string | null;
 }
 
-export interface InstanceEventsTable {
+export interface EventsTable {
   id: Generated<number>;
-  instance_id: string;
+  provider: string | null;
+  instance_id: string | null;
   type: string;
   from_status: string | null;
   to_status: string | null;
@@ -47,8 +55,18 @@ export interface SnapshotsTable {
   updated_at: string;
 }
 
+export interface OrphansTable {
+  provider: string;
+  provider_id: string;
+  hangar_instance_id: string | null;
+  first_seen_at: string;
+  reported_at: string | null;
+  collected_at: string | null;
+}
+
 export interface Database {
   instances: InstancesTable;
-  instance_events: InstanceEventsTable;
+  events: EventsTable;
   snapshots: SnapshotsTable;
+  orphans: OrphansTable;
 }

@@ -1,9 +1,16 @@
-import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import type { InstanceDrift, InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
 import type { Database, InstancesTable } from './database-schema.js';
 import { type NewEvent, recordEvent } from './event-store.js';
 
 type InstanceRow = Selectable<InstancesTable>;
+
+/** Every status a row can still leave: what reconciliation looks at. */
+export const OPEN_STATUSES: readonly InstanceStatus[] = ['requested', 'provisioning', 'running', 'terminating', 'lost'];
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
 
 function fromRow(row: InstanceRow): InstanceRecord {
   return {
@@ -21,29 +28,75 @@ function fromRow(row: InstanceRow): InstanceRecord {
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,
     bootstrapChecksum: row.bootstrap_checksum,
-    error: row.error === null ? null : (JSON.parse(row.error) as StoredError),
+    error: parseJson<StoredError>(row.error),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     terminateRequestedAt: row.terminate_requested_at,
     terminatedAt: row.terminated_at,
+    specHash: row.spec_hash,
+    specHashVersion: row.spec_hash_version,
+    drift: parseJson<InstanceDrift>(row.drift),
+    terminateAttempts: row.terminate_attempts,
+    lastTerminateAt: row.last_terminate_at,
+    terminateOverdueAt: row.terminate_overdue_at,
+    bootOverdueAt: row.boot_overdue_at,
   };
 }
 
-/** The columns a transition may change besides status. */
-export interface InstancePatch {
-  providerId?: string | null;
-  zone?: string | null;
-  error?: StoredError | null;
-  terminateRequestedAt?: string | null;
-  terminatedAt?: string | null;
+/** The columns a change may write besides status, named as on the record. */
+export type InstancePatch = Partial<
+  Pick<
+    InstanceRecord,
+    | 'providerId'
+    | 'zone'
+    | 'error'
+    | 'terminateRequestedAt'
+    | 'terminatedAt'
+    | 'specHash'
+    | 'specHashVersion'
+    | 'drift'
+    | 'terminateAttempts'
+    | 'lastTerminateAt'
+    | 'terminateOverdueAt'
+    | 'bootOverdueAt'
+  >
+>;
+
+function patchColumns(patch: InstancePatch): Updateable<InstancesTable> {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  return {
+    ...(patch.providerId !== undefined && { provider_id: patch.providerId }),
+    ...(patch.zone !== undefined && { zone: patch.zone }),
+    ...(patch.error !== undefined && { error: json(patch.error) }),
+    ...(patch.terminateRequestedAt !== undefined && { terminate_requested_at: patch.terminateRequestedAt }),
+    ...(patch.terminatedAt !== undefined && { terminated_at: patch.terminatedAt }),
+    ...(patch.specHash !== undefined && { spec_hash: patch.specHash }),
+    ...(patch.specHashVersion !== undefined && { spec_hash_version: patch.specHashVersion }),
+    ...(patch.drift !== undefined && { drift: json(patch.drift) }),
+    ...(patch.terminateAttempts !== undefined && { terminate_attempts: patch.terminateAttempts }),
+    ...(patch.lastTerminateAt !== undefined && { last_terminate_at: patch.lastTerminateAt }),
+    ...(patch.terminateOverdueAt !== undefined && { terminate_overdue_at: patch.terminateOverdueAt }),
+    ...(patch.bootOverdueAt !== undefined && { boot_overdue_at: patch.bootOverdueAt }),
+  };
 }
+
+export type EventSpec = Omit<NewEvent, 'instanceId' | 'fromStatus' | 'toStatus' | 'provider'>;
 
 export interface Transition {
   /** The statuses the row must be in for the transition to apply (compare-and-set). */
   from: readonly InstanceStatus[];
   to: InstanceStatus;
   patch?: InstancePatch;
-  event: Omit<NewEvent, 'instanceId' | 'fromStatus' | 'toStatus'>;
+  /** The event the change records; a change without one (bookkeeping) records none. */
+  event?: EventSpec;
+}
+
+/** One change the reconciler decided, against the row as it read it. */
+export interface PlannedChange {
+  record: InstanceRecord;
+  to: InstanceStatus;
+  patch: InstancePatch;
+  events: EventSpec[];
 }
 
 export class UniqueViolation extends Error {}
@@ -56,11 +109,33 @@ export interface ListInstancesQuery {
 }
 
 export class InstanceStore {
-  /** GET /v1/instances/:id is the hottest read: its SQL is compiled once, not per request. */
+  /** The hottest statements, compiled once rather than per call. */
   private readonly findByIdSql: string;
+  private readonly plannedUpdateSql: string;
 
   constructor(private readonly db: Kysely<Database>) {
     this.findByIdSql = db.selectFrom('instances').selectAll().where('id', '=', '').compile().sql;
+    this.plannedUpdateSql = db
+      .updateTable('instances')
+      .set({
+        status: '',
+        updated_at: '',
+        provider_id: '',
+        zone: '',
+        error: '',
+        terminate_requested_at: '',
+        terminated_at: '',
+        spec_hash: '',
+        spec_hash_version: 0,
+        drift: '',
+        terminate_attempts: 0,
+        last_terminate_at: '',
+        terminate_overdue_at: '',
+        boot_overdue_at: '',
+      })
+      .where('id', '=', '')
+      .where('status', '=', '')
+      .compile().sql;
   }
 
   /** Commits a new intent row and its `requested` event in one transaction. */
@@ -89,9 +164,14 @@ export class InstanceStore {
             updated_at: record.updatedAt,
             terminate_requested_at: record.terminateRequestedAt,
             terminated_at: record.terminatedAt,
+            spec_hash: record.specHash,
+            spec_hash_version: record.specHashVersion,
+            drift: null,
+            terminate_attempts: record.terminateAttempts,
           })
           .execute();
         await recordEvent(trx, {
+          provider: record.provider,
           instanceId: record.id,
           type: 'instance.requested',
           fromStatus: null,
@@ -117,6 +197,16 @@ export class InstanceStore {
     return row ? fromRow(row) : null;
   }
 
+  /** Rows by id, any status (500 ids a query). */
+  async findByIds(ids: readonly string[]): Promise<InstanceRecord[]> {
+    const records: InstanceRecord[] = [];
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      records.push(...(await this.db.selectFrom('instances').selectAll().where('id', 'in', chunk).execute()).map(fromRow));
+    }
+    return records;
+  }
+
   /** A page in id (= creation) order. */
   async list(query: ListInstancesQuery): Promise<InstanceRecord[]> {
     let select = this.db.selectFrom('instances').selectAll().orderBy('id').limit(query.limit);
@@ -126,6 +216,17 @@ export class InstanceStore {
     return (await select.execute()).map(fromRow);
   }
 
+  /** Every row of a provider that can still change: the store's side of a reconcile. */
+  async open(provider: string): Promise<InstanceRecord[]> {
+    const rows = await this.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('provider', '=', provider)
+      .where('status', 'in', [...OPEN_STATUSES])
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /**
    * Moves a row from one of `from` to `to`, with its event, in one transaction. Returns the new
    * record, or null when the row was not in a `from` status (someone else moved it first).
@@ -133,31 +234,72 @@ export class InstanceStore {
   async transition(id: string, transition: Transition): Promise<InstanceRecord | null> {
     return this.db.transaction().execute(async (trx) => applyTransition(trx, id, transition));
   }
+
+  /**
+   * Writes a reconcile's changes in one transaction. Each applies only if its row is still in the
+   * status it was read in (a concurrent request wins); returns how many applied.
+   */
+  async applyPlanned(changes: readonly PlannedChange[]): Promise<{ applied: number; events: number }> {
+    if (changes.length === 0) return { applied: 0, events: 0 };
+    const now = new Date().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      let applied = 0;
+      let events = 0;
+      for (const change of changes) {
+        const next = { ...change.record, ...change.patch };
+        const result = await trx.executeQuery(
+          CompiledQuery.raw(this.plannedUpdateSql, [
+            change.to,
+            now,
+            next.providerId,
+            next.zone,
+            next.error === null ? null : JSON.stringify(next.error),
+            next.terminateRequestedAt,
+            next.terminatedAt,
+            next.specHash,
+            next.specHashVersion,
+            next.drift === null ? null : JSON.stringify(next.drift),
+            next.terminateAttempts,
+            next.lastTerminateAt,
+            next.terminateOverdueAt,
+            next.bootOverdueAt,
+            change.record.id,
+            change.record.status,
+          ]),
+        );
+        if (result.numAffectedRows !== 1n) continue;
+        applied += 1;
+        for (const event of change.events) {
+          events += 1;
+          await recordEvent(
+            trx,
+            { provider: change.record.provider, instanceId: change.record.id, fromStatus: change.record.status, toStatus: change.to, ...event },
+            now,
+          );
+        }
+      }
+      return { applied, events };
+    });
+  }
 }
 
 async function applyTransition(trx: Transaction<Database>, id: string, transition: Transition): Promise<InstanceRecord | null> {
-  const current = await trx.selectFrom('instances').select('status').where('id', '=', id).executeTakeFirst();
+  const current = await trx.selectFrom('instances').select(['status', 'provider']).where('id', '=', id).executeTakeFirst();
   if (!current || !transition.from.includes(current.status as InstanceStatus)) return null;
-  const patch = transition.patch ?? {};
   const row = await trx
     .updateTable('instances')
-    .set({
-      status: transition.to,
-      updated_at: new Date().toISOString(),
-      ...(patch.providerId !== undefined && { provider_id: patch.providerId }),
-      ...(patch.zone !== undefined && { zone: patch.zone }),
-      ...(patch.error !== undefined && { error: patch.error === null ? null : JSON.stringify(patch.error) }),
-      ...(patch.terminateRequestedAt !== undefined && { terminate_requested_at: patch.terminateRequestedAt }),
-      ...(patch.terminatedAt !== undefined && { terminated_at: patch.terminatedAt }),
-    })
+    .set({ status: transition.to, updated_at: new Date().toISOString(), ...patchColumns(transition.patch ?? {}) })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(trx, {
-    instanceId: id,
-    fromStatus: current.status,
-    toStatus: transition.to,
-    ...transition.event,
-  });
+  if (transition.event) {
+    await recordEvent(trx, {
+      provider: current.provider,
+      instanceId: id,
+      fromStatus: current.status,
+      toStatus: transition.to,
+      ...transition.event,
+    });
+  }
   return fromRow(row);
 }

@@ -26,6 +26,7 @@ export interface SnapshotPatch {
 }
 
 export interface ListSnapshotsQuery {
+  provider?: string;
   instanceId?: string;
   statuses?: readonly SnapshotStatus[];
   afterId?: string;
@@ -60,6 +61,7 @@ export class SnapshotStore {
 
   async list(query: ListSnapshotsQuery): Promise<SnapshotRecord[]> {
     let select = this.db.selectFrom('snapshots').selectAll().orderBy('id').limit(query.limit);
+    if (query.provider !== undefined) select = select.where('provider', '=', query.provider);
     if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
     if (query.statuses && query.statuses.length > 0) select = select.where('status', 'in', [...query.statuses]);
     if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);

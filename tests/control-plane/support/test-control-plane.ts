@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type ControlPlane, createControlPlane } from '../../../src/control-plane/control-plane.js';
 import { ControlPlaneSettingsSchema } from '../../../src/control-plane/config.js';
 import { type Logger, createLogger } from '../../../src/control-plane/logger.js';
@@ -11,6 +12,8 @@ export interface TestControlPlane {
   plane: ControlPlane;
   orbstack: OrbStackRegistration;
   faulty: FaultyProvider;
+  /** The machines behind the faulty provider. */
+  faultyBase: OrbStackRegistration;
   dir: TempDir;
   logs: string[];
   /** `app.request` with JSON in and out. */
@@ -35,24 +38,24 @@ export interface TestControlPlaneOptions {
 export async function startTestControlPlane(options: TestControlPlaneOptions = {}): Promise<TestControlPlane> {
   const dir = makeTempDir('control-plane');
   const bootDelay = options.bootDelayMs ?? 20;
-  const orbstack = createOrbStackRegistration(
-    OrbStackConfigSchema.parse({
-      seed: 3,
-      bootDelayMs: { min: bootDelay, max: bootDelay },
-      terminateDelayMs: { min: 0, max: 0 },
-      snapshotDelayMs: { min: 0, max: 0 },
-      ...options.orbstack,
-    }),
-    { dataDir: dir.path },
-  );
-  const faulty = new FaultyProvider(projectProvider(orbstack.provider));
+  const orbstackConfig = OrbStackConfigSchema.parse({
+    seed: 3,
+    bootDelayMs: { min: bootDelay, max: bootDelay },
+    terminateDelayMs: { min: 0, max: 0 },
+    snapshotDelayMs: { min: 0, max: 0 },
+    ...options.orbstack,
+  });
+  const orbstack = createOrbStackRegistration(orbstackConfig, { dataDir: dir.path });
+  // The faulty provider gets machines of its own: two providers sharing machines would see each other's as orphans.
+  const faultyBase = createOrbStackRegistration(orbstackConfig, { dataDir: join(dir.path, 'faulty') });
+  const faulty = new FaultyProvider(projectProvider(faultyBase.provider));
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const settings = ControlPlaneSettingsSchema.parse({
     dataDir: dir.path,
     port: 0,
     providerTimeoutMs: 300,
-    orphanGraceMs: 0,
+    reconcile: { intentGraceMs: 60_000, lostGraceMs: 60_000, orphanGraceMs: 0, terminateRetryMs: 0 },
     ...options.settings,
   });
   const plane = await createControlPlane({ settings, registrations: [orbstack, faultyRegistration(faulty)], logger });
@@ -60,6 +63,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     plane,
     orbstack,
     faulty,
+    faultyBase,
     dir,
     logs,
     async call(method, path, body, headers = {}) {
