@@ -210,7 +210,7 @@ async function callSpawn(
   const spawned = await ctx.instances.transition(record.id, {
     from: ['requested'],
     to: status,
-    patch: { providerId: instance.providerId, zone: instance.zone, error: null },
+    patch: { providerId: instance.providerId, zone: instance.zone, error: null, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
     event: {
       type: 'instance.spawned',
       message: `${entry.name} created ${instance.providerId}`,

@@ -34,7 +34,8 @@ class ReconcileRun {
   private readonly policy: ReconcilePolicy;
   private readonly now = Date.now();
   private readonly nowIso = new Date(this.now).toISOString();
-  private readonly changes: PlannedChange[] = [];
+  /** At most one change per row: a second decision about the same row merges into the first. */
+  private readonly changes = new Map<string, PlannedChange>();
   private readonly followUps: (() => Promise<void>)[] = [];
 
   constructor(
@@ -73,7 +74,7 @@ class ReconcileRun {
         this.report.errors.push({ code: apiError.code, message: apiError.message, ...(retryAfterMs !== undefined && { retryAfterMs }) });
       }
     });
-    const { applied, events } = await this.ctx.instances.applyPlanned(this.changes);
+    const { applied, events } = await this.ctx.instances.applyPlanned([...this.changes.values()]);
     this.report.updated = applied;
     this.report.rowsWritten += applied + events;
     await this.snapshots();
@@ -324,7 +325,11 @@ class ReconcileRun {
   }
 
   private plan(record: InstanceRecord, to: InstanceStatus, patch: InstancePatch, events: EventSpec[]): void {
-    this.changes.push({ record, to, patch, events });
+    const earlier = this.changes.get(record.id);
+    this.changes.set(
+      record.id,
+      earlier ? { record, to, patch: { ...earlier.patch, ...patch }, events: [...earlier.events, ...events] } : { record, to, patch, events },
+    );
   }
 
   private attach(machine: ProviderInstance): InstancePatch {

@@ -36,6 +36,10 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   /** Consumed by the next spawn: throw this error, or 'hang' to never answer. */
   nextSpawnFault: Error | 'hang' | null = null;
   spawnCalls = 0;
+  /** Consumed by the next list: wait this long first (to hold a reconcile open). */
+  nextListDelayMs = 0;
+  listsInFlight = 0;
+  maxListsInFlight = 0;
 
   constructor(private readonly inner: Provider) {}
 
@@ -56,8 +60,17 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
     return this.inner.terminate(providerId);
   }
 
-  list(filter?: ListFilter) {
-    return this.inner.list(filter);
+  async list(filter?: ListFilter) {
+    this.listsInFlight += 1;
+    this.maxListsInFlight = Math.max(this.maxListsInFlight, this.listsInFlight);
+    try {
+      const delay = this.nextListDelayMs;
+      this.nextListDelayMs = 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return await this.inner.list(filter);
+    } finally {
+      this.listsInFlight -= 1;
+    }
   }
 
   get(providerId: string) {
