@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { crashStormBenchmark } from './crash-storm-bench.js';
 import { httpApiBenchmark } from './http-api-bench.js';
+import { reconcileBenchmark } from './reconcile-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';
 
 /** Every benchmark `npm run bench` knows; `npm run bench -- <name>...` runs only those named. */
-const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark];
 
 let current: CleanupStack | undefined;
 

@@ -23,9 +23,19 @@ export function materialize<T>(schema: z.ZodType<T>, raw: unknown, provider: str
   throw new VendorResponseError(provider, `${provider}: cannot read ${what} (${where})`, parsed.error);
 }
 
-/** Exit: the generic instance, with every field the generic schema does not know stripped. */
+const INSTANCE_KEYS = Object.keys(ProviderInstanceSchema.shape) as (keyof ProviderInstance)[];
+
+/**
+ * Exit: the generic instance, with every field the generic schema does not know stripped. The
+ * enhanced value was validated on entry (`materialize`), so this only picks fields: a reconcile
+ * projects every machine a provider lists, and a zod parse per machine is the larger cost there.
+ */
 export function projectInstance(instance: ProviderInstance): ProviderInstance {
-  return ProviderInstanceSchema.parse(instance);
+  const projected = {} as Record<keyof ProviderInstance, unknown>;
+  for (const key of INSTANCE_KEYS) projected[key] = instance[key];
+  projected.tags = { ...instance.tags };
+  projected.stateReason = instance.stateReason === null ? null : { code: instance.stateReason.code, message: instance.stateReason.message };
+  return projected as ProviderInstance;
 }
 
 /** Exit: the generic snapshot, with every field the generic schema does not know stripped. */

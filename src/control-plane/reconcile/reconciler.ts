@@ -14,6 +14,7 @@ import { type ReconcileReport, emptyReport } from './reconcile-report.js';
 import { SPEC_HASH_VERSION, driftedFields, specHash } from './spec-hash.js';
 
 const FOLLOW_UP_CONCURRENCY = 16;
+const ROW_PAGE = 5000;
 
 function statusOf(machine: ProviderInstance): InstanceStatus {
   return machine.status === 'running' ? 'running' : 'provisioning';
@@ -50,22 +51,38 @@ class ReconcileRun {
     const started = performance.now();
     const machines = await this.call('list', () => this.entry.provider.list({ owner: this.ctx.settings.owner }));
     this.report.listed = machines.length;
-    const rows = await this.ctx.instances.open(this.entry.name);
     const byProviderId = new Map(machines.map((machine) => [machine.providerId, machine]));
     const byHangarId = new Map<string, ProviderInstance>();
     for (const machine of machines) {
       if (machine.hangarInstanceId !== null && !byHangarId.has(machine.hangarInstanceId)) byHangarId.set(machine.hangarInstanceId, machine);
     }
     const claimed = new Set<string>();
-    for (const row of rows) {
-      const machine = row.providerId !== null ? byProviderId.get(row.providerId) : byHangarId.get(row.id);
-      if (machine) claimed.add(machine.providerId);
-      // The spawn in flight in this process will write this row itself.
-      if (!this.ctx.inflightSpawns.has(row.id)) this.decide(row, machine ?? null);
+    // Rows are read and settled a page at a time, so memory holds one page of rows, not all of them.
+    let afterId: string | undefined;
+    for (;;) {
+      const rows = await this.ctx.instances.openPage(this.entry.name, afterId, ROW_PAGE);
+      for (const row of rows) {
+        const machine = row.providerId !== null ? byProviderId.get(row.providerId) : byHangarId.get(row.id);
+        if (machine) claimed.add(machine.providerId);
+        // The spawn in flight in this process will write this row itself.
+        if (!this.ctx.inflightSpawns.has(row.id)) this.decide(row, machine ?? null);
+      }
+      await this.settle();
+      if (rows.length < ROW_PAGE) break;
+      afterId = rows.at(-1)?.id;
     }
     await this.orphans(machines.filter((machine) => !claimed.has(machine.providerId)));
+    await this.settle();
+    await this.snapshots();
+    this.report.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    return this.report;
+  }
+
+  /** Runs the follow-ups decided so far, then writes the planned changes in one transaction. */
+  private async settle(): Promise<void> {
+    const followUps = this.followUps.splice(0);
     // A follow-up that fails (a throttled get, a terminate that errors) is reported and retried next cycle; the rest still land.
-    await forEachLimited(this.followUps, FOLLOW_UP_CONCURRENCY, async (followUp) => {
+    await forEachLimited(followUps, FOLLOW_UP_CONCURRENCY, async (followUp) => {
       try {
         await followUp();
       } catch (error) {
@@ -75,11 +92,9 @@ class ReconcileRun {
       }
     });
     const { applied, events } = await this.ctx.instances.applyPlanned([...this.changes.values()]);
-    this.report.updated = applied;
+    this.changes.clear();
+    this.report.updated += applied;
     this.report.rowsWritten += applied + events;
-    await this.snapshots();
-    this.report.durationMs = Math.round((performance.now() - started) * 100) / 100;
-    return this.report;
   }
 
   private decide(row: InstanceRecord, machine: ProviderInstance | null): void {

@@ -216,15 +216,17 @@ export class InstanceStore {
     return (await select.execute()).map(fromRow);
   }
 
-  /** Every row of a provider that can still change: the store's side of a reconcile. */
-  async open(provider: string): Promise<InstanceRecord[]> {
-    const rows = await this.db
+  /** A page, in id order, of a provider's rows that can still change: the store's side of a reconcile. */
+  async openPage(provider: string, afterId: string | undefined, limit: number): Promise<InstanceRecord[]> {
+    let select = this.db
       .selectFrom('instances')
       .selectAll()
       .where('provider', '=', provider)
       .where('status', 'in', [...OPEN_STATUSES])
-      .execute();
-    return rows.map(fromRow);
+      .orderBy('id')
+      .limit(limit);
+    if (afterId !== undefined) select = select.where('id', '>', afterId);
+    return (await select.execute()).map(fromRow);
   }
 
   /**

@@ -1,14 +1,5 @@
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname } from 'node:path';
 
 interface JournalEntry {
@@ -27,35 +18,50 @@ interface JournalEntry {
  * On open the journal is replayed (last write wins) and compacted when it is mostly history.
  */
 export class JournalFile {
-  private readonly collections = new Map<string, Map<string, unknown>>();
+  /** What replay found, until its owner takes it: the journal itself keeps only keys, not values. */
+  private replayed = new Map<string, Map<string, unknown>>();
+  private readonly keys = new Map<string, Set<string>>();
   private lines = 0;
 
   constructor(private readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    if (existsSync(path)) this.replay(readFileSync(path, 'utf8'));
-    const live = [...this.collections.values()].reduce((sum, records) => sum + records.size, 0);
+    if (existsSync(path)) this.replay();
+    const live = [...this.replayed.values()].reduce((sum, records) => sum + records.size, 0);
     if (this.lines > 2 * live + 1000) this.compact();
+    for (const [collection, records] of this.replayed) this.keys.set(collection, new Set(records.keys()));
   }
 
-  records(collection: string): ReadonlyMap<string, unknown> {
-    return this.collection(collection);
+  /** The records of a collection as replayed at open, handed over once. */
+  takeRecords(collection: string): Map<string, unknown> {
+    const records = this.replayed.get(collection) ?? new Map<string, unknown>();
+    this.replayed.delete(collection);
+    return records;
   }
 
   put(collection: string, key: string, value: unknown): void {
-    this.collection(collection).set(key, value);
+    this.keysOf(collection).add(key);
     this.append({ c: collection, k: key, v: value });
   }
 
   delete(collection: string, key: string): void {
-    if (!this.collection(collection).delete(key)) return;
+    if (!this.keysOf(collection).delete(key)) return;
     this.append({ c: collection, k: key });
   }
 
-  private collection(name: string): Map<string, unknown> {
-    let records = this.collections.get(name);
+  private keysOf(collection: string): Set<string> {
+    let keys = this.keys.get(collection);
+    if (!keys) {
+      keys = new Set();
+      this.keys.set(collection, keys);
+    }
+    return keys;
+  }
+
+  private replayedCollection(name: string): Map<string, unknown> {
+    let records = this.replayed.get(name);
     if (!records) {
       records = new Map();
-      this.collections.set(name, records);
+      this.replayed.set(name, records);
     }
     return records;
   }
@@ -65,27 +71,45 @@ export class JournalFile {
     this.lines += 1;
   }
 
-  private replay(text: string): void {
-    for (const line of text.split('\n')) {
-      if (line.length === 0) continue;
-      let entry: JournalEntry;
-      try {
-        entry = JSON.parse(line) as JournalEntry;
-      } catch {
-        // A line cut short by a crash mid-write: everything before it is intact, skip it.
-        continue;
+  /** Reads the journal in chunks, line by line, so replaying a large one never holds the whole file as text. */
+  private replay(): void {
+    const fd = openSync(this.path, 'r');
+    const buffer = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    try {
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, null);
+        if (read === 0) break;
+        const lines = (pending + decoder.write(buffer.subarray(0, read))).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) this.replayLine(line);
       }
-      this.lines += 1;
-      if (entry.v === undefined) this.collection(entry.c).delete(entry.k);
-      else this.collection(entry.c).set(entry.k, entry.v);
+      this.replayLine(pending + decoder.end());
+    } finally {
+      closeSync(fd);
     }
+  }
+
+  private replayLine(line: string): void {
+    if (line.length === 0) return;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      // A line cut short by a crash mid-write: everything before it is intact, skip it.
+      return;
+    }
+    this.lines += 1;
+    if (entry.v === undefined) this.replayedCollection(entry.c).delete(entry.k);
+    else this.replayedCollection(entry.c).set(entry.k, entry.v);
   }
 
   private compact(): void {
     const temporary = `${this.path}.compact`;
     const fd = openSync(temporary, 'w');
     let lines = 0;
-    for (const [collection, records] of this.collections) {
+    for (const [collection, records] of this.replayed) {
       for (const [key, value] of records) {
         writeSync(fd, `${JSON.stringify({ c: collection, k: key, v: value })}\n`);
         lines += 1;

@@ -54,12 +54,12 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     this.journal = new JournalFile(join(options.stateDir, 'local-machines.jsonl'));
     this.random = new SeededRandom(options.seed);
     this.now = options.now ?? Date.now;
-    for (const value of this.journal.records(MACHINES).values()) {
+    for (const value of this.journal.takeRecords(MACHINES).values()) {
       const machine = MachineRecordSchema.parse(value);
       this.machines.set(machine.name, machine);
       if (machine.state !== 'deleting') this.occupy(machine.metadata, 1);
     }
-    for (const value of this.journal.records(SNAPSHOTS).values()) {
+    for (const value of this.journal.takeRecords(SNAPSHOTS).values()) {
       const snapshot = SnapshotRecordSchema.parse(value);
       this.snapshots.set(snapshot.name, snapshot);
     }

@@ -56,7 +56,7 @@ export class OrbctlDriver implements OrbStackMachineDriver {
     this.cli = new OrbctlCli(options.orbctl);
     this.journal = new JournalFile(join(this.stateDir, 'orbctl-metadata.jsonl'));
     this.now = options.now ?? Date.now;
-    for (const [name, value] of this.journal.records(SIDECARS)) this.sidecars.set(name, SidecarSchema.parse(value));
+    for (const [name, value] of this.journal.takeRecords(SIDECARS)) this.sidecars.set(name, SidecarSchema.parse(value));
     // A crash between writing a user-data file and removing it must not leave a bootstrap's secrets behind.
     for (const file of readdirSync(this.stateDir)) {
       if (file.endsWith(USER_DATA_SUFFIX)) rmSync(join(this.stateDir, file), { force: true });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  VendorResponseError,
   materialize,
   OWNERSHIP_TAGS,
   ProviderInstanceSchema,
@@ -45,36 +46,40 @@ const SNAPSHOT_STATUS: Record<SnapshotRecord['state'], ProviderSnapshotStatus> =
   deleting: 'deleting',
 };
 
+/**
+ * A machine record as the enhanced instance. Records were parsed with zod where they entered
+ * (orbctl's JSON, the local journal), so this is a typed mapping, not a second parse: a reconcile
+ * maps every machine, and only an unreadable state (a corrupted answer) needs checking here.
+ */
 export function toOrbStackInstance(machine: MachineRecord): OrbStackInstance {
   const { metadata } = machine;
-  return materialize(
-    OrbStackInstanceSchema,
-    {
-      providerId: machine.name,
-      name: machine.name,
-      status: INSTANCE_STATUS[machine.state],
-      instanceType: metadata.instanceType,
-      region: metadata.region,
-      zone: metadata.zone,
-      spot: metadata.spot,
-      image: metadata.image,
-      tags: metadata.tags,
-      owner: metadata.tags[OWNERSHIP_TAGS.owner] ?? null,
-      hangarInstanceId: metadata.tags[OWNERSHIP_TAGS.instanceId] ?? null,
-      launchedAt: new Date(machine.createdAt).toISOString(),
-      stateReason: machine.stateReason,
-      machineId: machine.id,
-      machineName: machine.name,
-      cpus: machine.cpus,
-      memoryGiB: machine.memoryGiB,
-      diskGiB: machine.diskGiB,
-      bootstrapChecksum: metadata.bootstrapChecksum,
-      spotRequestId: metadata.spotRequestId,
-      spotRequestStatus: metadata.spotRequestStatus,
-    },
-    'orbstack',
-    `machine ${machine.name}`,
-  );
+  const status = INSTANCE_STATUS[machine.state];
+  if (status === undefined) {
+    throw new VendorResponseError('orbstack', `orbstack: cannot read machine ${machine.name} (state: ${String(machine.state)})`);
+  }
+  return {
+    providerId: machine.name,
+    name: machine.name,
+    status,
+    instanceType: metadata.instanceType,
+    region: metadata.region,
+    zone: metadata.zone,
+    spot: metadata.spot,
+    image: metadata.image,
+    tags: metadata.tags,
+    owner: metadata.tags[OWNERSHIP_TAGS.owner] ?? null,
+    hangarInstanceId: metadata.tags[OWNERSHIP_TAGS.instanceId] ?? null,
+    launchedAt: new Date(machine.createdAt).toISOString(),
+    stateReason: machine.stateReason,
+    machineId: machine.id,
+    machineName: machine.name,
+    cpus: machine.cpus,
+    memoryGiB: machine.memoryGiB,
+    diskGiB: machine.diskGiB,
+    bootstrapChecksum: metadata.bootstrapChecksum,
+    spotRequestId: metadata.spotRequestId,
+    spotRequestStatus: metadata.spotRequestStatus,
+  };
 }
 
 export function toOrbStackSnapshot(snapshot: SnapshotRecord): OrbStackSnapshot {
