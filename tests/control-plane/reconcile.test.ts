@@ -240,7 +240,8 @@ describe('reconciliation API', () => {
     expect(health.tasks.reconcile).toMatchObject({ ok: false, consecutiveFailures: 1 });
     expect(health.tasks.reconcile.message).toContain('RATE_LIMIT_ERROR');
     expect(Date.parse(health.tasks.reconcile.nextRunAt) - Date.now()).toBeGreaterThan(50_000);
-    expect(health.tasks.health_check.ok).toBe(false);
+    // The health check reads one machine, which the list fault does not touch.
+    expect(health.tasks.health_check).toMatchObject({ ok: true, message: 'local driver answers' });
   });
 
   it('GET /v1/providers/:name/machines lists what the provider reports as ours, generic fields only', async () => {

@@ -349,11 +349,13 @@ describe('orbstack registration with the orbctl driver', () => {
   const registration = (path: string) =>
     createOrbStackRegistration(OrbStackConfigSchema.parse({ driver: 'orbctl', orbctl: { path } }), { dataDir: dir.path, orbctlEnv: env });
 
-  it('declares snapshots unsupported and answers heartbeats by running orbctl list', async () => {
+  it('declares snapshots unsupported and answers health checks by running one orbctl info', async () => {
     const orbstack = registration(FAKE_ORBCTL);
     expect(orbstack.provider.capabilities.snapshots).toMatchObject({ unsupported: expect.stringContaining('orbctl') });
-    expect(await orbstack.hooks.onHeartbeat?.('health_check')).toEqual({ task: 'health_check', ok: true, message: 'orbctl driver answers; 0 machines' });
-    expect(calls().map((call) => call.argv)).toEqual([['list', '-f', 'json']]);
+    expect(await orbstack.hooks.onHeartbeat?.('health_check')).toEqual({ task: 'health_check', ok: true, message: 'orbctl driver answers' });
+    expect(calls().map((call) => call.argv)).toEqual([['info', 'hangar-health-probe', '-f', 'json']]);
+    expect(await orbstack.hooks.onHeartbeat?.('reconcile')).toEqual({ task: 'reconcile', ok: true, message: null });
+    expect(calls()).toHaveLength(1);
   });
 
   it('reports an unhealthy heartbeat when orbctl is missing', async () => {
