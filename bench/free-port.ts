@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** Asks the OS for a free loopback port; a child server then binds it (a tiny race we accept in a benchmark). */
+/** Asks the OS for a free loopback port; a child server then binds it (a tiny race we accept in benchmarks and tests). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/contracts/index.js';
+import { spawnOwnedMachine } from '../support/spawn-owned-machine.js';
 import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
 
 let cp: TestControlPlane;
@@ -11,20 +12,7 @@ beforeEach(async () => {
 afterEach(() => cp.close());
 
 /** The machine a timed-out spawn made after all, carrying the row's ownership marks. */
-function phantomCreate(instanceId: string) {
-  return cp.faultyBase.provider.spawn({
-    instanceType: 'orb.small',
-    region: 'local-1',
-    zone: null,
-    spot: false,
-    image: null,
-    name: instanceId,
-    tags: {},
-    bootstrap: cp.faultyBase.provider.generateBootstrap({ instanceId }),
-    idempotencyToken: instanceId,
-    ownership: { owner: 'hangar', instanceId },
-  });
-}
+const phantomCreate = (instanceId: string) => spawnOwnedMachine(cp.faultyBase.provider, instanceId);
 
 const faultyBody = { provider: 'faulty', instanceType: 'orb.small' };
 

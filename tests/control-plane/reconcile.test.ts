@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ownershipTags } from '../../src/contracts/index.js';
 import type { ReconcileReport } from '../../src/control-plane/reconcile/reconcile-report.js';
+import { spawnOwnedMachine } from '../support/spawn-owned-machine.js';
 import { type TestControlPlane, type TestControlPlaneOptions, startTestControlPlane } from './support/test-control-plane.js';
 
 let cp: TestControlPlane;
@@ -29,20 +29,7 @@ async function eventTypes(instanceId: string): Promise<string[]> {
 }
 
 /** A machine with our marker that no row knows, made straight on the provider. */
-function foreignMachine(instanceId: string) {
-  return cp.orbstack.provider.spawn({
-    instanceType: 'orb.small',
-    region: 'local-1',
-    zone: null,
-    spot: false,
-    image: null,
-    name: instanceId,
-    tags: {},
-    bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId }),
-    idempotencyToken: instanceId,
-    ownership: { owner: 'hangar', instanceId },
-  });
-}
+const foreignMachine = (instanceId: string) => spawnOwnedMachine(cp.orbstack.provider, instanceId);
 
 describe('reconciliation', () => {
   it('moves machines on with one list call, and a steady cycle writes nothing', async () => {
@@ -247,18 +234,7 @@ describe('reconciliation API', () => {
   it('GET /v1/providers/:name/machines lists what the provider reports as ours, generic fields only', async () => {
     await start({});
     for (let i = 0; i < 3; i += 1) await cp.call('POST', '/v1/instances', spawnBody);
-    await cp.orbstack.provider.spawn({
-      instanceType: 'orb.small',
-      region: 'local-1',
-      zone: null,
-      spot: false,
-      image: null,
-      name: 'theirs',
-      tags: ownershipTags({ owner: 'someone-else', instanceId: 'i-theirs' }),
-      bootstrap: cp.orbstack.provider.generateBootstrap({ instanceId: 'i-theirs' }),
-      idempotencyToken: 'theirs',
-      ownership: { owner: 'someone-else', instanceId: 'i-theirs' },
-    });
+    await spawnOwnedMachine(cp.orbstack.provider, 'i-theirs', 'someone-else');
     const first = (await cp.call('GET', '/v1/providers/orbstack/machines?limit=2')).json;
     expect(first.total).toBe(3);
     expect(first.items).toHaveLength(2);
