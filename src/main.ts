@@ -7,6 +7,9 @@ import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.
 /** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, providerConfigSchemas());
+  if (process.env.HANGAR_CHAOS && !config.providers.some((provider) => provider.name === 'orbstack')) {
+    throw new ConfigError('HANGAR_CHAOS is set, but only the orbstack provider has a chaos engine and it is not enabled');
+  }
   const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
   const registrations = config.providers.map(({ name, config: providerConfig }) => {
     const factory = PROVIDER_FACTORIES[name];

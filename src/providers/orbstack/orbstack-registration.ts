@@ -7,6 +7,7 @@ import type { ChaosScenario } from './chaos/chaos-scenario.js';
 import { ChaosSnapshotDriver } from './chaos/chaos-snapshot-driver.js';
 import { LocalOrbStackDriver } from './local-driver.js';
 import { OrbctlDriver } from './orbctl-driver.js';
+import { isOrbctlError } from './orbctl-errors.js';
 import { ORBSTACK_CONTRACT_CASES } from './orbstack-contract-cases.js';
 import type { OrbStackConfig } from './orbstack-config.js';
 import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
@@ -75,6 +76,15 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
     contracts: ORBSTACK_CONTRACT_CASES,
     chaos: chaos.control,
     hooks: {
+      onStartup: async () => {
+        // A missing or unrunnable orbctl is a setup mistake: refuse to start rather than fail every spawn.
+        // OrbStack merely not running is left to the health check, as a cloud outage would be.
+        try {
+          await driver.getMachine(HEALTH_PROBE_MACHINE);
+        } catch (error) {
+          if (isOrbctlError(error, 'not-installed') || isOrbctlError(error, 'cannot-run')) throw error;
+        }
+      },
       onShutdown: () => driver.close(),
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
         // The control plane's reconcile lists every machine itself; OrbStack keeps no state that needs tending besides.

@@ -358,6 +358,11 @@ describe('orbstack registration with the orbctl driver', () => {
     expect(calls()).toHaveLength(1);
   });
 
+  it('refuses to start when orbctl is missing, but not when it answers', async () => {
+    await expect(registration(join(dir.path, 'no-such-orbctl')).hooks.onStartup?.()).rejects.toThrow(/not installed|providers\.orbstack\.orbctl\.path/);
+    await expect(registration(FAKE_ORBCTL).hooks.onStartup?.()).resolves.toBeUndefined();
+  });
+
   it('reports an unhealthy heartbeat when orbctl is missing', async () => {
     const result = await registration(join(dir.path, 'no-such-orbctl')).hooks.onHeartbeat?.('health_check');
     expect(result?.ok).toBe(false);
