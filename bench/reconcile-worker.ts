@@ -90,7 +90,7 @@ async function reconcileTwice(dir: string): Promise<void> {
   const cycle = async () => {
     const started = performance.now();
     const [report] = await plane.reconcileNow('orbstack');
-    if (!report) throw new Error('no report');
+    if (!report || 'error' in report) throw new Error(`reconcile failed: ${report?.error ?? 'no report'}`);
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
     // With --expose-gc: the live heap after the cycle, apart from garbage V8 has not collected yet.
     globalThis.gc?.();

@@ -126,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
     validated.set(name, { enabled, config: parsed.data });
   }
 
+  for (const name of Object.keys(settings.data.reconcile.providers)) {
+    if (!providerSchemas[name]) {
+      throw new ConfigError(`reconcile.providers.${name}: unknown provider (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
+    }
+  }
+
   const requested = env.HANGAR_PROVIDERS
     ? env.HANGAR_PROVIDERS.split(',')
         .map((name) => name.trim())

@@ -9,7 +9,7 @@ import type { ControlPlaneContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderRegistry } from './provider-registry.js';
 import { HeartbeatScheduler } from './reconcile/heartbeat-scheduler.js';
-import type { ReconcileReport } from './reconcile/reconcile-report.js';
+import type { ReconcileOutcome } from './reconcile/reconcile-report.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import type { Database } from './store/database-schema.js';
 import { InstanceStore } from './store/instance-store.js';
@@ -30,7 +30,7 @@ export interface ControlPlane {
   readonly scheduler: HeartbeatScheduler;
   readonly db: Kysely<Database>;
   /** One reconcile now, of one provider or of all; waits for any reconcile of the same provider under way. */
-  reconcileNow(provider?: string): Promise<ReconcileReport[]>;
+  reconcileNow(provider?: string): Promise<ReconcileOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -57,13 +57,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const scheduler = new HeartbeatScheduler(ctx, reconciler);
   const reconcileNow = async (provider?: string) => {
     const entries = provider === undefined ? registry.all() : [registry.get(provider)].filter((entry) => entry !== undefined);
-    const reports: ReconcileReport[] = [];
-    for (const entry of entries) {
-      const outcome = await scheduler.runTask(entry, 'reconcile');
-      if (!outcome.report) throw outcome.error ?? new Error(outcome.message);
-      reports.push(outcome.report);
-    }
-    return reports;
+    const outcomes = [];
+    for (const entry of entries) outcomes.push(await scheduler.runTask(entry, 'reconcile'));
+    // One provider: its failure is the answer. Several: each answers for itself, and one failing stops none of the others.
+    const only = outcomes[0];
+    if (provider !== undefined && only && !only.report) throw only.error ?? new Error(only.message);
+    return outcomes.map((outcome, index): ReconcileOutcome => outcome.report ?? { provider: entries[index]?.name ?? '', error: outcome.message });
   };
   const app = createApp(ctx, { scheduler, reconcileNow });
   return {

@@ -68,6 +68,11 @@ describe('configuration', () => {
     expect(message).toContain('reconcile.lostgraceMs');
   });
 
+  it('rejects reconcile overrides for a provider that does not exist', () => {
+    const path = file('typo.yaml', 'reconcile:\n  providers:\n    orbstak:\n      lostGraceMs: 5\n');
+    expect(errorOf(() => load({ HANGAR_CONFIG: path }))).toContain('reconcile.providers.orbstak');
+  });
+
   it('rejects bad environment values and unknown providers', () => {
     expect(errorOf(() => load({ PORT: 'eighty' }))).toContain('PORT');
     expect(errorOf(() => load({ HANGAR_PROVIDERS: 'orbstack,nimbus' }))).toContain('unknown provider "nimbus"');

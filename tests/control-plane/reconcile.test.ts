@@ -20,7 +20,7 @@ async function start(reconcile: Record<string, unknown>, options: TestControlPla
 
 async function reconcile(provider = 'orbstack'): Promise<ReconcileReport> {
   const [report] = await cp.plane.reconcileNow(provider);
-  if (!report) throw new Error('no report');
+  if (!report || 'error' in report) throw new Error(`reconcile failed: ${report?.error ?? 'no report'}`);
   return report;
 }
 
@@ -85,7 +85,11 @@ describe('reconciliation', () => {
     expect((await cp.orbstack.provider.get(orphan.providerId))?.status).toBe('running');
   });
 
-  it('only reports orphans in report mode, once', async () => {
+  it('only reports orphans in report mode, once, after the grace period', async () => {
+    await start({ orphanMode: 'report', orphanGraceMs: 60_000 });
+    await foreignMachine('i-young-shared');
+    expect(await reconcile()).toMatchObject({ orphansReported: 0 });
+    await cp.close();
     await start({ orphanMode: 'report' });
     const orphan = await foreignMachine('i-shared-account');
     expect(await reconcile()).toMatchObject({ orphansReported: 1, orphansCollected: 0, providerCalls: { terminate: 0 } });
@@ -148,6 +152,24 @@ describe('reconciliation', () => {
     expect(overdue.error.code).toBe('BOOT_DEADLINE_EXCEEDED');
     expect(await eventTypes(instance.id)).toContain('instance.boot-overdue');
     expect((await cp.call('GET', `/v1/instances/${large.id}`)).json.status).toBe('provisioning');
+    await reconcile();
+    // Confirming the termination keeps the reason the row was terminated for.
+    expect((await cp.call('GET', `/v1/instances/${instance.id}`)).json).toMatchObject({
+      status: 'terminated',
+      error: { code: 'BOOT_DEADLINE_EXCEEDED' },
+    });
+  });
+
+  it('terminates a machine its provider reports as failed, keeping the reason', async () => {
+    await start({});
+    const instance = (await cp.call('POST', '/v1/instances', { provider: 'faulty', instanceType: 'orb.small' })).json;
+    cp.faulty.failedMachines.add(instance.providerId);
+    const report = await reconcile('faulty');
+    expect(report.providerCalls.terminate).toBe(1);
+    expect(await eventTypes(instance.id)).toContain('instance.machine-failed');
+    await reconcile('faulty');
+    expect((await cp.call('GET', `/v1/instances/${instance.id}`)).json).toMatchObject({ status: 'terminated', error: { code: 'MACHINE_FAILED' } });
+    expect(await cp.faultyBase.provider.get(instance.providerId)).toBeNull();
   });
 
   it('retries a termination that did not take, and raises an event past the budget', async () => {
@@ -199,6 +221,14 @@ describe('reconciliation API', () => {
     const all = await cp.call('POST', '/v1/reconcile');
     expect(all.json.map((report: { provider: string }) => report.provider)).toEqual(['faulty', 'orbstack']);
     expect((await cp.call('POST', '/v1/reconcile', { provider: 'nimbus' })).json.error.code).toBe('UNKNOWN_PROVIDER');
+    await cp.call('PUT', '/v1/providers/orbstack/chaos', { seed: 1, faults: [{ operation: 'list', code: 'AUTH_ERROR' }] });
+    const failed = await cp.call('POST', '/v1/reconcile', { provider: 'orbstack' });
+    expect(failed.status).toBe(502);
+    expect(failed.json.error.code).toBe('AUTH_ERROR');
+    // Reconciling every provider: one failing stops none of the others.
+    const mixed = (await cp.call('POST', '/v1/reconcile')).json;
+    expect(mixed[0]).toMatchObject({ provider: 'faulty', listed: 0 });
+    expect(mixed[1]).toMatchObject({ provider: 'orbstack', error: expect.stringContaining('AUTH_ERROR') });
     expect((await cp.call('POST', '/v1/reconcile', { provder: 'orbstack' })).status).toBe(422);
   });
 
@@ -243,6 +273,7 @@ describe('reconciliation API', () => {
     const rest = (await cp.call('GET', `/v1/providers/orbstack/machines?limit=2&cursor=${first.nextCursor}`)).json;
     expect(rest.items).toHaveLength(1);
     expect(rest.nextCursor).toBeNull();
+    expect((await cp.call('GET', '/v1/providers/orbstack/machines?cursor=garbage')).json.error.code).toBe('INVALID_CURSOR');
   });
 
   it('GET /v1/events pages after a cursor and filters by instance', async () => {

@@ -37,3 +37,6 @@ export function emptyReport(provider: string): ReconcileReport {
     errors: [],
   };
 }
+
+/** A reconcile of one provider as POST /v1/reconcile answers it: its report, or why it could not run. */
+export type ReconcileOutcome = ReconcileReport | { provider: string; error: string };

@@ -20,6 +20,13 @@ function statusOf(machine: ProviderInstance): InstanceStatus {
   return machine.status === 'running' ? 'running' : 'provisioning';
 }
 
+/** Why a row was terminated by reconciliation: kept when the termination is confirmed, unlike a failed terminate call's error. */
+const TERMINATION_REASONS = new Set(['BOOT_DEADLINE_EXCEEDED', 'MACHINE_FAILED']);
+
+function reasonOf(row: InstanceRecord): StoredError | null {
+  return row.error !== null && TERMINATION_REASONS.has(row.error.code) ? row.error : null;
+}
+
 function gone(machine: ProviderInstance | null): boolean {
   return machine === null || machine.status === 'terminated';
 }
@@ -145,6 +152,16 @@ class ReconcileRun {
       return;
     }
     if (machine.status === 'terminating') return;
+    if (machine.status === 'failed') {
+      // A failed machine may still be billed: record why, then terminate it like any other.
+      const error = this.stored(502, 'MACHINE_FAILED', `${this.entry.name} reports ${machine.providerId} as failed`);
+      const terminateRequestedAt = row.terminateRequestedAt ?? this.nowIso;
+      this.plan(row, 'terminating', { terminateRequestedAt, error }, [
+        { type: 'instance.machine-failed', message: `${error.message}; terminating it` },
+      ]);
+      this.followUps.push(() => this.terminate({ ...row, status: 'terminating', terminateRequestedAt, error }, machine, 'instance.terminate-requested'));
+      return;
+    }
     let to = row.status;
     const patch: InstancePatch = {};
     const events: EventSpec[] = [];
@@ -199,7 +216,7 @@ class ReconcileRun {
 
   private terminating(row: InstanceRecord, machine: ProviderInstance): void {
     if (machine.status === 'terminated') {
-      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: null }, [
+      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: reasonOf(row) }, [
         { type: 'instance.terminated', message: 'the provider reports the machine terminated' },
       ]);
       return;
@@ -231,7 +248,7 @@ class ReconcileRun {
       lastTerminateAt: this.nowIso,
     };
     const message = `terminate of ${machine.providerId} (attempt ${row.terminateAttempts + 1}): ${result.status}`;
-    if (result.status === 'terminated') this.plan(row, 'terminated', { ...patch, terminatedAt: this.nowIso, error: null }, [{ type, message }]);
+    if (result.status === 'terminated') this.plan(row, 'terminated', { ...patch, terminatedAt: this.nowIso, error: reasonOf(row) }, [{ type, message }]);
     else this.plan(row, 'terminating', patch, [{ type, message }]);
   }
 
@@ -250,7 +267,7 @@ class ReconcileRun {
   private async confirmGone(row: InstanceRecord, providerId: string): Promise<void> {
     const machine = await this.call('get', () => this.entry.provider.get(providerId));
     if (gone(machine)) {
-      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: null }, [
+      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: reasonOf(row) }, [
         { type: 'instance.terminated', message: 'the provider confirms the machine is gone' },
       ]);
     } else if (machine) {
@@ -298,6 +315,7 @@ class ReconcileRun {
         seen = { providerId: machine.providerId, hangarInstanceId: machine.hangarInstanceId, firstSeenAt: this.nowIso, reportedAt: null, collectedAt: null };
       }
       const about = row ? `its row ${row.id} is ${row.status}` : 'no row carries its id';
+      if (this.age(seen.firstSeenAt) < this.policy.orphanGraceMs) continue;
       if (this.policy.orphanMode === 'report') {
         if (seen.reportedAt === null) {
           this.report.orphansReported += 1;
@@ -306,7 +324,6 @@ class ReconcileRun {
         }
         continue;
       }
-      if (this.age(seen.firstSeenAt) < this.policy.orphanGraceMs) continue;
       if (seen.collectedAt !== null && this.age(seen.collectedAt) < this.policy.terminateRetryMs) continue;
       this.followUps.push(async () => {
         const result = await this.call('terminate', () => this.entry.provider.terminate(machine.providerId));
@@ -341,9 +358,12 @@ class ReconcileRun {
 
   private plan(record: InstanceRecord, to: InstanceStatus, patch: InstancePatch, events: EventSpec[]): void {
     const earlier = this.changes.get(record.id);
+    // The first decision's record is the row as read: the write must compare against that status.
     this.changes.set(
       record.id,
-      earlier ? { record, to, patch: { ...earlier.patch, ...patch }, events: [...earlier.events, ...events] } : { record, to, patch, events },
+      earlier
+        ? { record: earlier.record, to, patch: { ...earlier.patch, ...patch }, events: [...earlier.events, ...events] }
+        : { record, to, patch, events },
     );
   }
 

@@ -40,6 +40,8 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   nextListDelayMs = 0;
   listsInFlight = 0;
   maxListsInFlight = 0;
+  /** Machines this provider reports as `failed`, whatever they are underneath. */
+  readonly failedMachines = new Set<string>();
 
   constructor(private readonly inner: Provider) {}
 
@@ -67,14 +69,19 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
       const delay = this.nextListDelayMs;
       this.nextListDelayMs = 0;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      return await this.inner.list(filter);
+      return (await this.inner.list(filter)).map((machine) => this.reported(machine));
     } finally {
       this.listsInFlight -= 1;
     }
   }
 
-  get(providerId: string) {
-    return this.inner.get(providerId);
+  async get(providerId: string) {
+    const machine = await this.inner.get(providerId);
+    return machine === null ? null : this.reported(machine);
+  }
+
+  private reported(machine: ProviderInstance): ProviderInstance {
+    return this.failedMachines.has(machine.providerId) && machine.status !== 'terminating' ? { ...machine, status: 'failed' } : machine;
   }
 
   generateBootstrap(config: BootstrapConfig) {

@@ -36,6 +36,7 @@ export const reconciliationMigration: Migration = {
       from instance_events e left join instances i on i.id = e.instance_id`.execute(db);
     await db.schema.dropTable('instance_events').execute();
     await db.schema.createIndex('events_instance').on('events').columns(['instance_id', 'id']).execute();
+    await db.schema.createIndex('events_provider').on('events').columns(['provider', 'id']).execute();
 
     await db.schema
       .createTable('orphans')
@@ -63,6 +64,7 @@ export const reconciliationMigration: Migration = {
       .execute();
     await sql`insert into instance_events select id, instance_id, type, from_status, to_status, message, data, created_at
       from events where instance_id is not null`.execute(db);
+    await db.schema.createIndex('instance_events_instance').on('instance_events').columns(['instance_id', 'id']).execute();
     await db.schema.dropTable('events').execute();
     for (const column of [
       'boot_overdue_at',
