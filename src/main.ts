@@ -40,7 +40,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+  // Configuration and start-up failures read best as one line; HANGAR_LOG_LEVEL=debug adds the stack.
+  const debug = process.env.HANGAR_LOG_LEVEL === 'debug' && !(error instanceof ConfigError);
+  const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
   process.stderr.write(`hangar: ${message}\n`);
   process.exit(1);
 });
