@@ -8,12 +8,17 @@ import { type ServerProcess, startServerProcess } from './server-process.js';
 export type HangarBenchConfig = Record<string, unknown>;
 
 /**
- * `src/main.ts` as its own process on a fresh data dir and a free port. The temp dir and the
- * process are handed to `ctx.defer`, so they go away however the benchmark ends.
+ * `src/main.ts` as its own process on a free port, on a fresh data dir or (to restart with another
+ * config) on the data dir of an earlier one. The temp dir and the process are handed to
+ * `ctx.defer`, so they go away however the benchmark ends.
  */
-export async function startControlPlaneProcess(ctx: BenchContext, config: HangarBenchConfig): Promise<ServerProcess> {
-  const dir = await mkdtemp(join(tmpdir(), 'hangar-bench-'));
-  ctx.defer(() => rm(dir, { recursive: true, force: true }));
+export async function startControlPlaneProcess(
+  ctx: BenchContext,
+  config: HangarBenchConfig,
+  reuseDir?: string,
+): Promise<ServerProcess & { dir: string }> {
+  const dir = reuseDir ?? (await mkdtemp(join(tmpdir(), 'hangar-bench-')));
+  if (reuseDir === undefined) ctx.defer(() => rm(dir, { recursive: true, force: true }));
   const configPath = join(dir, 'hangar.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const server = await startServerProcess({
@@ -27,5 +32,5 @@ export async function startControlPlaneProcess(ctx: BenchContext, config: Hangar
     },
   });
   ctx.defer(() => server.stop());
-  return server;
+  return Object.assign(server, { dir });
 }

@@ -76,6 +76,8 @@ class ReconcileRun {
       }
       await this.settle();
       if (rows.length < ROW_PAGE) break;
+      // Let requests waiting on the event loop in between pages: a large reconcile must not stall the API.
+      await new Promise((resolve) => setImmediate(resolve));
       afterId = rows.at(-1)?.id;
     }
     await this.orphans(machines.filter((machine) => !claimed.has(machine.providerId)));
