@@ -52,6 +52,14 @@ export interface InstanceDrift {
   detectedAt: string;
 }
 
+/** Why reconciliation terminated a row; kept when the termination is confirmed, unlike a failed terminate call's error. */
+const TERMINATION_REASONS = new Set(['BOOT_DEADLINE_EXCEEDED', 'MACHINE_FAILED']);
+
+/** The error a row keeps once its machine is gone: its termination reason, or none. */
+export function terminationReason(record: InstanceRecord): StoredError | null {
+  return record.error !== null && TERMINATION_REASONS.has(record.error.code) ? record.error : null;
+}
+
 /** The instance as the API shows it (no idempotency key or request hash). */
 export function instanceJson(record: InstanceRecord) {
   return {

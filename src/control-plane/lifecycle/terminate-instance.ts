@@ -1,7 +1,7 @@
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
-import type { InstanceRecord } from '../instance-record.js';
+import { type InstanceRecord, terminationReason } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import type { InstancePatch } from '../store/instance-store.js';
 
@@ -56,7 +56,7 @@ export async function requestTermination(
       (await ctx.instances.transition(record.id, {
         from: ['terminating'],
         to: 'terminating',
-        patch: { ...attempt, error: null },
+        patch: { ...attempt, error: terminationReason(record) },
         event: { type: 'instance.terminate-accepted', message: `${entry.name} is terminating ${providerId}` },
       })) ?? record
     );
@@ -67,7 +67,7 @@ export async function requestTermination(
       (await ctx.instances.transition(record.id, {
         from: ['terminating'],
         to: 'terminating',
-        patch: { ...attempt, error: apiError.stored() },
+        patch: { ...attempt, error: terminationReason(record) ?? apiError.stored() },
         event: { type: 'instance.terminate-failed', message: apiError.message, data: { code: apiError.code } },
       })) ?? record
     );
@@ -83,7 +83,7 @@ function confirmTerminated(
   return ctx.instances.transition(record.id, {
     from: ['terminating'],
     to: 'terminated',
-    patch: { ...attempt, terminatedAt: new Date().toISOString(), error: null },
+    patch: { ...attempt, terminatedAt: new Date().toISOString(), error: terminationReason(record) },
     event: { type: 'instance.terminated', message },
   });
 }

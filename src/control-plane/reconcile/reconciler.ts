@@ -3,7 +3,7 @@ import { type ProviderInstance, isProviderError } from '../../contracts/index.js
 import { apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
-import type { InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
+import { type InstanceRecord, type InstanceStatus, type StoredError, terminationReason } from '../instance-record.js';
 import { refreshSnapshot } from '../lifecycle/snapshot-lifecycle.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { recordEvent } from '../store/event-store.js';
@@ -18,13 +18,6 @@ const ROW_PAGE = 5000;
 
 function statusOf(machine: ProviderInstance): InstanceStatus {
   return machine.status === 'running' ? 'running' : 'provisioning';
-}
-
-/** Why a row was terminated by reconciliation: kept when the termination is confirmed, unlike a failed terminate call's error. */
-const TERMINATION_REASONS = new Set(['BOOT_DEADLINE_EXCEEDED', 'MACHINE_FAILED']);
-
-function reasonOf(row: InstanceRecord): StoredError | null {
-  return row.error !== null && TERMINATION_REASONS.has(row.error.code) ? row.error : null;
 }
 
 function gone(machine: ProviderInstance | null): boolean {
@@ -218,7 +211,7 @@ class ReconcileRun {
 
   private terminating(row: InstanceRecord, machine: ProviderInstance): void {
     if (machine.status === 'terminated') {
-      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: reasonOf(row) }, [
+      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: terminationReason(row) }, [
         { type: 'instance.terminated', message: 'the provider reports the machine terminated' },
       ]);
       return;
@@ -250,7 +243,7 @@ class ReconcileRun {
       lastTerminateAt: this.nowIso,
     };
     const message = `terminate of ${machine.providerId} (attempt ${row.terminateAttempts + 1}): ${result.status}`;
-    if (result.status === 'terminated') this.plan(row, 'terminated', { ...patch, terminatedAt: this.nowIso, error: reasonOf(row) }, [{ type, message }]);
+    if (result.status === 'terminated') this.plan(row, 'terminated', { ...patch, terminatedAt: this.nowIso, error: terminationReason(row) }, [{ type, message }]);
     else this.plan(row, 'terminating', patch, [{ type, message }]);
   }
 
@@ -269,7 +262,7 @@ class ReconcileRun {
   private async confirmGone(row: InstanceRecord, providerId: string): Promise<void> {
     const machine = await this.call('get', () => this.entry.provider.get(providerId));
     if (gone(machine)) {
-      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: reasonOf(row) }, [
+      this.plan(row, 'terminated', { terminatedAt: this.nowIso, error: terminationReason(row) }, [
         { type: 'instance.terminated', message: 'the provider confirms the machine is gone' },
       ]);
     } else if (machine) {
