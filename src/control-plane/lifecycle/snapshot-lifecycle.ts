@@ -1,4 +1,4 @@
-import { type Provider, supports } from '../../contracts/index.js';
+import { type Provider, supports, unsupportedReasons } from '../../contracts/index.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -17,10 +17,9 @@ const SNAPSHOT_STATUS: Record<string, SnapshotStatus> = {
 function snapshotProvider(entry: RegisteredProvider) {
   const provider: Provider = entry.provider;
   if (!supports(provider, 'snapshots')) {
-    const declared = provider.capabilities.snapshots;
     throw new ApiError(422, 'CAPABILITY_UNSUPPORTED', `${entry.name} does not support snapshots`, {
       capability: 'snapshots',
-      reason: declared === true ? 'not implemented' : declared.unsupported,
+      reason: unsupportedReasons(provider.capabilities).snapshots,
       provider: entry.name,
     });
   }

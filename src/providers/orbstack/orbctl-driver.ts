@@ -172,7 +172,7 @@ export class OrbctlDriver implements OrbStackMachineDriver {
   }
 
   private toRecord(machine: OrbctlMachine): MachineRecord {
-    const sidecar = this.sidecars.get(machine.name) ?? placeholderSidecar(machine, this.now());
+    const sidecar = this.sidecars.get(machine.name) ?? sidecarOfUnknownMachine(machine, this.now());
     return {
       id: machine.id,
       name: machine.name,
@@ -230,7 +230,7 @@ function sidecarOf(machine: MachineRecord): Sidecar {
  * but with empty tags it has no owner and no Hangar instance id, so no control plane claims it or
  * collects it; a person must decide.
  */
-function placeholderSidecar(machine: OrbctlMachine, now: number): Sidecar {
+function sidecarOfUnknownMachine(machine: OrbctlMachine, now: number): Sidecar {
   return {
     createdAt: ulidTime(machine.id) ?? now,
     cpus: 0,
