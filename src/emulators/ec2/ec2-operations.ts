@@ -1,0 +1,23 @@
+import { createSnapshot } from './create-snapshot.js';
+import { deleteSnapshot } from './delete-snapshot.js';
+import { describeAvailabilityZones } from './describe-availability-zones.js';
+import { describeInstanceTypes } from './describe-instance-types.js';
+import { describeInstances } from './describe-instances.js';
+import { describeSnapshots } from './describe-snapshots.js';
+import { describeSpotPriceHistory } from './describe-spot-price-history.js';
+import type { Ec2Operation } from './ec2-operation.js';
+import { runInstances } from './run-instances.js';
+import { terminateInstances } from './terminate-instances.js';
+
+/** Every Action the emulator answers; anything else is `InvalidAction`. */
+export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
+  RunInstances: runInstances,
+  DescribeInstances: describeInstances,
+  TerminateInstances: terminateInstances,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  DescribeInstanceTypes: describeInstanceTypes,
+  DescribeSpotPriceHistory: describeSpotPriceHistory,
+  CreateSnapshot: createSnapshot,
+  DescribeSnapshots: describeSnapshots,
+  DeleteSnapshot: deleteSnapshot,
+};

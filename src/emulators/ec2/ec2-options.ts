@@ -1,0 +1,61 @@
+export interface Ec2ZoneOption {
+  readonly name: string;
+  readonly zoneId: string;
+}
+
+export interface Ec2RegionOption {
+  readonly name: string;
+  readonly zones: readonly Ec2ZoneOption[];
+}
+
+export interface Ec2EmulatorOptions {
+  /** Seeds resource ids, subnet/VPC ids and spot prices: the same seed replays the same cloud. */
+  readonly seed?: number;
+  readonly regions?: readonly Ec2RegionOption[];
+  /** Instances that may be alive at once per zone and instance type; `byZone[zone][type]` overrides `default`. */
+  readonly capacity?: { readonly default?: number; readonly byZone?: Readonly<Record<string, Readonly<Record<string, number>>>> };
+  readonly bootDelayMs?: number;
+  readonly terminateDelayMs?: number;
+  readonly snapshotDelayMs?: number;
+  /** How long a terminated instance stays visible to DescribeInstances. */
+  readonly terminatedRetentionMs?: number;
+  readonly accountId?: string;
+  /** Milliseconds since the epoch; inject to drive the lifecycle without waiting. */
+  readonly now?: () => number;
+}
+
+export type ResolvedEc2Options = Required<Omit<Ec2EmulatorOptions, 'capacity'>> & {
+  readonly capacity: { readonly default: number; readonly byZone: Readonly<Record<string, Readonly<Record<string, number>>>> };
+};
+
+export const DEFAULT_EC2_REGIONS: readonly Ec2RegionOption[] = [
+  {
+    name: 'us-east-1',
+    zones: [
+      { name: 'us-east-1a', zoneId: 'use1-az1' },
+      { name: 'us-east-1b', zoneId: 'use1-az2' },
+      { name: 'us-east-1c', zoneId: 'use1-az4' },
+    ],
+  },
+  {
+    name: 'us-west-2',
+    zones: [
+      { name: 'us-west-2a', zoneId: 'usw2-az1' },
+      { name: 'us-west-2b', zoneId: 'usw2-az2' },
+    ],
+  },
+];
+
+export function resolveEc2Options(options: Ec2EmulatorOptions): ResolvedEc2Options {
+  return {
+    seed: options.seed ?? 1,
+    regions: options.regions ?? DEFAULT_EC2_REGIONS,
+    capacity: { default: options.capacity?.default ?? 64, byZone: options.capacity?.byZone ?? {} },
+    bootDelayMs: options.bootDelayMs ?? 5_000,
+    terminateDelayMs: options.terminateDelayMs ?? 5_000,
+    snapshotDelayMs: options.snapshotDelayMs ?? 2_000,
+    terminatedRetentionMs: options.terminatedRetentionMs ?? 60 * 60 * 1000,
+    accountId: options.accountId ?? '123456789012',
+    now: options.now ?? Date.now,
+  };
+}

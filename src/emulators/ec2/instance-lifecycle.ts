@@ -1,0 +1,32 @@
+import type { ResolvedEc2Options } from './ec2-options.js';
+import type { Ec2InstanceRecord } from './ec2-state.js';
+
+export type Ec2InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated';
+
+/** The low byte of `InstanceState.Code`. */
+export const INSTANCE_STATE_CODES: Readonly<Record<Ec2InstanceStateName, number>> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+};
+
+type Delays = Pick<ResolvedEc2Options, 'bootDelayMs' | 'terminateDelayMs' | 'terminatedRetentionMs'>;
+
+/** Derived from the clock on every read, so no timers run and an injected clock drives everything. */
+export function instanceStateAt(instance: Ec2InstanceRecord, now: number, delays: Delays): Ec2InstanceStateName {
+  if (instance.terminateRequestedAt === undefined) {
+    return now < instance.launchedAt + delays.bootDelayMs ? 'pending' : 'running';
+  }
+  return now < instance.terminateRequestedAt + delays.terminateDelayMs ? 'shutting-down' : 'terminated';
+}
+
+export function isVisibleAt(instance: Ec2InstanceRecord, now: number, delays: Delays): boolean {
+  if (instance.terminateRequestedAt === undefined) return true;
+  return now < instance.terminateRequestedAt + delays.terminateDelayMs + delays.terminatedRetentionMs;
+}
+
+/** Capacity is held until the instance is fully terminated. */
+export function holdsCapacityAt(instance: Ec2InstanceRecord, now: number, delays: Delays): boolean {
+  return instanceStateAt(instance, now, delays) !== 'terminated';
+}
