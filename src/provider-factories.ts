@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { ProviderRegistration } from './contracts/index.js';
+import { type AwsConfig, AwsConfigSchema } from './providers/aws/aws-config.js';
+import { createAwsRegistration } from './providers/aws/aws-registration.js';
 import { readChaosScenarioFile } from './providers/orbstack/chaos/chaos-file.js';
 import { type OrbStackConfig, OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from './providers/orbstack/orbstack-registration.js';
@@ -30,6 +32,11 @@ export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory<unknown
         ...(file && { chaosOverride: { source: `HANGAR_CHAOS (${file})`, scenario: readChaosScenarioFile(file) } }),
       });
     },
+  }),
+  aws: factory({
+    configSchema: AwsConfigSchema,
+    // Credentials and endpoint overrides come from the SDK's own chain (environment, shared files, roles).
+    create: (config: AwsConfig) => createAwsRegistration(config),
   }),
 };
 

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEc2Emulator } from '../../src/emulators/ec2/start-ec2-emulator.js';
+import { AwsConfigSchema } from '../../src/providers/aws/aws-config.js';
+import { createAwsRegistration } from '../../src/providers/aws/aws-registration.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -47,6 +50,23 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         async cleanup() {
           await registration.hooks.onShutdown?.();
           dir.remove();
+        },
+      };
+    },
+  },
+  {
+    name: 'aws (EC2 emulator)',
+    async create() {
+      const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 20, terminateDelayMs: 20, snapshotDelayMs: 20 });
+      const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url });
+      const registration = createAwsRegistration(config, { credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' } });
+      return {
+        registration,
+        spawnable: { instanceType: 't3.micro', region: 'us-east-1' },
+        image: null,
+        async cleanup() {
+          await registration.hooks.onShutdown?.();
+          await emulator.close();
         },
       };
     },

@@ -1,0 +1,288 @@
+import {
+  CreateSnapshotCommand,
+  DeleteSnapshotCommand,
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  DescribeSnapshotsCommand,
+  type Filter,
+  type Instance,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import {
+  type BootstrapConfig,
+  type BootstrapOutput,
+  type InstanceTypeOffering,
+  type ListFilter,
+  matchesListFilter,
+  OWNERSHIP_TAGS,
+  ownershipTags,
+  type Provider,
+  ProviderError,
+  type SnapshotOptions,
+  type SpawnOptions,
+  type TerminateResult,
+  VendorResponseError,
+} from '../../contracts/index.js';
+import { awsOfferings } from './aws-catalog.js';
+import { Batcher } from './batcher.js';
+import {
+  type AWSInstance,
+  AWSInstanceSchema,
+  type AWSSnapshot,
+  AWSSnapshotSchema,
+  EC2_STATE_NAMES,
+  SNAPSHOT_SOURCE_TAG,
+  toAWSInstance,
+  toAWSSnapshot,
+} from './aws-instance.js';
+import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
+import { cloudConfigBootstrap } from './cloud-config-bootstrap.js';
+import type { Ec2Clients } from './ec2-clients.js';
+import { ec2Error, isEc2Outcome } from './ec2-errors.js';
+import { RegionMemo } from './region-memo.js';
+
+const NOT_BUILT = "not built yet in Hangar's AWS provider";
+
+export const AWS_CAPABILITIES = {
+  snapshots: true,
+  spot: { unsupported: `spot request cancellation is not built yet; spot machines are spawned with spawn({spot: true})` },
+  gpu: true,
+  multiRegion: true,
+  persistentVolumes: { unsupported: `EBS data volumes are ${NOT_BUILT}` },
+  warmVolumes: { unsupported: `warm EBS volume pools are ${NOT_BUILT}` },
+  hibernation: { unsupported: `EC2 hibernation (stop with memory saved) is ${NOT_BUILT}` },
+  costExplorer: { unsupported: `reading AWS Cost Explorer is ${NOT_BUILT}; prices come from a bundled table` },
+  tailscaleNative: { unsupported: 'EC2 has no Tailscale integration: a machine joins a tailnet only if its bootstrap script installs Tailscale' },
+  idempotentSpawn: true,
+  customNetworking: { unsupported: `per-spawn VPCs, subnets and security groups are ${NOT_BUILT}; only the configured subnetId applies` },
+} as const;
+
+export type AwsCapabilities = typeof AWS_CAPABILITIES;
+
+export interface AwsProviderOptions {
+  clients: Ec2Clients;
+  defaultImageId: string;
+  subnetId?: string;
+  keyName?: string;
+  prices?: OnDemandPriceTable;
+  /** DescribeInstances page size (EC2 allows 5–1000). */
+  pageSize?: number;
+  now?: () => number;
+  /** How long `get` waits to share one DescribeInstances with concurrent gets. */
+  getBatchWindowMs?: number;
+}
+
+/** DescribeInstances takes up to 1000 ids; 500 keeps one request's answer small. */
+const GET_BATCH_MAX_IDS = 500;
+
+/** The reference tier: the contract over EC2, one SDK client per configured region. */
+export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabilities> {
+  readonly name = 'aws';
+  readonly tier = 'reference' as const;
+  readonly capabilities = AWS_CAPABILITIES;
+  readonly schemas = { instance: AWSInstanceSchema, snapshot: AWSSnapshotSchema };
+  private readonly instanceRegions = new RegionMemo();
+  private readonly snapshotRegions = new RegionMemo();
+  private readonly getBatchers: ReadonlyMap<string, Batcher<string, Instance | null>>;
+
+  constructor(private readonly options: AwsProviderOptions) {
+    this.getBatchers = new Map(options.clients.regions.map((region) => [region, this.describeBatcher(region)]));
+  }
+
+  private get clients(): Ec2Clients {
+    return this.options.clients;
+  }
+
+  instanceTypes(): Promise<InstanceTypeOffering[]> {
+    return awsOfferings(this.clients, this.options.prices ?? AWS_ON_DEMAND_PRICES, (this.options.now ?? Date.now)());
+  }
+
+  async spawn(options: SpawnOptions): Promise<AWSInstance> {
+    const client = this.clients.of(options.region);
+    // Ownership last, so no caller tag can overwrite the marks reconciliation depends on.
+    const tags = { ...options.tags, Name: options.name, ...ownershipTags(options.ownership) };
+    const reservation = await client
+      .send(
+        new RunInstancesCommand({
+          MinCount: 1,
+          MaxCount: 1,
+          ClientToken: options.idempotencyToken,
+          ImageId: options.image ?? this.options.defaultImageId,
+          InstanceType: options.instanceType as _InstanceType,
+          UserData: Buffer.from(options.bootstrap.content, 'utf8').toString('base64'),
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: toTagList(tags) },
+            { ResourceType: 'volume', Tags: toTagList(ownershipTags(options.ownership)) },
+          ],
+          ...(options.zone !== null && { Placement: { AvailabilityZone: options.zone } }),
+          ...(options.spot && {
+            InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } },
+          }),
+          ...(this.options.subnetId !== undefined && { SubnetId: this.options.subnetId }),
+          ...(this.options.keyName !== undefined && { KeyName: this.options.keyName }),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw ec2Error('RunInstances', options.region, error);
+      });
+    const launched = reservation.Instances?.[0];
+    if (launched === undefined) throw new VendorResponseError('aws', `aws: RunInstances in ${options.region} answered without an instance`);
+    const instance = toAWSInstance(launched, options.region);
+    this.instanceRegions.remember(instance.providerId, options.region);
+    return instance;
+  }
+
+  async terminate(providerId: string): Promise<TerminateResult> {
+    const found = await this.inRegions(this.instanceRegions, providerId, 'TerminateInstances', async (region) => {
+      const answer = await this.clients.of(region).send(new TerminateInstancesCommand({ InstanceIds: [providerId] }));
+      return answer.TerminatingInstances?.find((change) => change.InstanceId === providerId) ?? null;
+    });
+    if (found === null) return { providerId, status: 'terminated' };
+    return { providerId, status: found.value.CurrentState?.Name === 'terminated' ? 'terminated' : 'terminating' };
+  }
+
+  async list(filter?: ListFilter): Promise<AWSInstance[]> {
+    const regions = filter?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === filter.region);
+    const filters = serverSideFilters(filter);
+    if (filters === null) return [];
+    const perRegion = await Promise.all(regions.map((region) => this.listRegion(region, filters)));
+    return perRegion.flat().filter((instance) => matchesListFilter(instance, filter));
+  }
+
+  async get(providerId: string): Promise<AWSInstance | null> {
+    const found = await this.inRegions(this.instanceRegions, providerId, 'DescribeInstances', (region) => {
+      const batcher = this.getBatchers.get(region);
+      return batcher === undefined ? Promise.resolve(null) : batcher.add(providerId);
+    });
+    return found === null ? null : toAWSInstance(found.value, found.region);
+  }
+
+  generateBootstrap(config: BootstrapConfig): BootstrapOutput {
+    return cloudConfigBootstrap(config);
+  }
+
+  async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<AWSSnapshot> {
+    const instance = await this.get(providerInstanceId);
+    const root = instance?.volumes.find((volume) => volume.root) ?? instance?.volumes[0];
+    if (instance === null || root === undefined) {
+      throw new ProviderError({ code: 'NOT_FOUND', provider: 'aws', message: `aws: instance ${providerInstanceId} does not exist or has no root volume` });
+    }
+    const tags: Record<string, string> = { ...options?.tags, [SNAPSHOT_SOURCE_TAG]: providerInstanceId };
+    if (instance.owner !== null) tags[OWNERSHIP_TAGS.owner] = instance.owner;
+    const snapshot = await this.clients
+      .of(instance.region)
+      .send(
+        new CreateSnapshotCommand({
+          VolumeId: root.volumeId,
+          Description: options?.description ?? `hangar snapshot of ${providerInstanceId}`,
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: toTagList(tags) }],
+        }),
+      )
+      .catch((error: unknown) => {
+        throw ec2Error('CreateSnapshot', instance.region, error);
+      });
+    const created = toAWSSnapshot(snapshot, instance.region);
+    this.snapshotRegions.remember(created.providerSnapshotId, instance.region);
+    return created;
+  }
+
+  async getSnapshotStatus(providerSnapshotId: string): Promise<AWSSnapshot | null> {
+    const found = await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DescribeSnapshots', async (region) => {
+      const answer = await this.clients.of(region).send(new DescribeSnapshotsCommand({ SnapshotIds: [providerSnapshotId] }));
+      return answer.Snapshots?.find((snapshot) => snapshot.SnapshotId === providerSnapshotId) ?? null;
+    });
+    return found === null ? null : toAWSSnapshot(found.value, found.region);
+  }
+
+  async deleteSnapshot(providerSnapshotId: string): Promise<void> {
+    await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DeleteSnapshot', async (region) => {
+      await this.clients.of(region).send(new DeleteSnapshotCommand({ SnapshotId: providerSnapshotId }));
+      return true;
+    });
+  }
+
+  /** Concurrent gets in one region share a DescribeInstances; an unknown id fails a batch, so each id then asks alone. */
+  private describeBatcher(region: string): Batcher<string, Instance | null> {
+    const describe = async (ids: string[]): Promise<Map<string, Instance>> => {
+      const answer = await this.clients.of(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
+      const instances = answer.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+      return new Map(instances.flatMap((instance) => (instance.InstanceId === undefined ? [] : [[instance.InstanceId, instance] as const])));
+    };
+    return new Batcher({
+      windowMs: this.options.getBatchWindowMs ?? 100,
+      maxItems: GET_BATCH_MAX_IDS,
+      run: describe,
+      runOne: async (id) => (await describe([id])).get(id) ?? null,
+    });
+  }
+
+  private async listRegion(region: string, filters: Filter[]): Promise<AWSInstance[]> {
+    const client = this.clients.of(region);
+    const instances: AWSInstance[] = [];
+    let nextToken: string | undefined;
+    do {
+      const input: DescribeInstancesCommandInput = {
+        MaxResults: this.options.pageSize ?? 1000,
+        NextToken: nextToken,
+        ...(filters.length > 0 && { Filters: filters }),
+      };
+      const page = await client.send(new DescribeInstancesCommand(input)).catch((error: unknown) => {
+        throw ec2Error('DescribeInstances', region, error);
+      });
+      for (const reservation of page.Reservations ?? []) {
+        for (const raw of reservation.Instances ?? []) {
+          const instance = toAWSInstance(raw, region);
+          this.instanceRegions.remember(instance.providerId, region);
+          instances.push(instance);
+        }
+      }
+      nextToken = page.NextToken || undefined;
+    } while (nextToken !== undefined);
+    return instances;
+  }
+
+  /**
+   * Runs `call` in the region that knows `id`: the remembered one first, then every other configured
+   * region. Null when no region knows it (EC2 NotFound or a malformed id, or an empty answer).
+   */
+  private async inRegions<T>(
+    memo: RegionMemo,
+    id: string,
+    operation: string,
+    call: (region: string) => Promise<T | null>,
+  ): Promise<{ region: string; value: T } | null> {
+    for (const region of memo.candidates(id, this.clients.regions)) {
+      let value: T | null;
+      try {
+        value = await call(region);
+      } catch (error) {
+        if (isEc2Outcome(error, 'NOT_FOUND')) continue;
+        throw ec2Error(operation, region, error);
+      }
+      if (value === null) continue;
+      memo.remember(id, region);
+      return { region, value };
+    }
+    return null;
+  }
+}
+
+function toTagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** The filter fields EC2 can apply itself; null when the filter can match nothing. */
+function serverSideFilters(filter: ListFilter | undefined): Filter[] | null {
+  const filters: Filter[] = [];
+  if (filter?.owner !== undefined) filters.push({ Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [filter.owner] });
+  if (filter?.hangarInstanceId !== undefined) filters.push({ Name: `tag:${OWNERSHIP_TAGS.instanceId}`, Values: [filter.hangarInstanceId] });
+  for (const [key, value] of Object.entries(filter?.tags ?? {})) filters.push({ Name: `tag:${key}`, Values: [value] });
+  if (filter?.statuses !== undefined) {
+    const names = filter.statuses.flatMap((status) => EC2_STATE_NAMES[status]);
+    if (names.length === 0) return null;
+    filters.push({ Name: 'instance-state-name', Values: names });
+  }
+  return filters;
+}

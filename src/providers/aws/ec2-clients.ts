@@ -1,0 +1,49 @@
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { ProviderError } from '../../contracts/index.js';
+import type { AwsConfig } from './aws-config.js';
+
+export interface Ec2ClientOptions {
+  /** For tests and harnesses only; production takes the SDK's default credential chain. */
+  credentials?: EC2ClientConfig['credentials'];
+}
+
+/** One SDK client per configured region. */
+export class Ec2Clients {
+  private readonly clients: ReadonlyMap<string, EC2Client>;
+
+  constructor(config: AwsConfig, options: Ec2ClientOptions = {}) {
+    this.clients = new Map(
+      config.regions.map((region) => [
+        region,
+        new EC2Client({
+          region,
+          // The control plane owns retries; an SDK retrying underneath would stack a second layer.
+          maxAttempts: 1,
+          ...(config.endpoint !== undefined && { endpoint: config.endpoint }),
+          ...(options.credentials !== undefined && { credentials: options.credentials }),
+        }),
+      ]),
+    );
+  }
+
+  get regions(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  has(region: string): boolean {
+    return this.clients.has(region);
+  }
+
+  /** The client of a configured region; any other region is the caller's mistake. */
+  of(region: string): EC2Client {
+    const client = this.clients.get(region);
+    if (client === undefined) {
+      throw new ProviderError({ code: 'INVALID_SPEC', provider: 'aws', message: `aws: region ${region} is not configured (configured: ${this.regions.join(', ')})` });
+    }
+    return client;
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+  }
+}

@@ -1,0 +1,109 @@
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { ProviderError, type ProviderErrorCode } from '../../contracts/index.js';
+
+export interface Ec2ErrorRow {
+  /** An exact EC2 error code, or a prefix ending in `.` that matches a family (`InvalidAMIID.`). */
+  readonly ec2Code: string;
+  readonly outcome: ProviderErrorCode;
+  readonly explain: string;
+}
+
+/**
+ * Every EC2 error code Hangar gives a meaning; the first matching row wins. EC2 does not model its
+ * errors, so the code string in `<Code>` is all there is to match. Codes absent here (InternalError,
+ * Unavailable, network failures) leave the outcome unknown and stay outside the taxonomy.
+ */
+export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
+  { ec2Code: 'InsufficientInstanceCapacity', outcome: 'CAPACITY_ERROR', explain: 'EC2 has no capacity for this instance type in this zone' },
+  { ec2Code: 'InsufficientCapacity', outcome: 'CAPACITY_ERROR', explain: 'EC2 has not enough capacity for the request' },
+  { ec2Code: 'InsufficientFreeAddressesInSubnet', outcome: 'CAPACITY_ERROR', explain: 'the subnet has no free IP address' },
+  { ec2Code: 'InsufficientAddressCapacity', outcome: 'CAPACITY_ERROR', explain: 'EC2 has no public address capacity' },
+  { ec2Code: 'InsufficientVolumeCapacity', outcome: 'CAPACITY_ERROR', explain: 'EC2 has no capacity for the requested volume' },
+  { ec2Code: 'UnfulfillableCapacity', outcome: 'CAPACITY_ERROR', explain: 'not enough spare capacity for the spot request' },
+  // The type is not offered in this zone; another zone or type may work, which is how placement treats capacity.
+  { ec2Code: 'Unsupported', outcome: 'CAPACITY_ERROR', explain: 'the instance type is not offered in this zone' },
+  // The market is above the caller's ceiling: placement escalates (on-demand, another zone) as for capacity.
+  { ec2Code: 'SpotMaxPriceTooLow', outcome: 'CAPACITY_ERROR', explain: 'the spot price is above the maximum price' },
+  { ec2Code: 'MaxSpotInstanceCountExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s spot instance limit is reached' },
+  { ec2Code: 'VcpuLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s vCPU limit for this instance family is reached' },
+  { ec2Code: 'InstanceLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s instance limit is reached' },
+  { ec2Code: 'VolumeLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s volume limit is reached' },
+  { ec2Code: 'RequestLimitExceeded', outcome: 'RATE_LIMIT_ERROR', explain: 'EC2 is throttling this account' },
+  { ec2Code: 'AuthFailure', outcome: 'AUTH_ERROR', explain: 'EC2 could not validate the credentials' },
+  { ec2Code: 'UnauthorizedOperation', outcome: 'AUTH_ERROR', explain: 'the credentials are not allowed to do this' },
+  { ec2Code: 'OptInRequired', outcome: 'AUTH_ERROR', explain: 'the account has not opted in to this service or region' },
+  { ec2Code: 'InvalidParameterValue', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a parameter value' },
+  { ec2Code: 'InvalidParameter', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a parameter' },
+  { ec2Code: 'InvalidParameterCombination', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a combination of parameters' },
+  { ec2Code: 'MissingParameter', outcome: 'INVALID_SPEC', explain: 'a required parameter is missing' },
+  // The same idempotency token arrived with a different spawn: retrying cannot help.
+  { ec2Code: 'IdempotentParameterMismatch', outcome: 'INVALID_SPEC', explain: 'the idempotency token was used for a different request' },
+  { ec2Code: 'InvalidAMIID.', outcome: 'INVALID_SPEC', explain: 'no such AMI (or not usable by this account)' },
+  { ec2Code: 'InvalidSubnetID.', outcome: 'INVALID_SPEC', explain: 'the configured subnet does not exist' },
+  { ec2Code: 'InvalidKeyPair.', outcome: 'INVALID_SPEC', explain: 'the configured key pair does not exist' },
+  { ec2Code: 'InvalidInstanceID.NotFound', outcome: 'NOT_FOUND', explain: 'no such instance' },
+  // An id EC2 could never have issued names no instance.
+  { ec2Code: 'InvalidInstanceID.Malformed', outcome: 'NOT_FOUND', explain: 'no such instance (malformed id)' },
+  { ec2Code: 'InvalidSnapshot.NotFound', outcome: 'NOT_FOUND', explain: 'no such snapshot' },
+  { ec2Code: 'InvalidSnapshotID.Malformed', outcome: 'NOT_FOUND', explain: 'no such snapshot (malformed id)' },
+  { ec2Code: 'InvalidVolume.NotFound', outcome: 'NOT_FOUND', explain: 'no such volume' },
+];
+
+export function ec2ErrorRow(ec2Code: string): Ec2ErrorRow | undefined {
+  return EC2_ERROR_TABLE.find((row) => (row.ec2Code.endsWith('.') ? ec2Code.startsWith(row.ec2Code) : ec2Code === row.ec2Code));
+}
+
+/** The `<Code>` of an error EC2 answered with, or null for anything else (network, timeout, a bug). */
+export function ec2CodeOf(error: unknown): string | null {
+  return error instanceof EC2ServiceException ? error.name : null;
+}
+
+export function isEc2Outcome(error: unknown, outcome: ProviderErrorCode): boolean {
+  const code = ec2CodeOf(error);
+  return code !== null && ec2ErrorRow(code)?.outcome === outcome;
+}
+
+/** A failed EC2 call whose outcome is unknown: the control plane must look before it assumes anything. */
+export class Ec2CallError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly region: string,
+    readonly ec2Code: string | null,
+    message: string,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'Ec2CallError';
+  }
+}
+
+/**
+ * What of a failed call may travel on as `cause`: the SDK's error holds the raw HTTP exchange,
+ * signed request headers included, which must never reach a log.
+ */
+function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const cause = new Error(error.message);
+  cause.name = error.name;
+  if (error instanceof EC2ServiceException) {
+    Object.assign(cause, { httpStatusCode: error.$metadata.httpStatusCode, requestId: error.$metadata.requestId });
+  }
+  return cause;
+}
+
+/** The error an EC2 call raises, by the table. */
+export function ec2Error(operation: string, region: string, error: unknown): Error {
+  if (error instanceof ProviderError || error instanceof Ec2CallError) return error;
+  const code = ec2CodeOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const row = code === null ? undefined : ec2ErrorRow(code);
+  if (row === undefined) {
+    return new Ec2CallError(operation, region, code, `aws: ${operation} in ${region} failed (${code ?? 'no EC2 answer'}: ${detail})`, safeCause(error));
+  }
+  return new ProviderError({
+    code: row.outcome,
+    provider: 'aws',
+    message: `aws: ${operation} in ${region}: ${row.explain} (${code}: ${detail})`,
+    cause: safeCause(error),
+  });
+}
