@@ -5,10 +5,9 @@ import type { Ec2Operation } from './ec2-operation.js';
 import type { QueryParams } from './query-params.js';
 import { itemList } from './ec2-xml.js';
 import { paginate } from './pagination.js';
-import { SPOT_PRICE_PERIOD_MS, spotPriceAt, spotPricePeriodStart } from './spot-prices.js';
+import { SPOT_PRICE_PERIOD_MS, SPOT_PRODUCT_DESCRIPTION, spotPriceAt, spotPricePeriodStart } from './spot-prices.js';
 import { el } from './xml-renderer.js';
 
-const PRODUCT_DESCRIPTION = 'Linux/UNIX';
 const HISTORY_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
 
 interface SpotPricePoint {
@@ -33,7 +32,7 @@ export const describeSpotPriceHistory: Ec2Operation = ({ params, region, state, 
   if (params.boolean('DryRun') === true) throw dryRunSucceeded();
 
   const points: SpotPricePoint[] = [];
-  if (products.length === 0 || products.includes(PRODUCT_DESCRIPTION)) {
+  if (products.length === 0 || products.includes(SPOT_PRODUCT_DESCRIPTION)) {
     for (const zone of region.zones) {
       if ((zoneName !== undefined && zone.name !== zoneName) || (zoneId !== undefined && zone.zoneId !== zoneId)) continue;
       for (const type of EC2_INSTANCE_TYPES) {
@@ -59,7 +58,7 @@ export const describeSpotPriceHistory: Ec2Operation = ({ params, region, state, 
       'spotPriceHistorySet',
       page.items.map(({ point }) => [
         ...el('instanceType', point.instanceType),
-        ...el('productDescription', PRODUCT_DESCRIPTION),
+        ...el('productDescription', SPOT_PRODUCT_DESCRIPTION),
         ...el('spotPrice', point.price),
         ...el('timestamp', new Date(point.timestamp)),
         ...el('availabilityZone', point.zone),
@@ -86,7 +85,7 @@ function spotPriceFilterValues(point: SpotPricePoint): FilterValues {
       case 'instance-type':
         return [point.instanceType];
       case 'product-description':
-        return [PRODUCT_DESCRIPTION];
+        return [SPOT_PRODUCT_DESCRIPTION];
       case 'spot-price':
         return [point.price];
       case 'timestamp':

@@ -9,6 +9,8 @@ const INSTANCE_ID = idPattern('i');
 const AMI_ID = idPattern('ami');
 const VOLUME_ID = idPattern('vol');
 const SNAPSHOT_ID = idPattern('snap');
+/** Spot request ids keep the short form: `sir-` and 8 characters. */
+const SPOT_REQUEST_ID = /^sir-[0-9a-z]{8}$/;
 
 export function assertInstanceIdFormat(id: string): void {
   if (!INSTANCE_ID.test(id)) throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
@@ -24,4 +26,8 @@ export function assertVolumeIdFormat(id: string): void {
 
 export function assertSnapshotIdFormat(id: string): void {
   if (!SNAPSHOT_ID.test(id)) throw new Ec2Error('InvalidSnapshotID.Malformed', `Invalid id: "${id}" (expecting "snap-...")`);
+}
+
+export function assertSpotRequestIdFormat(id: string): void {
+  if (!SPOT_REQUEST_ID.test(id)) throw new Ec2Error('InvalidSpotInstanceRequestID.Malformed', `Invalid id: "${id}" (expecting "sir-...")`);
 }

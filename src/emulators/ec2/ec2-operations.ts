@@ -1,9 +1,11 @@
+import { cancelSpotInstanceRequests } from './cancel-spot-instance-requests.js';
 import { createSnapshot } from './create-snapshot.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { describeAvailabilityZones } from './describe-availability-zones.js';
 import { describeInstanceTypes } from './describe-instance-types.js';
 import { describeInstances } from './describe-instances.js';
 import { describeSnapshots } from './describe-snapshots.js';
+import { describeSpotInstanceRequests } from './describe-spot-instance-requests.js';
 import { describeSpotPriceHistory } from './describe-spot-price-history.js';
 import type { Ec2Operation } from './ec2-operation.js';
 import { runInstances } from './run-instances.js';
@@ -17,6 +19,8 @@ export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   DescribeAvailabilityZones: describeAvailabilityZones,
   DescribeInstanceTypes: describeInstanceTypes,
   DescribeSpotPriceHistory: describeSpotPriceHistory,
+  DescribeSpotInstanceRequests: describeSpotInstanceRequests,
+  CancelSpotInstanceRequests: cancelSpotInstanceRequests,
   CreateSnapshot: createSnapshot,
   DescribeSnapshots: describeSnapshots,
   DeleteSnapshot: deleteSnapshot,

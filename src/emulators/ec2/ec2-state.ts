@@ -39,6 +39,23 @@ export interface Ec2SnapshotRecord {
   readonly tags: Map<string, string>;
 }
 
+/** A one-time or persistent spot request made through RunInstances: always fulfilled at once by its instance. */
+export interface Ec2SpotRequestRecord {
+  readonly seq: number;
+  readonly spotInstanceRequestId: string;
+  readonly region: string;
+  readonly instanceId: string;
+  readonly type: SpotInstanceType;
+  readonly interruptionBehavior: string;
+  /** USD/hour as EC2 echoes it: the caller's MaxPrice, or the on-demand price when none was given. */
+  readonly spotPrice: string;
+  readonly createdAt: number;
+  cancelledAt: number | undefined;
+  readonly tags: Map<string, string>;
+}
+
+export type SpotInstanceType = 'one-time' | 'persistent';
+
 export interface Ec2IdempotencyRecord {
   readonly fingerprint: string;
   readonly reservationId: string;
@@ -48,6 +65,7 @@ export interface Ec2IdempotencyRecord {
 export class Ec2State {
   readonly instances = new Map<string, Ec2InstanceRecord>();
   readonly snapshots = new Map<string, Ec2SnapshotRecord>();
+  readonly spotRequests = new Map<string, Ec2SpotRequestRecord>();
   private readonly clientTokens = new Map<string, Ec2IdempotencyRecord>();
   readonly ids: SeededIds;
   private seq = 0;

@@ -1,13 +1,14 @@
-import { findInstanceType } from './ec2-catalog.js';
+import { type Ec2InstanceTypeInfo, findInstanceType } from './ec2-catalog.js';
 import { Ec2Error, dryRunSucceeded, invalidParameterValue, missingParameter } from './ec2-error.js';
 import { assertAmiIdFormat } from './ec2-id-formats.js';
 import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
 import type { Ec2ZoneOption } from './ec2-options.js';
-import type { Ec2InstanceRecord } from './ec2-state.js';
+import type { Ec2InstanceRecord, Ec2SpotRequestRecord } from './ec2-state.js';
 import { holdsCapacityAt } from './instance-lifecycle.js';
 import { instanceXml, reservationXml } from './instance-xml.js';
 import { hashToHex } from './seeded-ids.js';
-import { parseInstanceMarketOptions } from './spot-market-options.js';
+import { type SpotMarketRequest, parseInstanceMarketOptions } from './spot-market-options.js';
+import { spotPriceAt } from './spot-prices.js';
 import { parseTagSpecifications } from './tag-specifications.js';
 import type { XmlElement } from './xml-renderer.js';
 
@@ -28,7 +29,8 @@ export const runInstances: Ec2Operation = (context) => {
   if (imageId === undefined) throw missingParameter('ImageId');
   assertAmiIdFormat(imageId);
   const instanceType = params.string('InstanceType') ?? DEFAULT_INSTANCE_TYPE;
-  if (findInstanceType(instanceType) === undefined) throw invalidParameterValue(`The following supplied instance types do not exist: [${instanceType}]`);
+  const typeInfo = findInstanceType(instanceType);
+  if (typeInfo === undefined) throw invalidParameterValue(`The following supplied instance types do not exist: [${instanceType}]`);
   const requestedZone = params.struct('Placement').string('AvailabilityZone');
   if (requestedZone !== undefined && !region.zones.some((zone) => zone.name === requestedZone)) {
     throw invalidParameterValue(`Invalid availability zone: [${requestedZone}]`);
@@ -54,13 +56,15 @@ export const runInstances: Ec2Operation = (context) => {
     }
   }
 
-  const { zone, count } = placeInstances(context, instanceType, requestedZone, minCount, maxCount);
+  const { zone, count } = placeInstances(context, typeInfo, requestedZone, minCount, maxCount, spot);
   const reservationId = state.ids.resourceId('r');
   for (let index = 0; index < count; index += 1) {
     const seq = state.nextSeq();
+    const instanceId = state.ids.resourceId('i');
+    const spotInstanceRequestId = spot === undefined ? undefined : state.ids.resourceId('sir', 8);
     const instance: Ec2InstanceRecord = {
       seq,
-      instanceId: state.ids.resourceId('i'),
+      instanceId,
       reservationId,
       region: region.name,
       zone: zone.name,
@@ -73,7 +77,7 @@ export const runInstances: Ec2Operation = (context) => {
       userData,
       clientToken,
       keyName: params.string('KeyName'),
-      spotInstanceRequestId: spot === undefined ? undefined : state.ids.resourceId('sir', 8),
+      spotInstanceRequestId,
       rootVolumeId: state.ids.resourceId('vol'),
       rootVolumeSizeGiB: ROOT_VOLUME_SIZE_GIB,
       privateIpAddress: `10.0.${(seq >> 8) & 0xff}.${seq & 0xff}`,
@@ -83,6 +87,21 @@ export const runInstances: Ec2Operation = (context) => {
       amiLaunchIndex: index,
     };
     state.instances.set(instance.instanceId, instance);
+    if (spot !== undefined && spotInstanceRequestId !== undefined) {
+      const request: Ec2SpotRequestRecord = {
+        seq,
+        spotInstanceRequestId,
+        region: region.name,
+        instanceId,
+        type: spot.type,
+        interruptionBehavior: spot.interruptionBehavior,
+        spotPrice: (spot.maxPrice ?? typeInfo.onDemandUsdPerHour).toFixed(6),
+        createdAt: now,
+        cancelledAt: undefined,
+        tags: new Map(tags.get('spot-instances-request')),
+      };
+      state.spotRequests.set(spotInstanceRequestId, request);
+    }
   }
   if (clientToken !== undefined && clientToken !== '') state.rememberClientToken(region.name, clientToken, { fingerprint, reservationId });
   return renderReservation(context, reservationId);
@@ -93,16 +112,22 @@ function assertUserData(userData: string): void {
   if (Buffer.from(userData, 'base64').byteLength > MAX_USER_DATA_BYTES) throw invalidParameterValue(`User data is limited to ${MAX_USER_DATA_BYTES} bytes.`);
 }
 
-/** MinCount must fit in one zone; MaxCount is filled as far as that zone allows. */
+/**
+ * MinCount must fit in one zone; MaxCount is filled as far as that zone allows. A spot launch only
+ * considers zones whose current spot price is within its MaxPrice.
+ */
 function placeInstances(
   context: Ec2RequestContext,
-  instanceType: string,
+  typeInfo: Ec2InstanceTypeInfo,
   requestedZone: string | undefined,
   minCount: number,
   maxCount: number,
+  spot: SpotMarketRequest | undefined,
 ): { zone: Ec2ZoneOption; count: number } {
   const { region } = context;
-  const candidates = requestedZone === undefined ? region.zones : region.zones.filter((zone) => zone.name === requestedZone);
+  const { instanceType } = typeInfo;
+  const zones = requestedZone === undefined ? region.zones : region.zones.filter((zone) => zone.name === requestedZone);
+  const candidates = spot === undefined ? zones : affordableZones(context, typeInfo, zones, spot);
   let best: { zone: Ec2ZoneOption; free: number } | undefined;
   for (const zone of candidates) {
     const free = freeCapacity(context, zone.name, instanceType);
@@ -117,6 +142,19 @@ function placeInstances(
     );
   }
   return { zone: best.zone, count: Math.min(maxCount, best.free) };
+}
+
+function affordableZones(context: Ec2RequestContext, typeInfo: Ec2InstanceTypeInfo, zones: readonly Ec2ZoneOption[], spot: SpotMarketRequest): Ec2ZoneOption[] {
+  const { maxPrice, rawMaxPrice } = spot;
+  if (maxPrice === undefined) return [...zones];
+  const priced = zones.map((zone) => ({ zone, price: Number(spotPriceAt(context.state.options.seed, zone.name, typeInfo, context.now)) }));
+  const affordable = priced.filter(({ price }) => price <= maxPrice).map(({ zone }) => zone);
+  if (affordable.length > 0 || priced.length === 0) return affordable;
+  const cheapest = Math.min(...priced.map(({ price }) => price));
+  throw new Ec2Error(
+    'SpotMaxPriceTooLow',
+    `Your Spot request price of ${rawMaxPrice ?? maxPrice} is lower than the minimum required Spot request fulfillment price of ${cheapest}.`,
+  );
 }
 
 function freeCapacity(context: Ec2RequestContext, zone: string, instanceType: string): number {

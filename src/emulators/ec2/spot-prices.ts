@@ -1,6 +1,9 @@
 import type { Ec2InstanceTypeInfo } from './ec2-catalog.js';
 import { hashToUnit } from './seeded-ids.js';
 
+/** The only product this emulator sells; EC2 also prices Windows, SUSE and RHEL separately. */
+export const SPOT_PRODUCT_DESCRIPTION = 'Linux/UNIX';
+
 /** Spot prices change on the hour: each hour of each zone and type gets one seeded price. */
 export const SPOT_PRICE_PERIOD_MS = 60 * 60 * 1000;
 

@@ -1,4 +1,5 @@
 import {
+  CancelSpotInstanceRequestsCommand,
   CreateSnapshotCommand,
   DeleteSnapshotCommand,
   DescribeInstancesCommand,
@@ -6,7 +7,9 @@ import {
   DescribeSnapshotsCommand,
   type Filter,
   type Instance,
+  type InstanceMarketOptionsRequest,
   RunInstancesCommand,
+  type RunInstancesCommandOutput,
   TerminateInstancesCommand,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
@@ -22,10 +25,14 @@ import {
   ProviderError,
   type SnapshotOptions,
   type SpawnOptions,
+  type SpotPrice,
+  type SpotPriceQuery,
+  type SpotRequest,
+  type SpotRequestOptions,
   type TerminateResult,
   VendorResponseError,
 } from '../../contracts/index.js';
-import { awsOfferings } from './aws-catalog.js';
+import { awsOfferings, describeSpotPrices } from './aws-catalog.js';
 import { Batcher } from './batcher.js';
 import {
   type AWSInstance,
@@ -38,16 +45,17 @@ import {
   toAWSSnapshot,
 } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
+import { EC2_MIN_SPOT_MAX_PRICE, failedSpotRequest, spotMarketOptions } from './aws-spot.js';
 import { cloudConfigBootstrap } from './cloud-config-bootstrap.js';
 import type { Ec2Clients } from './ec2-clients.js';
-import { ec2Error, isEc2Outcome } from './ec2-errors.js';
+import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { RegionMemo } from './region-memo.js';
 
 const NOT_BUILT = "not built yet in Hangar's AWS provider";
 
 export const AWS_CAPABILITIES = {
   snapshots: true,
-  spot: { unsupported: `spot request cancellation is not built yet; spot machines are spawned with spawn({spot: true})` },
+  spot: true,
   gpu: true,
   multiRegion: true,
   persistentVolumes: { unsupported: `EBS data volumes are ${NOT_BUILT}` },
@@ -85,6 +93,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   readonly schemas = { instance: AWSInstanceSchema, snapshot: AWSSnapshotSchema };
   private readonly instanceRegions = new RegionMemo();
   private readonly snapshotRegions = new RegionMemo();
+  private readonly spotRequestRegions = new RegionMemo();
   private readonly getBatchers: ReadonlyMap<string, Batcher<string, Instance | null>>;
 
   constructor(private readonly options: AwsProviderOptions) {
@@ -95,43 +104,19 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return this.options.clients;
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return awsOfferings(this.clients, this.options.prices ?? AWS_ON_DEMAND_PRICES, (this.options.now ?? Date.now)());
+    return awsOfferings(this.clients, this.options.prices ?? AWS_ON_DEMAND_PRICES, this.now());
   }
 
   async spawn(options: SpawnOptions): Promise<AWSInstance> {
-    const client = this.clients.of(options.region);
-    // Ownership last, so no caller tag can overwrite the marks reconciliation depends on.
-    const tags = { ...options.tags, Name: options.name, ...ownershipTags(options.ownership) };
-    const reservation = await client
-      .send(
-        new RunInstancesCommand({
-          MinCount: 1,
-          MaxCount: 1,
-          ClientToken: options.idempotencyToken,
-          ImageId: options.image ?? this.options.defaultImageId,
-          InstanceType: options.instanceType as _InstanceType,
-          UserData: Buffer.from(options.bootstrap.content, 'utf8').toString('base64'),
-          TagSpecifications: [
-            { ResourceType: 'instance', Tags: toTagList(tags) },
-            { ResourceType: 'volume', Tags: toTagList(ownershipTags(options.ownership)) },
-          ],
-          ...(options.zone !== null && { Placement: { AvailabilityZone: options.zone } }),
-          ...(options.spot && {
-            InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } },
-          }),
-          ...(this.options.subnetId !== undefined && { SubnetId: this.options.subnetId }),
-          ...(this.options.keyName !== undefined && { KeyName: this.options.keyName }),
-        }),
-      )
-      .catch((error: unknown) => {
-        throw ec2Error('RunInstances', options.region, error);
-      });
-    const launched = reservation.Instances?.[0];
-    if (launched === undefined) throw new VendorResponseError('aws', `aws: RunInstances in ${options.region} answered without an instance`);
-    const instance = toAWSInstance(launched, options.region);
-    this.instanceRegions.remember(instance.providerId, options.region);
-    return instance;
+    const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined).catch((error: unknown) => {
+      throw ec2Error('RunInstances', options.region, error);
+    });
+    return this.launchedInstance(reservation, options.region);
   }
 
   async terminate(providerId: string): Promise<TerminateResult> {
@@ -201,6 +186,82 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       await this.clients.of(region).send(new DeleteSnapshotCommand({ SnapshotId: providerSnapshotId }));
       return true;
     });
+  }
+
+  /** The latest Linux spot price per zone and type in each configured region the query names. */
+  async getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
+    const regions = query?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === query.region);
+    const now = this.now();
+    const perRegion = await Promise.all(regions.map((region) => describeSpotPrices(this.clients, region, now, query?.instanceType)));
+    return perRegion.flat();
+  }
+
+  /** RunInstances on the spot market: EC2 fulfils it at once or refuses it, so a request is never left open. */
+  async requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest> {
+    const { region, maxPricePerHour } = options;
+    if (maxPricePerHour !== null && maxPricePerHour < EC2_MIN_SPOT_MAX_PRICE) {
+      return failedSpotRequest(
+        options,
+        `aws: a maximum price of ${maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE}); no spot request was made`,
+      );
+    }
+    let reservation: RunInstancesCommandOutput;
+    try {
+      reservation = await this.runInstances(options, spotMarketOptions(maxPricePerHour));
+    } catch (error) {
+      if (ec2CodeOf(error) === 'SpotMaxPriceTooLow') {
+        const detail = error instanceof Error ? error.message : String(error);
+        return failedSpotRequest(options, `aws: the spot price of ${options.instanceType} in ${region} is above the maximum price (SpotMaxPriceTooLow: ${detail})`);
+      }
+      throw ec2Error('RunInstances', region, error);
+    }
+    const instance = this.launchedInstance(reservation, region);
+    if (instance.spotInstanceRequestId === null) {
+      throw new VendorResponseError('aws', `aws: RunInstances in ${region} launched ${instance.providerId} on the spot market without a spot request id`);
+    }
+    this.spotRequestRegions.remember(instance.spotInstanceRequestId, region);
+    return { requestId: instance.spotInstanceRequestId, status: 'fulfilled', providerInstanceId: instance.providerId, maxPricePerHour, message: null };
+  }
+
+  /** Idempotent: an unknown or long-gone request is success. The instance the request launched keeps running. */
+  async cancelSpotRequest(requestId: string): Promise<void> {
+    await this.inRegions(this.spotRequestRegions, requestId, 'CancelSpotInstanceRequests', async (region) => {
+      const answer = await this.clients.of(region).send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [requestId] }));
+      return answer.CancelledSpotInstanceRequests?.find((cancelled) => cancelled.SpotInstanceRequestId === requestId) ?? null;
+    });
+  }
+
+  /** One machine; EC2's refusal comes back unclassified, so a caller can read its code first. */
+  private async runInstances(options: SpawnOptions, market: InstanceMarketOptionsRequest | undefined): Promise<RunInstancesCommandOutput> {
+    const client = this.clients.of(options.region);
+    // Ownership last, so no caller tag can overwrite the marks reconciliation depends on.
+    const tags = { ...options.tags, Name: options.name, ...ownershipTags(options.ownership) };
+    return client.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: options.idempotencyToken,
+        ImageId: options.image ?? this.options.defaultImageId,
+        InstanceType: options.instanceType as _InstanceType,
+        UserData: Buffer.from(options.bootstrap.content, 'utf8').toString('base64'),
+        TagSpecifications: [
+          { ResourceType: 'instance', Tags: toTagList(tags) },
+          { ResourceType: 'volume', Tags: toTagList(ownershipTags(options.ownership)) },
+        ],
+        ...(options.zone !== null && { Placement: { AvailabilityZone: options.zone } }),
+        ...(market !== undefined && { InstanceMarketOptions: market }),
+        ...(this.options.subnetId !== undefined && { SubnetId: this.options.subnetId }),
+        ...(this.options.keyName !== undefined && { KeyName: this.options.keyName }),
+      }),
+    );
+  }
+
+  private launchedInstance(reservation: RunInstancesCommandOutput, region: string): AWSInstance {
+    const launched = reservation.Instances?.[0];
+    if (launched === undefined) throw new VendorResponseError('aws', `aws: RunInstances in ${region} answered without an instance`);
+    const instance = toAWSInstance(launched, region);
+    this.instanceRegions.remember(instance.providerId, region);
+    return instance;
   }
 
   /** Concurrent gets in one region share a DescribeInstances; an unknown id fails a batch, so each id then asks alone. */

@@ -5,6 +5,7 @@ import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
 import type { OnDemandPriceTable } from './aws-pricing.js';
 import { type AwsCapabilities, AwsProvider } from './aws-provider.js';
 import { type Ec2ClientOptions, Ec2Clients } from './ec2-clients.js';
+import { createAwsMultiAzProbe } from './multi-az-probe.js';
 
 export interface AwsRegistrationContext extends Ec2ClientOptions {
   prices?: OnDemandPriceTable;
@@ -45,6 +46,9 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
         if (failures.length > 0) return { task, ok: false, message: failures.join('; ') };
         return { task, ok: true, message: `EC2 answers in ${clients.regions.join(', ')}` };
       },
+    },
+    workflows: {
+      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, ...(context.now !== undefined && { now: context.now }) }),
     },
   };
 }

@@ -47,6 +47,8 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'InvalidSnapshot.NotFound', outcome: 'NOT_FOUND', explain: 'no such snapshot' },
   { ec2Code: 'InvalidSnapshotID.Malformed', outcome: 'NOT_FOUND', explain: 'no such snapshot (malformed id)' },
   { ec2Code: 'InvalidVolume.NotFound', outcome: 'NOT_FOUND', explain: 'no such volume' },
+  { ec2Code: 'InvalidSpotInstanceRequestID.NotFound', outcome: 'NOT_FOUND', explain: 'no such spot request (or deleted hours after it ended)' },
+  { ec2Code: 'InvalidSpotInstanceRequestID.Malformed', outcome: 'NOT_FOUND', explain: 'no such spot request (malformed id)' },
 ];
 
 export function ec2ErrorRow(ec2Code: string): Ec2ErrorRow | undefined {

@@ -194,8 +194,7 @@ describe('AWS provider against the EC2 emulator', () => {
   it('declares honest capabilities', async () => {
     const { registration } = await open();
     const { capabilities } = registration.provider;
-    expect(capabilities).toMatchObject({ gpu: true, snapshots: true, multiRegion: true, idempotentSpawn: true });
-    expect(capabilities.spot).toEqual({ unsupported: expect.stringContaining('cancellation is not built yet') });
+    expect(capabilities).toMatchObject({ gpu: true, snapshots: true, spot: true, multiRegion: true, idempotentSpawn: true });
     expect(capabilities.persistentVolumes).toEqual({ unsupported: expect.stringContaining("not built yet in Hangar's AWS provider") });
     expect(capabilities.warmVolumes).toEqual({ unsupported: expect.stringContaining("not built yet in Hangar's AWS provider") });
   });

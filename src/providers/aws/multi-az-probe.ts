@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  BootstrapConfigSchema,
+  isProviderError,
+  ProviderError,
+  type ProviderCore,
+  type ProviderInstance,
+  type ProviderSnapshot,
+  type ProviderWorkflow,
+  SpawnOptionsSchema,
+  type SpotPrice,
+} from '../../contracts/index.js';
+import { describeSpotPrices } from './aws-catalog.js';
+import type { AWSInstance } from './aws-instance.js';
+import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
+import type { Ec2Clients } from './ec2-clients.js';
+
+const spawnFields = SpawnOptionsSchema.shape;
+
+export const MultiAzProbeInputSchema = z
+  .object({
+    instanceType: spawnFields.instanceType,
+    region: spawnFields.region,
+    spot: spawnFields.spot.default(false),
+    image: spawnFields.image.default(null),
+    name: spawnFields.name,
+    tags: spawnFields.tags.default({}),
+    /** The machine's first-boot bootstrap; the probe renders it once with the provider's generator. */
+    bootstrap: BootstrapConfigSchema.omit({ instanceId: true }).strict().default({}),
+    /** The intent's token: each zone's attempt gets its own token derived from it. */
+    idempotencyToken: spawnFields.idempotencyToken,
+    ownership: spawnFields.ownership,
+  })
+  .strict();
+
+export type MultiAzProbeInput = z.infer<typeof MultiAzProbeInputSchema>;
+
+export const PROBE_ATTEMPT_OUTCOMES = ['launched', 'skipped-cached', 'failed'] as const;
+
+export interface ProbeAttempt {
+  zone: string;
+  outcome: (typeof PROBE_ATTEMPT_OUTCOMES)[number];
+  errorCode?: string;
+  message?: string;
+}
+
+export type MultiAzProbeResult<TInstance extends ProviderInstance> =
+  | { instance: TInstance; attempts: ProbeAttempt[] }
+  | { instance: null; attempts: ProbeAttempt[]; error: { code: 'CAPACITY_ERROR'; message: string } };
+
+export type ProbeProvider<TInstance extends ProviderInstance> = Pick<
+  ProviderCore<TInstance, ProviderSnapshot>,
+  'name' | 'instanceTypes' | 'spawn' | 'generateBootstrap'
+>;
+
+export interface MultiAzProbeOptions<TInstance extends ProviderInstance> {
+  provider: ProbeProvider<TInstance>;
+  cache: CapacityErrorCache;
+  /** Today's spot prices of one type in one region, per zone; only spot probes ask. */
+  spotPrices: (query: { region: string; instanceType: string }) => Promise<SpotPrice[]>;
+}
+
+export type MultiAzProbe<TInstance extends ProviderInstance> = ProviderWorkflow<MultiAzProbeInput, MultiAzProbeResult<TInstance>>;
+
+/**
+ * Tries one spawn zone by zone until a zone has capacity: spot by the zone's spot price, on-demand
+ * (one price per region) in the catalog's zone order. A capacity refusal marks the zone in the cache
+ * and moves on; any other error ends the probe unchanged, since another zone cannot fix a bad spec,
+ * a quota or an unknown outcome, and the caller owns retries.
+ */
+export function createMultiAzProbe<TInstance extends ProviderInstance>(options: MultiAzProbeOptions<TInstance>): MultiAzProbe<TInstance> {
+  const { provider, cache } = options;
+  return {
+    description: 'spawn in the cheapest zone of a region that has capacity (spot by zone price), skipping zones that recently refused',
+    input: MultiAzProbeInputSchema,
+    async run(raw) {
+      const input = parseInput(provider.name, raw);
+      const market = input.spot ? 'spot' : 'on-demand';
+      const zones = await probeOrder(options, input);
+      const bootstrap = provider.generateBootstrap({ ...input.bootstrap, instanceId: input.ownership.instanceId });
+      const attempts: ProbeAttempt[] = [];
+      for (const zone of zones) {
+        const key: CapacityKey = { provider: provider.name, region: input.region, zone, instanceType: input.instanceType, market };
+        const cached = cache.entry(key);
+        if (cached !== undefined) {
+          attempts.push({ zone, outcome: 'skipped-cached', message: cached.reason });
+          continue;
+        }
+        try {
+          const instance = await provider.spawn({
+            instanceType: input.instanceType,
+            region: input.region,
+            zone,
+            spot: input.spot,
+            image: input.image,
+            name: input.name,
+            tags: input.tags,
+            bootstrap,
+            idempotencyToken: zoneToken(input.idempotencyToken, zone),
+            ownership: input.ownership,
+          });
+          attempts.push({ zone, outcome: 'launched' });
+          return { instance, attempts };
+        } catch (error) {
+          if (!isProviderError(error) || error.code !== 'CAPACITY_ERROR') throw error;
+          cache.markUnavailable(key, error.message);
+          attempts.push({ zone, outcome: 'failed', errorCode: error.code, message: error.message });
+        }
+      }
+      const message = `${provider.name}: no zone of ${input.region} has ${market} capacity for ${input.instanceType} (${attempts.map((attempt) => `${attempt.zone}: ${attempt.outcome}`).join(', ')})`;
+      return { instance: null, attempts, error: { code: 'CAPACITY_ERROR', message } };
+    },
+  };
+}
+
+/**
+ * One token across zones would make each zone's attempt a different request under the same token,
+ * which EC2 refuses (IdempotentParameterMismatch). A token per intent and zone lets a retried probe
+ * find, never duplicate, the machine an earlier run launched in that zone. Hashed to stay within
+ * EC2's 64 characters whatever the zone's name.
+ */
+export function zoneToken(idempotencyToken: string, zone: string): string {
+  return `az-${createHash('sha256').update(`${idempotencyToken}\n${zone}`, 'utf8').digest('hex').slice(0, 48)}`;
+}
+
+/** The catalog's zones of the region; for spot, by today's zone price, unpriced zones last. */
+async function probeOrder<TInstance extends ProviderInstance>(options: MultiAzProbeOptions<TInstance>, input: MultiAzProbeInput): Promise<string[]> {
+  const offerings = await options.provider.instanceTypes();
+  const zones = offerings.find((offering) => offering.name === input.instanceType)?.regions.find((entry) => entry.region === input.region)?.zones ?? [];
+  if (zones.length === 0) {
+    throw new ProviderError({
+      code: 'INVALID_SPEC',
+      provider: options.provider.name,
+      message: `${options.provider.name}: ${input.instanceType} is not offered in any zone of ${input.region}`,
+    });
+  }
+  if (!input.spot) return [...zones];
+  const prices = await options.spotPrices({ region: input.region, instanceType: input.instanceType });
+  const priceOf = new Map<string, number>();
+  for (const price of prices) {
+    if (price.instanceType !== input.instanceType || price.region !== input.region || price.zone === null) continue;
+    priceOf.set(price.zone, Math.min(price.pricePerHour, priceOf.get(price.zone) ?? Infinity));
+  }
+  const rank = (zone: string): number => priceOf.get(zone) ?? Number.MAX_VALUE;
+  return [...zones].sort((a, b) => rank(a) - rank(b));
+}
+
+function parseInput(provider: string, raw: unknown): MultiAzProbeInput {
+  const parsed = MultiAzProbeInputSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid input';
+  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: multi-az-probe input (${where})`, cause: parsed.error });
+}
+
+export interface AwsMultiAzProbeOptions {
+  provider: ProbeProvider<AWSInstance>;
+  clients: Ec2Clients;
+  now?: () => number;
+  /** One cache per provider, shared by every probe; a fresh one on the provider's clock by default. */
+  cache?: CapacityErrorCache;
+}
+
+/** The probe over the AWS provider, with zone spot prices straight from DescribeSpotPriceHistory. */
+export function createAwsMultiAzProbe(options: AwsMultiAzProbeOptions): MultiAzProbe<AWSInstance> {
+  const now = options.now ?? Date.now;
+  return createMultiAzProbe({
+    provider: options.provider,
+    cache: options.cache ?? new CapacityErrorCache({ now }),
+    spotPrices: ({ region, instanceType }) => describeSpotPrices(options.clients, region, now(), instanceType),
+  });
+}

@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProviderError, type ProviderErrorCode } from '../../../src/contracts/index.js';
+import type { Ec2EmulatorOptions } from '../../../src/emulators/ec2/ec2-options.js';
+import { describeSpotPrices } from '../../../src/providers/aws/aws-catalog.js';
+import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
+import type { AWSInstance } from '../../../src/providers/aws/aws-instance.js';
+import { CapacityErrorCache, DEFAULT_CAPACITY_ERROR_TTL_MS } from '../../../src/providers/aws/capacity-error-cache.js';
+import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
+import {
+  type MultiAzProbe,
+  type MultiAzProbeInput,
+  MultiAzProbeInputSchema,
+  createAwsMultiAzProbe,
+  zoneToken,
+} from '../../../src/providers/aws/multi-az-probe.js';
+import { type AwsTestBed, spawnOptions, startAwsTestBed } from './aws-test-bed.js';
+
+interface ProbeBed {
+  bed: AwsTestBed;
+  clients: Ec2Clients;
+  cache: CapacityErrorCache;
+  probe: MultiAzProbe<AWSInstance>;
+}
+
+let opened: ProbeBed | undefined;
+afterEach(async () => {
+  opened?.clients.destroy();
+  await opened?.bed.close();
+  opened = undefined;
+});
+
+async function open(options: Ec2EmulatorOptions = {}): Promise<ProbeBed> {
+  const bed = await startAwsTestBed(options);
+  const clients = new Ec2Clients(AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: bed.emulator.url }), {
+    credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
+  });
+  const now = (): number => bed.clock;
+  const cache = new CapacityErrorCache({ now });
+  opened = { bed, clients, cache, probe: createAwsMultiAzProbe({ provider: bed.registration.provider, clients, now, cache }) };
+  return opened;
+}
+
+let sequence = 0;
+
+function probeInput(overrides: Partial<MultiAzProbeInput> = {}): MultiAzProbeInput {
+  sequence += 1;
+  return MultiAzProbeInputSchema.parse({
+    instanceType: 'g5.xlarge',
+    region: 'us-east-1',
+    name: `probe-${sequence}`,
+    tags: { team: 'ml' },
+    bootstrap: { script: 'echo ready' },
+    idempotencyToken: `probe-token-${sequence}`,
+    ownership: { owner: 'hangar-test', instanceId: `inst_probe_${sequence}` },
+    ...overrides,
+  });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<ProviderErrorCode | string> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  return error instanceof ProviderError ? error.code : `not a ProviderError: ${String(error)}`;
+}
+
+const FULL_IN_1A: Ec2EmulatorOptions = { capacity: { byZone: { 'us-east-1a': { 'g5.xlarge': 0 } } } };
+
+describe('multi-AZ probe against the EC2 emulator', () => {
+  it('moves past a full zone, records the refusal and caches it', async () => {
+    const { probe, cache, bed } = await open(FULL_IN_1A);
+    const input = probeInput();
+    const result = await probe.run(input);
+    expect(result.instance?.zone).toBe('us-east-1b');
+    expect(result.attempts).toEqual([
+      { zone: 'us-east-1a', outcome: 'failed', errorCode: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity') },
+      { zone: 'us-east-1b', outcome: 'launched' },
+    ]);
+    expect(cache.entries()).toEqual([
+      {
+        key: { provider: 'aws', region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'on-demand' },
+        reason: expect.stringContaining('InsufficientInstanceCapacity'),
+        markedAt: bed.clock,
+        expiresAt: bed.clock + DEFAULT_CAPACITY_ERROR_TTL_MS,
+      },
+    ]);
+    const record = bed.emulator.state.instances.get(result.instance?.providerId ?? '');
+    expect(record?.clientToken).toBe(zoneToken(input.idempotencyToken, 'us-east-1b'));
+    expect(Object.fromEntries(record?.tags ?? [])).toMatchObject({ team: 'ml', Name: input.name, 'hangar:instance-id': input.ownership.instanceId });
+    expect(Buffer.from(record?.userData ?? '', 'base64').toString('utf8')).toMatch(/^#cloud-config\n/);
+  });
+
+  it('skips a cached zone on the next probe, and tries it again once the TTL has passed', async () => {
+    const { probe, bed } = await open(FULL_IN_1A);
+    await probe.run(probeInput());
+
+    bed.clock += DEFAULT_CAPACITY_ERROR_TTL_MS - 1;
+    const cached = await probe.run(probeInput());
+    expect(cached.instance?.zone).toBe('us-east-1b');
+    expect(cached.attempts).toEqual([
+      { zone: 'us-east-1a', outcome: 'skipped-cached', message: expect.stringContaining('InsufficientInstanceCapacity') },
+      { zone: 'us-east-1b', outcome: 'launched' },
+    ]);
+
+    bed.clock += 1;
+    const retried = await probe.run(probeInput());
+    expect(retried.attempts.map((attempt) => [attempt.zone, attempt.outcome])).toEqual([
+      ['us-east-1a', 'failed'],
+      ['us-east-1b', 'launched'],
+    ]);
+  });
+
+  it('answers CAPACITY_ERROR with every attempt failed when every zone is full, then fails fast from the cache', async () => {
+    const { probe, cache, bed } = await open({ capacity: { default: 0 } });
+    const result = await probe.run(probeInput());
+    expect(result.instance).toBeNull();
+    expect(result.attempts.map((attempt) => [attempt.zone, attempt.outcome, attempt.errorCode])).toEqual([
+      ['us-east-1a', 'failed', 'CAPACITY_ERROR'],
+      ['us-east-1b', 'failed', 'CAPACITY_ERROR'],
+      ['us-east-1c', 'failed', 'CAPACITY_ERROR'],
+    ]);
+    expect(result).toMatchObject({ error: { code: 'CAPACITY_ERROR', message: expect.stringContaining('no zone of us-east-1 has on-demand capacity for g5.xlarge') } });
+    expect(cache.entries()).toHaveLength(3);
+    expect(bed.emulator.state.instances.size).toBe(0);
+
+    const again = await probe.run(probeInput());
+    expect(again.instance).toBeNull();
+    expect(again.attempts.map((attempt) => attempt.outcome)).toEqual(['skipped-cached', 'skipped-cached', 'skipped-cached']);
+  });
+
+  it('orders spot attempts by zone spot price and caches spot apart from on-demand', async () => {
+    // Seed 1 prices us-east-1 as c < a < b: unlike the catalog's a, b, c in every position.
+    const { probe, cache, bed, clients } = await open({ seed: 1, capacity: { default: 1 } });
+    const prices = await describeSpotPrices(clients, 'us-east-1', bed.clock, 'g5.xlarge');
+    const byPrice = [...prices].sort((a, b) => a.pricePerHour - b.pricePerHour).map((price) => price.zone);
+    expect(byPrice).toEqual(['us-east-1c', 'us-east-1a', 'us-east-1b']);
+    await bed.registration.provider.spawn(spawnOptions({ zone: 'us-east-1c' }));
+    await bed.registration.provider.spawn(spawnOptions({ zone: 'us-east-1a' }));
+
+    const spot = await probe.run(probeInput({ spot: true }));
+    expect(spot.attempts.map((attempt) => [attempt.zone, attempt.outcome])).toEqual([
+      ['us-east-1c', 'failed'],
+      ['us-east-1a', 'failed'],
+      ['us-east-1b', 'launched'],
+    ]);
+    expect(spot.instance).toMatchObject({ zone: 'us-east-1b', spot: true });
+    expect(cache.entries().map((entry) => [entry.key.zone, entry.key.market])).toEqual([
+      ['us-east-1c', 'spot'],
+      ['us-east-1a', 'spot'],
+    ]);
+
+    const onDemand = await probe.run(probeInput());
+    expect(onDemand.instance).toBeNull();
+    expect(onDemand.attempts.map((attempt) => [attempt.zone, attempt.outcome])).toEqual([
+      ['us-east-1a', 'failed'],
+      ['us-east-1b', 'failed'],
+      ['us-east-1c', 'failed'],
+    ]);
+  });
+
+  it('launches once per zone however often the same probe is retried', async () => {
+    const { probe, bed } = await open(FULL_IN_1A);
+    const input = probeInput();
+    const first = await probe.run(input);
+    const second = await probe.run(input);
+    expect(second.instance?.providerId).toBe(first.instance?.providerId);
+    expect(second.attempts.map((attempt) => attempt.outcome)).toEqual(['skipped-cached', 'launched']);
+    expect(bed.emulator.state.instances.size).toBe(1);
+  });
+
+  it('stops at the first error that is not about capacity and throws it as it is', async () => {
+    const { probe, cache, bed } = await open(FULL_IN_1A);
+    await probe.run(probeInput());
+    expect(await codeOf(probe.run(probeInput({ image: 'ubuntu:22.04' })))).toBe('INVALID_SPEC');
+    expect(cache.entries().map((entry) => entry.key.zone)).toEqual(['us-east-1a']);
+    expect(bed.emulator.state.instances.size).toBe(1);
+    expect(await codeOf(probe.run(probeInput({ instanceType: 'x9.huge' })))).toBe('INVALID_SPEC');
+    expect(await codeOf(probe.run(probeInput({ region: 'eu-west-1' })))).toBe('INVALID_SPEC');
+    expect(await codeOf(probe.run({ ...probeInput(), idempotencyToken: '' }))).toBe('INVALID_SPEC');
+  });
+
+  it('is registered as the AWS workflow multi-az-probe', async () => {
+    const { bed } = await open();
+    const workflow = bed.registration.workflows?.['multi-az-probe'];
+    expect(workflow?.description).toContain('cheapest zone');
+    const input = workflow?.input.parse({
+      instanceType: 't3.micro',
+      region: 'us-west-2',
+      name: 'registered-probe',
+      idempotencyToken: 'registered-token',
+      ownership: { owner: 'hangar-test', instanceId: 'inst_registered' },
+    });
+    const result = await workflow?.run(input);
+    expect(result).toMatchObject({ instance: { zone: 'us-west-2a', instanceType: 't3.micro' }, attempts: [{ zone: 'us-west-2a', outcome: 'launched' }] });
+  });
+});
+
+describe('zoneToken', () => {
+  it('is stable per intent and zone, distinct across zones, and fits EC2 ClientToken', () => {
+    expect(zoneToken('t', 'us-east-1a')).toBe(zoneToken('t', 'us-east-1a'));
+    expect(zoneToken('t', 'us-east-1a')).not.toBe(zoneToken('t', 'us-east-1b'));
+    expect(zoneToken('t', 'us-east-1a')).not.toBe(zoneToken('u', 'us-east-1a'));
+    expect(zoneToken('x'.repeat(64), 'us-west-2-lax-1a').length).toBeLessThanOrEqual(64);
+  });
+});
