@@ -7,19 +7,11 @@ import {
   TerminateInstancesCommand,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Ec2TestBed, TEST_IMAGE_ID, UNKNOWN_INSTANCE_TYPE, rejectionOf, startEc2TestBed } from './ec2-test-client.js';
+import { describe, expect, it } from 'vitest';
+import { useTestBed } from '../../support/use-test-bed.js';
+import { TEST_IMAGE_ID, UNKNOWN_INSTANCE_TYPE, rejectionOf, startEc2TestBed } from './ec2-test-client.js';
 
-let bed: Ec2TestBed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function open(options: Parameters<typeof startEc2TestBed>[0] = {}): Promise<Ec2TestBed> {
-  bed = await startEc2TestBed(options);
-  return bed;
-}
+const open = useTestBed(startEc2TestBed);
 
 const launch = (overrides: Partial<RunInstancesCommandInput> = {}): RunInstancesCommand =>
   new RunInstancesCommand({ MinCount: 1, MaxCount: 1, ImageId: TEST_IMAGE_ID, InstanceType: 'g5.xlarge', ...overrides });
@@ -38,7 +30,8 @@ async function describeOne(client: EC2Client, instanceId: string): Promise<Insta
 
 describe('EC2 emulator: RunInstances', () => {
   it('launches a pending instance with tags, placement, a root volume and stored user data', async () => {
-    const { client, emulator } = await open();
+    const bed = await open();
+    const { client, emulator } = bed;
     const userData = Buffer.from('#!/bin/sh\necho hi\n').toString('base64');
     const reservation = await client.send(
       launch({
@@ -66,7 +59,7 @@ describe('EC2 emulator: RunInstances', () => {
       { Key: 'team', Value: 'ml & <infra>' },
     ]);
     expect(instance?.BlockDeviceMappings?.[0]?.Ebs?.VolumeId).toMatch(/^vol-[0-9a-f]{17}$/);
-    expect(instance?.LaunchTime).toEqual(new Date(bed?.clock ?? 0));
+    expect(instance?.LaunchTime).toEqual(new Date(bed.clock));
     expect(instance?.ClientToken).toBeTruthy();
     const stored = emulator.state.instances.get(instance?.InstanceId ?? '');
     expect(stored?.userData).toBe(userData);

@@ -11,19 +11,11 @@ import {
   TerminateInstancesCommand,
   paginateDescribeSpotInstanceRequests,
 } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Ec2TestBed, TEST_IMAGE_ID, rejectionOf, startEc2TestBed } from './ec2-test-client.js';
+import { describe, expect, it } from 'vitest';
+import { useTestBed } from '../../support/use-test-bed.js';
+import { TEST_IMAGE_ID, rejectionOf, startEc2TestBed } from './ec2-test-client.js';
 
-let bed: Ec2TestBed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function open(options: Parameters<typeof startEc2TestBed>[0] = {}): Promise<Ec2TestBed> {
-  bed = await startEc2TestBed(options);
-  return bed;
-}
+const open = useTestBed(startEc2TestBed);
 
 const spotMarket = (spotOptions: NonNullable<RunInstancesCommandInput['InstanceMarketOptions']>['SpotOptions'] = {}): RunInstancesCommandInput['InstanceMarketOptions'] => ({
   MarketType: 'spot',

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestBed } from '../../support/use-test-bed.js';
 import { ProviderError, type ProviderErrorCode } from '../../../src/contracts/index.js';
 import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
 import { AWS_ON_DEMAND_PRICES } from '../../../src/providers/aws/aws-pricing.js';
 import { createAwsRegistration } from '../../../src/providers/aws/aws-registration.js';
-import { type AwsTestBed, spawnOptions, startAwsTestBed } from './aws-test-bed.js';
+import { spawnOptions, startAwsTestBed } from './aws-test-bed.js';
 
-let bed: AwsTestBed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function open(...args: Parameters<typeof startAwsTestBed>): Promise<AwsTestBed> {
-  bed = await startAwsTestBed(...args);
-  return bed;
-}
+const open = useTestBed(startAwsTestBed);
 
 async function codeOf(promise: Promise<unknown>): Promise<ProviderErrorCode | string> {
   const error = await promise.then(

@@ -1,18 +1,10 @@
 import { DescribeSpotInstanceRequestsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestBed } from '../../support/use-test-bed.js';
 import { ProviderError, SpotPriceSchema, SpotRequestSchema, type SpotRequestOptions } from '../../../src/contracts/index.js';
 import { type AwsTestBed, spawnOptions, startAwsTestBed } from './aws-test-bed.js';
 
-let bed: AwsTestBed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function open(...args: Parameters<typeof startAwsTestBed>): Promise<AwsTestBed> {
-  bed = await startAwsTestBed(...args);
-  return bed;
-}
+const open = useTestBed(startAwsTestBed);
 
 const spotOptions = (maxPricePerHour: number | null, overrides: Parameters<typeof spawnOptions>[0] = {}): SpotRequestOptions => ({
   ...spawnOptions({ spot: true, ...overrides }),
