@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ProviderRegistration } from './contracts/index.js';
 import { type AwsConfig, AwsConfigSchema } from './providers/aws/aws-config.js';
 import { createAwsRegistration } from './providers/aws/aws-registration.js';
-import { readChaosScenarioFile } from './providers/orbstack/chaos/chaos-file.js';
+import { readChaosScenarioFile } from './chaos/chaos-file.js';
 import { type OrbStackConfig, OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from './providers/orbstack/orbstack-registration.js';
 

@@ -11,3 +11,4 @@ export * from './registration.js';
 export * from './snapshot.js';
 export * from './spawn.js';
 export * from './spot.js';
+export * from './volume.js';

@@ -6,6 +6,7 @@ import type { InstanceTypeOffering } from './instance-type.js';
 import type { ProviderSnapshot, SnapshotOptions } from './snapshot.js';
 import type { SpawnOptions } from './spawn.js';
 import type { SpotPrice, SpotPriceQuery, SpotRequest, SpotRequestOptions } from './spot.js';
+import type { ProviderVolume, VolumeOptions } from './volume.js';
 
 export const PROVIDER_TIERS = ['reference', 'compact', 'testing'] as const;
 export type ProviderTier = (typeof PROVIDER_TIERS)[number];
@@ -50,11 +51,23 @@ export interface SpotMethods {
   getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]>;
 }
 
+/** Unlocked by the `persistentVolumes` flag. */
+export interface VolumeMethods {
+  createVolume(options: VolumeOptions): Promise<ProviderVolume>;
+  /** The volume, or null when the provider does not know it. */
+  getVolume(providerVolumeId: string): Promise<ProviderVolume | null>;
+  /** Every volume this Hangar owns (by the provider's ownership marker). */
+  listVolumes(): Promise<ProviderVolume[]>;
+  /** Idempotent: an unknown or already-deleted id is success. A volume still attached is INVALID_SPEC. */
+  deleteVolume(providerVolumeId: string): Promise<void>;
+}
+
 /** The optional methods a set of flags unlocks. Flags without methods unlock nothing. */
 export type GatedMethods<TFlag extends CapabilityFlag, TSnapshot extends ProviderSnapshot> = ('snapshots' extends TFlag
   ? SnapshotMethods<TSnapshot>
   : unknown) &
-  ('spot' extends TFlag ? SpotMethods : unknown);
+  ('spot' extends TFlag ? SpotMethods : unknown) &
+  ('persistentVolumes' extends TFlag ? VolumeMethods : unknown);
 
 /**
  * `Provider<TInstance, TSnapshot>`: the core methods plus exactly the optional methods its capability

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BootstrapOutputSchema } from './bootstrap.js';
+import { VolumeRequestSchema } from './volume.js';
 
 /** What the control plane hands a provider to create one machine. Placement has already resolved the region. */
 export const SpawnOptionsSchema = z.object({
@@ -14,6 +15,8 @@ export const SpawnOptionsSchema = z.object({
   /** Stable across retries of one intent: a provider with `idempotentSpawn` maps it to the vendor's token. */
   idempotencyToken: z.string().min(1).max(64),
   ownership: z.object({ owner: z.string().min(1), instanceId: z.string().min(1) }),
+  /** Volumes to attach; the control plane passes them only to providers whose flags allow them. */
+  volumes: z.array(VolumeRequestSchema).max(16).optional(),
 });
 
 export type SpawnOptions = z.infer<typeof SpawnOptionsSchema>;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeededRandom } from '../../src/providers/orbstack/seeded-random.js';
+import { SeededRandom } from '../../src/chaos/seeded-random.js';
 import { ControlPlaneProcess, freePort } from './control-plane-process.js';
 
 export interface CrashStormOptions {

@@ -11,7 +11,7 @@ import {
   type SnapshotRecord,
   SnapshotRecordSchema,
 } from './orbstack-machine.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '../../chaos/seeded-random.js';
 
 export interface DelayRange {
   min: number;

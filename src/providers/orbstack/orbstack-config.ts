@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseChaosScenario } from './chaos/chaos-control.js';
+import { parseChaosScenario } from '../../chaos/chaos-control.js';
 
 const delayRange = (min: number, max: number) =>
   z

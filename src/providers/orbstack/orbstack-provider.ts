@@ -31,7 +31,7 @@ import {
 } from './orbstack-catalog.js';
 import { type OrbStackInstance, OrbStackInstanceSchema, OrbStackSnapshotSchema, toOrbStackInstance } from './orbstack-instance.js';
 import type { OrbStackMachineDriver } from './orbstack-machine.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '../../chaos/seeded-random.js';
 
 /** OrbStack over `orbctl`: everything but snapshots, which `orbctl` cannot take. */
 export const ORBSTACK_CAPABILITIES = {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
-import { ChaosControl, parseChaosScenario } from './chaos/chaos-control.js';
-import type { ChaosEngine } from './chaos/chaos-engine.js';
+import { ChaosControl, parseChaosScenario } from '../../chaos/chaos-control.js';
+import type { ChaosEngine } from '../../chaos/chaos-engine.js';
 import { ChaosMachineDriver } from './chaos/chaos-machine-driver.js';
-import type { ChaosScenario } from './chaos/chaos-scenario.js';
+import type { ChaosScenario } from '../../chaos/chaos-scenario.js';
 import { ChaosSnapshotDriver } from './chaos/chaos-snapshot-driver.js';
 import { LocalOrbStackDriver } from './local-driver.js';
 import { OrbctlDriver } from './orbctl-driver.js';
@@ -53,7 +53,7 @@ function initialScenario(config: OrbStackConfig, context: OrbStackRegistrationCo
 
 function chaosLayer(initial: ChaosScenario | null, now: () => number): ChaosLayer {
   let wrapped: ChaosMachineDriver | undefined;
-  const control = new ChaosControl(initial, () => wrapped?.reset());
+  const control = new ChaosControl(initial, () => wrapped?.reset(), 'orbstack');
   const engine = () => control.current();
   return {
     control,

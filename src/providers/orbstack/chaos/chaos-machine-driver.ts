@@ -1,9 +1,9 @@
 import { ProviderError, ownershipTags } from '../../../contracts/index.js';
 import { ORBSTACK_SHAPES } from '../orbstack-catalog.js';
 import type { MachineMetadata, MachineRecord, MachineSpec, OrbStackMachineDriver } from '../orbstack-machine.js';
-import { runWithChaos } from './chaos-call.js';
-import type { ChaosCall, ChaosEngine } from './chaos-engine.js';
-import type { DriftRule } from './chaos-scenario.js';
+import { runWithChaos } from '../../../chaos/chaos-call.js';
+import type { ChaosCall, ChaosEngine } from '../../../chaos/chaos-engine.js';
+import type { DriftRule } from '../../../chaos/chaos-scenario.js';
 
 /** How long a reclaimed spot machine is still reported (as `terminated`), like a cloud's instance list does. */
 const TOMBSTONE_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import type { OrbStackSnapshotDriver, SnapshotRecord } from '../orbstack-machine.js';
-import { runWithChaos } from './chaos-call.js';
-import type { ChaosEngine } from './chaos-engine.js';
+import { runWithChaos } from '../../../chaos/chaos-call.js';
+import type { ChaosEngine } from '../../../chaos/chaos-engine.js';
 
 function corruptSnapshot(record: SnapshotRecord | null): SnapshotRecord | null {
   return record === null ? null : { ...record, state: 'chaos:unreadable' as SnapshotRecord['state'] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChaosScenarioInput } from '../../../../src/providers/orbstack/chaos/chaos-scenario.js';
+import type { ChaosScenarioInput } from '../../../../src/chaos/chaos-scenario.js';
 import { chaosFixture, machineSpec, outcome } from './chaos-fixture.js';
 
 /** Every kind of rule but `timeout` (a call that never answers would stall the script itself). */

@@ -1,8 +1,8 @@
 import { LocalOrbStackDriver } from '../../../../src/providers/orbstack/local-driver.js';
 import type { MachineSpec } from '../../../../src/providers/orbstack/orbstack-machine.js';
-import { ChaosControl } from '../../../../src/providers/orbstack/chaos/chaos-control.js';
+import { ChaosControl } from '../../../../src/chaos/chaos-control.js';
 import { ChaosMachineDriver } from '../../../../src/providers/orbstack/chaos/chaos-machine-driver.js';
-import type { ChaosScenarioInput } from '../../../../src/providers/orbstack/chaos/chaos-scenario.js';
+import type { ChaosScenarioInput } from '../../../../src/chaos/chaos-scenario.js';
 import { type TempDir, makeTempDir } from '../../../support/temp-dir.js';
 
 export interface ChaosFixture {
@@ -28,7 +28,7 @@ export function chaosFixture(scenario: ChaosScenarioInput | null): ChaosFixture 
     now,
   });
   const holder: { driver?: ChaosMachineDriver } = {};
-  const control = new ChaosControl(null, () => holder.driver?.reset());
+  const control = new ChaosControl(null, () => holder.driver?.reset(), 'orbstack');
   const driver = new ChaosMachineDriver(inner, () => control.current(), now);
   holder.driver = driver;
   if (scenario) {

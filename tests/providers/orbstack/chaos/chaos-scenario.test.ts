@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseChaosScenario } from '../../../../src/providers/orbstack/chaos/chaos-control.js';
-import { CHAOS_PRESETS } from '../../../../src/providers/orbstack/chaos/chaos-presets.js';
+import { parseChaosScenario } from '../../../../src/chaos/chaos-control.js';
+import { CHAOS_PRESETS } from '../../../../src/chaos/chaos-presets.js';
 
 describe('chaos scenario format', () => {
   it('accepts the minimal form as written', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from '../../../contracts/index.js';
+import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from '../contracts/index.js';
 
 /** The driver operations a rule can target; `*` is all of them. */
 export const CHAOS_OPERATIONS = ['spawn', 'terminate', 'list', 'get', 'createSnapshot', 'getSnapshot', 'deleteSnapshot'] as const;

@@ -1,5 +1,5 @@
-import { ProviderError } from '../../../contracts/index.js';
-import { SeededRandom } from '../seeded-random.js';
+import { ProviderError } from '../contracts/index.js';
+import { SeededRandom } from './seeded-random.js';
 import type { ChaosMatch, ChaosOperation, ChaosScenario, DriftRule, FaultRule, LatencyRule } from './chaos-scenario.js';
 
 export interface ChaosCall extends ChaosMatch {
@@ -24,11 +24,13 @@ export interface RuleCounter {
   fired: number;
 }
 
-export type FaultDecision =
+/** What a fired fault rule does to the call; `rule` lets an emulator render the vendor's own error for `rule.code`. */
+export type FaultDecision = { rule: FaultRule; ruleId: string } & (
   | { kind: 'error'; error: Error }
   | { kind: 'timeout' }
   | { kind: 'phantom'; error: Error }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+);
 
 const RECENT_FAULTS = 1000;
 
@@ -49,7 +51,11 @@ export class ChaosEngine {
   private calls = 0;
   private total = 0;
 
-  constructor(readonly scenario: ChaosScenario) {
+  /** `provider` names the provider the injected `ProviderError`s come from. */
+  constructor(
+    readonly scenario: ChaosScenario,
+    private readonly provider: string,
+  ) {
     this.random = new SeededRandom(scenario.seed);
     const ids = [
       ...scenario.faults.map((rule, index) => ruleId(rule, 'faults', index)),
@@ -84,7 +90,7 @@ export class ChaosEngine {
       const id = ruleId(rule, 'faults', index);
       if (!this.fires(id, rule, call)) continue;
       this.record(id, call, rule.effect, rule.code ?? null);
-      return decision(rule, id);
+      return decision(rule, id, this.provider);
     }
     return null;
   }
@@ -169,21 +175,21 @@ function ruleId(rule: { name?: string | undefined }, list: string, index: number
   return rule.name ?? `${list}[${index}]`;
 }
 
-function decision(rule: FaultRule, id: string): FaultDecision {
+function decision(rule: FaultRule, id: string, provider: string): FaultDecision {
   const message = rule.message ?? `chaos: injected ${rule.effect}${rule.code ? ` ${rule.code}` : ''} (rule ${id})`;
   const error =
     rule.code === undefined
       ? // A phantom without a code fails the way a dropped connection does: no taxonomy error, outcome unknown.
         new Error(message)
-      : new ProviderError({ code: rule.code, provider: 'orbstack', message, retryAfterMs: rule.retryAfterMs });
+      : new ProviderError({ code: rule.code, provider, message, retryAfterMs: rule.retryAfterMs });
   switch (rule.effect) {
     case 'error':
-      return { kind: 'error', error };
+      return { rule, ruleId: id, kind: 'error', error };
     case 'phantom':
-      return { kind: 'phantom', error };
+      return { rule, ruleId: id, kind: 'phantom', error };
     case 'timeout':
-      return { kind: 'timeout' };
+      return { rule, ruleId: id, kind: 'timeout' };
     case 'malformed':
-      return { kind: 'malformed' };
+      return { rule, ruleId: id, kind: 'malformed' };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChaosIssue, ProviderChaosControl } from '../../../contracts/index.js';
+import type { ChaosIssue, ProviderChaosControl } from '../contracts/index.js';
 import { ChaosEngine } from './chaos-engine.js';
 import { CHAOS_PRESETS } from './chaos-presets.js';
 import { type ChaosScenario, ChaosScenarioSchema } from './chaos-scenario.js';
@@ -31,11 +31,13 @@ function issuesOf(error: z.ZodError): ChaosIssue[] {
 export class ChaosControl implements ProviderChaosControl {
   private engine: ChaosEngine | null = null;
 
+  /** `provider` names the provider (or emulator) the injected errors come from. */
   constructor(
     initial: ChaosScenario | null,
     private readonly onChange: () => void,
+    private readonly provider: string,
   ) {
-    if (initial) this.engine = new ChaosEngine(initial);
+    if (initial) this.engine = new ChaosEngine(initial, provider);
   }
 
   current(): ChaosEngine | null {
@@ -54,7 +56,7 @@ export class ChaosControl implements ProviderChaosControl {
   replace(raw: unknown): { ok: true } | { ok: false; issues: ChaosIssue[] } {
     const parsed = parseChaosScenario(raw);
     if (!parsed.ok) return parsed;
-    this.engine = new ChaosEngine(parsed.scenario);
+    this.engine = new ChaosEngine(parsed.scenario, this.provider);
     this.onChange();
     return { ok: true };
   }
