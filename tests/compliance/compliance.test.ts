@@ -7,6 +7,7 @@ import {
   ProviderError,
   ProviderInstanceSchema,
   ProviderSnapshotSchema,
+  ProviderVolumeSchema,
   type SpawnOptions,
   SpotPriceSchema,
   SpotRequestSchema,
@@ -27,6 +28,7 @@ const GENERIC_SNAPSHOT_KEYS = Object.keys(ProviderSnapshotSchema.shape).sort();
 const GATED_METHODS: Partial<Record<CapabilityFlag, readonly string[]>> = {
   snapshots: ['createSnapshot', 'getSnapshotStatus', 'deleteSnapshot'],
   spot: ['requestSpotInstance', 'cancelSpotRequest', 'getSpotPrices'],
+  persistentVolumes: ['createVolume', 'getVolume', 'listVolumes', 'deleteVolume'],
 };
 
 let sequence = 0;
@@ -268,6 +270,47 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
     expect(tooLow.status).toBe('failed');
     expect(tooLow.providerInstanceId).toBeNull();
   });
+
+  it('persistent volumes: create, attach at spawn, outlive the machine, delete (idempotent) [persistentVolumes]', async (ctx) => {
+    requireCapability('persistentVolumes', ctx.skip);
+    const volumes = provider;
+    if (!supports(volumes, 'persistentVolumes')) return;
+    const volume = await volumes.createVolume({ name: `compliance-vol-${Date.now()}`, region: target.spawnable.region, zone: null, sizeGiB: 10, tags: { suite: 'compliance' } });
+    expect(ProviderVolumeSchema.safeParse(volume).success).toBe(true);
+    expect(volume.region).toBe(target.spawnable.region);
+    expect((await volumes.listVolumes()).map((listed) => listed.providerVolumeId)).toContain(volume.providerVolumeId);
+    const available = async () => {
+      const current = await volumes.getVolume(volume.providerVolumeId);
+      return current?.status === 'available' && current.attachedTo.length === 0 ? current : undefined;
+    };
+    await waitFor('volume available', available, 30_000, 50);
+
+    const instance = await volumes.spawn(spawnOptions({ volumes: [{ providerVolumeId: volume.providerVolumeId }] }));
+    await waitFor(
+      'running with the volume attached',
+      async () => {
+        const [machine, current] = await Promise.all([volumes.get(instance.providerId), volumes.getVolume(volume.providerVolumeId)]);
+        return machine?.status === 'running' && current?.attachedTo.includes(instance.providerId) ? true : undefined;
+      },
+      30_000,
+      50,
+    );
+    const refused = await volumes.deleteVolume(volume.providerVolumeId).catch((caught: unknown) => caught);
+    expect((refused as ProviderError).code).toBe('INVALID_SPEC');
+
+    await volumes.terminate(instance.providerId);
+    const detached = await waitFor('volume detached and kept after the machine is gone', available, 30_000, 50);
+    expect(detached.providerVolumeId).toBe(volume.providerVolumeId);
+    await volumes.deleteVolume(volume.providerVolumeId);
+    await volumes.deleteVolume(volume.providerVolumeId);
+    await waitFor('volume gone', async () => {
+      const current = await volumes.getVolume(volume.providerVolumeId);
+      return current === null || current.status === 'deleted' ? true : undefined;
+    });
+
+    const unknown = await volumes.spawn(spawnOptions({ volumes: [{ providerVolumeId: 'vol-hangar-no-such-volume' }] })).catch((caught: unknown) => caught);
+    expect((unknown as ProviderError).code).toBe('INVALID_SPEC');
+  }, 120_000);
 
   it('runs the provider’s own contract cases', async (ctx) => {
     const cases = target.registration.contracts ?? [];
