@@ -56,8 +56,8 @@ export interface VolumeMethods {
   createVolume(options: VolumeOptions): Promise<ProviderVolume>;
   /** The volume, or null when the provider does not know it. */
   getVolume(providerVolumeId: string): Promise<ProviderVolume | null>;
-  /** Every volume this Hangar owns (by the provider's ownership marker). */
-  listVolumes(): Promise<ProviderVolume[]>;
+  /** Every volume carrying Hangar's ownership marker; only those of `owner` when given. */
+  listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]>;
   /** Idempotent: an unknown or already-deleted id is success. A volume still attached is INVALID_SPEC. */
   deleteVolume(providerVolumeId: string): Promise<void>;
 }

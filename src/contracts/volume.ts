@@ -31,9 +31,11 @@ export const VolumeOptionsSchema = z.object({
   zone: z.string().min(1).nullable().default(null),
   sizeGiB: z.number().int().positive().max(65_536),
   tags: z.record(z.string(), z.string()).default({}),
+  /** The ownership marker value (`hangar:owner`) the volume carries, like a machine's. */
+  owner: z.string().min(1).default('hangar'),
 });
 
-export type VolumeOptions = z.infer<typeof VolumeOptionsSchema>;
+export type VolumeOptions = z.input<typeof VolumeOptionsSchema>;
 
 /**
  * A volume a spawn asks for: an existing persistent volume by id (`persistentVolumes`), or one taken

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENV_NAME_PATTERN } from '../contracts/index.js';
+import { ENV_NAME_PATTERN, VolumeRequestSchema } from '../contracts/index.js';
 
 const RESERVED_TAG_PREFIX = 'hangar:';
 
@@ -23,6 +23,11 @@ export const SpawnRequestSchema = z
         `tag keys starting with "${RESERVED_TAG_PREFIX}" are reserved for Hangar's ownership marks`,
       )
       .default({}),
+    /**
+     * Existing persistent volumes by provider id, or `{warm: {sizeGiB}}` from the provider's warm pool.
+     * Optional without a default, so the request hash of a spawn without volumes is what it was before volumes existed.
+     */
+    volumes: z.array(VolumeRequestSchema).min(1).max(16, 'at most 16 volumes').optional(),
     bootstrap: z
       .object({
         script: z

@@ -11,6 +11,7 @@ import { instanceRoutes } from './routes/instance-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
 import { snapshotRoutes } from './routes/snapshot-routes.js';
+import { volumeRoutes } from './routes/volume-routes.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,6 +36,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', reconcileRoutes(ctx, reconcile));
   app.route('/', eventRoutes(ctx));
   app.route('/', snapshotRoutes(ctx));
+  app.route('/', volumeRoutes(ctx));
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.body(), error.status, error.headers);

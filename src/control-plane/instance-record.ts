@@ -1,3 +1,5 @@
+import type { VolumeRequest } from '../contracts/index.js';
+
 export const INSTANCE_STATUSES = ['requested', 'provisioning', 'running', 'terminating', 'terminated', 'failed', 'lost'] as const;
 
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
@@ -25,6 +27,8 @@ export interface InstanceRecord {
   spot: boolean;
   image: string | null;
   tags: Record<string, string>;
+  /** The volumes the spawn asked for, as requested. */
+  volumes: VolumeRequest[];
   idempotencyKey: string | null;
   requestHash: string;
   bootstrapChecksum: string;
@@ -74,6 +78,7 @@ export function instanceJson(record: InstanceRecord) {
     spot: record.spot,
     image: record.image,
     tags: record.tags,
+    volumes: record.volumes,
     bootstrapChecksum: record.bootstrapChecksum,
     error: record.error === null ? null : { code: record.error.code, message: record.error.message },
     createdAt: record.createdAt,

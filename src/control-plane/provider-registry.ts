@@ -10,6 +10,7 @@ import {
   type ProviderWorkflow,
   projectProvider,
 } from '../contracts/index.js';
+import { ApiError } from './api-error.js';
 
 export interface RegisteredProvider {
   readonly name: string;
@@ -45,6 +46,13 @@ export class ProviderRegistry {
 
   get(name: string): RegisteredProvider | undefined {
     return this.entries.get(name);
+  }
+
+  /** The provider a route names, or 404 PROVIDER_NOT_FOUND listing the known ones. */
+  require(name: string): RegisteredProvider {
+    const entry = this.entries.get(name);
+    if (!entry) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: this.names() });
+    return entry;
   }
 
   names(): string[] {

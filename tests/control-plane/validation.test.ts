@@ -28,6 +28,10 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     ['an unknown region', { ...valid, region: 'mars-1' }, 422, 'UNKNOWN_REGION'],
     ['a zone outside the region', { ...valid, region: 'local-1', zone: 'local-2a' }, 422, 'UNKNOWN_ZONE'],
     ['spot on a provider without spot', { ...valid, provider: 'faulty', spot: true }, 422, 'CAPABILITY_UNSUPPORTED'],
+    ['a volume on a provider without persistent volumes', { ...valid, volumes: [{ providerVolumeId: 'vol-1' }] }, 422, 'CAPABILITY_UNSUPPORTED'],
+    ['a warm volume on a provider without warm volumes', { ...valid, volumes: [{ warm: { sizeGiB: 50 } }] }, 422, 'CAPABILITY_UNSUPPORTED'],
+    ['a malformed volume request', { ...valid, volumes: [{ providerVolumeId: 'vol-1', sizeGiB: 3 }] }, 422, 'VALIDATION_ERROR', 'volumes'],
+    ['an empty volume list', { ...valid, volumes: [] }, 422, 'VALIDATION_ERROR', 'volumes'],
   ];
 
   it.each(cases)('rejects %s', async (_label, body, status, code, field) => {
@@ -47,6 +51,22 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(provider.json.error.known).toEqual(['faulty', 'orbstack']);
     const type = await cp.call('POST', '/v1/instances', { ...valid, instanceType: 'orb.huge' });
     expect(type.json.error.known).toContain('orb.small');
+  });
+
+  it('answers the volume routes of a provider without persistent volumes with 422, and an unknown provider with 404', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/v1/providers/orbstack/volumes'],
+      ['POST', '/v1/providers/orbstack/volumes', { name: 'data', region: 'local-1', sizeGiB: 10 }],
+      ['GET', '/v1/providers/orbstack/volumes/vol-1'],
+      ['DELETE', '/v1/providers/orbstack/volumes/vol-1'],
+    ] as const) {
+      const response = await cp.call(method, path, body);
+      expect(response.status).toBe(422);
+      expect(response.json.error).toMatchObject({ code: 'CAPABILITY_UNSUPPORTED', capability: 'persistentVolumes' });
+    }
+    const unknown = await cp.call('GET', '/v1/providers/nimbus/volumes');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe('PROVIDER_NOT_FOUND');
   });
 
   it('rejects a malformed Idempotency-Key header', async () => {

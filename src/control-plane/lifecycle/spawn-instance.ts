@@ -1,4 +1,4 @@
-import { type InstanceTypeOffering, isProviderError } from '../../contracts/index.js';
+import { type CapabilityFlag, type InstanceTypeOffering, isProviderError, isWarmVolumeRequest } from '../../contracts/index.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import type { SpawnRequest } from '../api-schemas.js';
 import { callProvider } from '../call-provider.js';
@@ -57,6 +57,7 @@ export async function spawnInstance(
     spot: request.spot,
     image: request.image ?? null,
     tags: request.tags,
+    volumes: request.volumes ?? [],
     idempotencyKey,
     requestHash,
     bootstrapChecksum: bootstrap.checksum,
@@ -111,13 +112,10 @@ async function resolvePlacement(
   entry: RegisteredProvider,
   request: SpawnRequest,
 ): Promise<{ region: string; zone: string | null }> {
-  if (request.spot && entry.provider.capabilities.spot !== true) {
-    throw new ApiError(422, 'CAPABILITY_UNSUPPORTED', `${entry.name} does not offer spot instances`, {
-      capability: 'spot',
-      reason: entry.provider.capabilities.spot.unsupported,
-      provider: entry.name,
-    });
-  }
+  if (request.spot) requireCapability(entry, 'spot', 'spot instances');
+  const volumes = request.volumes ?? [];
+  if (volumes.some((volume) => !isWarmVolumeRequest(volume))) requireCapability(entry, 'persistentVolumes', 'persistent volumes');
+  if (volumes.some(isWarmVolumeRequest)) requireCapability(entry, 'warmVolumes', 'warm volumes');
   let offerings: InstanceTypeOffering[];
   try {
     offerings = await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () =>
@@ -149,6 +147,16 @@ async function resolvePlacement(
     });
   }
   return { region, zone: request.zone ?? null };
+}
+
+function requireCapability(entry: RegisteredProvider, flag: CapabilityFlag, what: string): void {
+  const declared = entry.provider.capabilities[flag];
+  if (declared === true) return;
+  throw new ApiError(422, 'CAPABILITY_UNSUPPORTED', `${entry.name} does not offer ${what}`, {
+    capability: flag,
+    reason: declared.unsupported,
+    provider: entry.name,
+  });
 }
 
 /** One provider call per intent at a time in this process; concurrent replays wait for it. */
@@ -186,6 +194,7 @@ async function callSpawn(
         bootstrap,
         idempotencyToken: record.id,
         ownership: { owner: ctx.settings.owner, instanceId: record.id },
+        ...(record.volumes.length > 0 && { volumes: record.volumes }),
       }),
     );
   } catch (error) {

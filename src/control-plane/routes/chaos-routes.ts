@@ -7,8 +7,7 @@ import { parseJsonBody } from '../request-parsing.js';
 /** GET / PUT / DELETE /v1/providers/:name/chaos: the testing tier's fault injection, live. */
 export function chaosRoutes(ctx: ControlPlaneContext): Hono {
   const requireChaos = (name: string) => {
-    const entry = ctx.registry.get(name);
-    if (!entry) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
+    const entry = ctx.registry.require(name);
     if (!entry.chaos) throw new ApiError(422, 'CHAOS_UNSUPPORTED', `provider ${name} has no chaos engine`, { provider: name });
     return entry.chaos;
   };

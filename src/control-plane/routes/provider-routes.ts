@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { capabilityMap, unsupportedReasons } from '../../contracts/index.js';
-import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
+import { apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
 import type { RegisteredProvider } from '../provider-registry.js';
@@ -16,17 +16,11 @@ function providerJson(entry: RegisteredProvider) {
 }
 
 export function providerRoutes(ctx: ControlPlaneContext): Hono {
-  const requireProvider = (name: string) => {
-    const entry = ctx.registry.get(name);
-    if (!entry)
-      throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
-    return entry;
-  };
   return new Hono()
     .get('/v1/providers', (c) => c.json(ctx.registry.all().map(providerJson)))
-    .get('/v1/providers/:name', (c) => c.json(providerJson(requireProvider(c.req.param('name')))))
+    .get('/v1/providers/:name', (c) => c.json(providerJson(ctx.registry.require(c.req.param('name')))))
     .get('/v1/providers/:name/instance-types', async (c) => {
-      const entry = requireProvider(c.req.param('name'));
+      const entry = ctx.registry.require(c.req.param('name'));
       try {
         return c.json(
           await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () =>

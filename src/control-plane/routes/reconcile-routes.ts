@@ -24,11 +24,6 @@ function decodeMachineCursor(cursor: string | undefined): string | undefined {
 }
 
 export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileControl): Hono {
-  const requireProvider = (name: string) => {
-    const entry = ctx.registry.get(name);
-    if (!entry) throw new ApiError(404, 'PROVIDER_NOT_FOUND', `no enabled provider named ${name}`, { known: ctx.registry.names() });
-    return entry;
-  };
   return new Hono()
     .post('/v1/reconcile', async (c) => {
       const body = await parseJsonBody(c, ReconcileRequestSchema, { optional: true });
@@ -39,11 +34,11 @@ export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileCont
       return c.json(body.provider === undefined ? reports : reports[0]);
     })
     .get('/v1/providers/:name/health', (c) => {
-      const entry = requireProvider(c.req.param('name'));
+      const entry = ctx.registry.require(c.req.param('name'));
       return c.json({ provider: entry.name, tasks: control.scheduler.healthOf(entry.name) });
     })
     .get('/v1/providers/:name/machines', async (c) => {
-      const entry = requireProvider(c.req.param('name'));
+      const entry = ctx.registry.require(c.req.param('name'));
       const query = parseWith(PageQuerySchema, c.req.query(), 'query');
       let machines: Awaited<ReturnType<typeof entry.provider.list>>;
       try {

@@ -13,6 +13,7 @@ export interface InstancesTable {
   spot: number;
   image: string | null;
   tags: string;
+  volumes: Generated<string>;
   idempotency_key: string | null;
   request_hash: string;
   bootstrap_checksum: string;

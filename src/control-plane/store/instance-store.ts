@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import type { VolumeRequest } from '../../contracts/index.js';
 import type { InstanceDrift, InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
 import type { Database, InstancesTable } from './database-schema.js';
 import { type NewEvent, recordEvent } from './event-store.js';
@@ -25,6 +26,7 @@ function fromRow(row: InstanceRow): InstanceRecord {
     spot: row.spot === 1,
     image: row.image,
     tags: JSON.parse(row.tags) as Record<string, string>,
+    volumes: JSON.parse(row.volumes) as VolumeRequest[],
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,
     bootstrapChecksum: row.bootstrap_checksum,
@@ -156,6 +158,7 @@ export class InstanceStore {
             spot: record.spot ? 1 : 0,
             image: record.image,
             tags: JSON.stringify(record.tags),
+            volumes: JSON.stringify(record.volumes),
             idempotency_key: record.idempotencyKey,
             request_hash: record.requestHash,
             bootstrap_checksum: record.bootstrapChecksum,

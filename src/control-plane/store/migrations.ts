@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.js';
 import { reconciliationMigration } from './migrations/0002-reconciliation.js';
+import { volumesMigration } from './migrations/0003-volumes.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initialMigration,
   '0002_reconciliation': reconciliationMigration,
+  '0003_volumes': volumesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
