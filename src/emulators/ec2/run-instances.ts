@@ -3,10 +3,8 @@ import { Ec2Error, dryRunSucceeded, invalidParameterValue, missingParameter } fr
 import { assertAmiIdFormat } from './ec2-id-formats.js';
 import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
 import type { Ec2ZoneOption } from './ec2-options.js';
-import type { Ec2InstanceRecord, Ec2SpotRequestRecord } from './ec2-state.js';
-import { holdsCapacityAt } from './instance-lifecycle.js';
 import { instanceXml, reservationXml } from './instance-xml.js';
-import { hashToHex } from './seeded-ids.js';
+import { assertClientToken, assertUserData, freeCapacity, launchInstance } from './launch-instance.js';
 import { type SpotMarketRequest, parseInstanceMarketOptions } from './spot-market-options.js';
 import { spotPriceAt } from './spot-prices.js';
 import { parseTagSpecifications } from './tag-specifications.js';
@@ -14,11 +12,9 @@ import type { XmlElement } from './xml-renderer.js';
 
 /** RunInstances' documented default; the emulator does not sell it, so omitting InstanceType fails like an unknown type. */
 const DEFAULT_INSTANCE_TYPE = 'm1.small';
-const ROOT_VOLUME_SIZE_GIB = 8;
-const MAX_USER_DATA_BYTES = 16 * 1024;
 
 export const runInstances: Ec2Operation = (context) => {
-  const { params, state, region, now } = context;
+  const { params, state, region } = context;
   const minCount = params.integer('MinCount');
   const maxCount = params.integer('MaxCount');
   if (minCount === undefined) throw missingParameter('MinCount');
@@ -39,9 +35,7 @@ export const runInstances: Ec2Operation = (context) => {
   const userData = params.string('UserData');
   if (userData !== undefined) assertUserData(userData);
   const clientToken = params.string('ClientToken');
-  if (clientToken !== undefined && (clientToken.length > 64 || !/^[\x20-\x7e]*$/.test(clientToken))) {
-    throw invalidParameterValue('The client token must be at most 64 ASCII characters.');
-  }
+  assertClientToken(clientToken);
   const spot = parseInstanceMarketOptions(params);
   if (params.boolean('DryRun') === true) throw dryRunSucceeded();
 
@@ -59,58 +53,31 @@ export const runInstances: Ec2Operation = (context) => {
   const { zone, count } = placeInstances(context, typeInfo, requestedZone, minCount, maxCount, spot);
   const reservationId = state.ids.resourceId('r');
   for (let index = 0; index < count; index += 1) {
-    const seq = state.nextSeq();
-    const instanceId = state.ids.resourceId('i');
-    const spotInstanceRequestId = spot === undefined ? undefined : state.ids.resourceId('sir', 8);
-    const instance: Ec2InstanceRecord = {
-      seq,
-      instanceId,
+    launchInstance(context, {
       reservationId,
-      region: region.name,
       zone: zone.name,
-      instanceType,
+      typeInfo,
       imageId,
-      launchedAt: now,
-      terminateRequestedAt: undefined,
-      tags: new Map(tags.get('instance')),
-      volumeTags: new Map(tags.get('volume')),
+      tags: tags.get('instance'),
+      volumeTags: tags.get('volume'),
       userData,
       clientToken,
       keyName: params.string('KeyName'),
-      spotInstanceRequestId,
-      rootVolumeId: state.ids.resourceId('vol'),
-      rootVolumeSizeGiB: ROOT_VOLUME_SIZE_GIB,
-      privateIpAddress: `10.0.${(seq >> 8) & 0xff}.${seq & 0xff}`,
-      publicIpAddress: `3.${80 + ((seq >> 16) & 0x7f)}.${(seq >> 8) & 0xff}.${seq & 0xff}`,
-      subnetId: `subnet-${hashToHex(`${state.options.seed}|subnet|${zone.name}`, 17)}`,
-      vpcId: `vpc-${hashToHex(`${state.options.seed}|vpc|${region.name}`, 17)}`,
       amiLaunchIndex: index,
-    };
-    state.instances.set(instance.instanceId, instance);
-    if (spot !== undefined && spotInstanceRequestId !== undefined) {
-      const request: Ec2SpotRequestRecord = {
-        seq,
-        spotInstanceRequestId,
-        region: region.name,
-        instanceId,
-        type: spot.type,
-        interruptionBehavior: spot.interruptionBehavior,
-        spotPrice: (spot.maxPrice ?? typeInfo.onDemandUsdPerHour).toFixed(6),
-        createdAt: now,
-        cancelledAt: undefined,
-        tags: new Map(tags.get('spot-instances-request')),
-      };
-      state.spotRequests.set(spotInstanceRequestId, request);
-    }
+      spot:
+        spot === undefined
+          ? undefined
+          : {
+              type: spot.type,
+              interruptionBehavior: spot.interruptionBehavior,
+              spotPrice: (spot.maxPrice ?? typeInfo.onDemandUsdPerHour).toFixed(6),
+              tags: tags.get('spot-instances-request'),
+            },
+    });
   }
   if (clientToken !== undefined && clientToken !== '') state.rememberClientToken(region.name, clientToken, { fingerprint, reservationId });
   return renderReservation(context, reservationId);
 };
-
-function assertUserData(userData: string): void {
-  if (userData.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) throw invalidParameterValue('Invalid BASE64 encoding of user data.');
-  if (Buffer.from(userData, 'base64').byteLength > MAX_USER_DATA_BYTES) throw invalidParameterValue(`User data is limited to ${MAX_USER_DATA_BYTES} bytes.`);
-}
 
 /**
  * MinCount must fit in one zone; MaxCount is filled as far as that zone allows. A spot launch only
@@ -155,16 +122,6 @@ function affordableZones(context: Ec2RequestContext, typeInfo: Ec2InstanceTypeIn
     'SpotMaxPriceTooLow',
     `Your Spot request price of ${rawMaxPrice ?? maxPrice} is lower than the minimum required Spot request fulfillment price of ${cheapest}.`,
   );
-}
-
-function freeCapacity(context: Ec2RequestContext, zone: string, instanceType: string): number {
-  const { state, now } = context;
-  const limit = state.options.capacity.byZone[zone]?.[instanceType] ?? state.options.capacity.default;
-  let used = 0;
-  for (const instance of state.instances.values()) {
-    if (instance.zone === zone && instance.instanceType === instanceType && holdsCapacityAt(instance, now, state.options)) used += 1;
-  }
-  return Math.max(0, limit - used);
 }
 
 function renderReservation(context: Ec2RequestContext, reservationId: string): XmlElement[] {
