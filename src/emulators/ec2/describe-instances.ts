@@ -1,6 +1,6 @@
 import { Ec2Error, dryRunSucceeded } from './ec2-error.js';
 import { type FilterValues, matchesFilters, parseFilters, tagFilterValues } from './ec2-filters.js';
-import type { Ec2Operation } from './ec2-operation.js';
+import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
 import type { ResolvedEc2Options } from './ec2-options.js';
 import type { Ec2InstanceRecord } from './ec2-state.js';
 import { itemList } from './ec2-xml.js';
@@ -18,8 +18,12 @@ export const describeInstances: Ec2Operation = (context) => {
   if (ids.length > 0 && maxResults !== undefined) {
     throw new Ec2Error('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
   }
-  const candidates = ids.length > 0 ? findInstancesByIds(context, ids) : visibleInstances(context);
+  const candidates =
+    ids.length > 0
+      ? findInstancesByIds(context, ids)
+      : visibleInstances(context).filter((instance) => !context.chaos.hiddenFromList(instance.launchedAt, now, instance.instanceId));
   if (params.boolean('DryRun') === true) throw dryRunSucceeded();
+  for (const instance of candidates) serveSpotInterruption(context, instance);
   const matching = candidates
     .filter((instance) => matchesFilters(filters, instanceFilterValues(instance, now, state.options)))
     .sort((a, b) => a.seq - b.seq);
@@ -46,6 +50,15 @@ export const describeInstances: Ec2Operation = (context) => {
     ...el('nextToken', page.nextToken),
   ];
 };
+
+/** A running spot instance may get its reclaim notice on any read (the scenario's `spotInterruptions`). */
+function serveSpotInterruption(context: Ec2RequestContext, instance: Ec2InstanceRecord): void {
+  const { chaos, now, state } = context;
+  if (instance.spotInstanceRequestId === undefined || instance.interruptAt !== undefined) return;
+  if (instanceStateAt(instance, now, state.options) !== 'running') return;
+  const noticeMs = chaos.spotInterruptionNotice(instance.instanceId);
+  if (noticeMs !== null) instance.interruptAt = now + noticeMs;
+}
 
 function instanceFilterValues(instance: Ec2InstanceRecord, now: number, options: ResolvedEc2Options): FilterValues {
   return (name) => {

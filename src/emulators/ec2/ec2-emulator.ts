@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { EmulatorChaos, neverAnswer } from '../shared/emulator-chaos.js';
+import { chaosOperationOf, ec2ErrorFor } from './chaos-faults.js';
 import { Ec2Error } from './ec2-error.js';
 import { EC2_OPERATIONS } from './ec2-operations.js';
 import { type Ec2EmulatorOptions, resolveEc2Options } from './ec2-options.js';
 import { Ec2State } from './ec2-state.js';
 import { renderError, renderResponse } from './ec2-xml.js';
 import { QueryParams } from './query-params.js';
+import { RequestThrottle } from './request-throttle.js';
 import { signingRegion } from './sigv4-scope.js';
 
 export interface Ec2Emulator {
   readonly app: Hono;
   readonly state: Ec2State;
+  readonly chaos: EmulatorChaos;
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
@@ -18,7 +22,19 @@ const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 /** An in-process EC2 endpoint speaking the `ec2` (AWS Query) protocol over `POST /` (or `GET /?…`). */
 export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator {
   const state = new Ec2State(resolveEc2Options(options));
+  const chaos = new EmulatorChaos('ec2-emulator', options.chaos ?? null);
+  const throttle = state.options.throttle === null ? null : new RequestThrottle(state.options.throttle);
   const app = new Hono();
+  // Test and operator controls live under /_emulator, a path EC2 never serves.
+  chaos.mount(app);
+  app.post('/_emulator/spot-interruptions', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { instanceId?: unknown; noticeMs?: unknown } | null;
+    const instance = typeof body?.instanceId === 'string' ? state.instances.get(body.instanceId) : undefined;
+    if (instance?.spotInstanceRequestId === undefined) return c.json({ error: { code: 'NOT_A_SPOT_INSTANCE', message: 'instanceId must name a spot instance' } }, 404);
+    const noticeMs = typeof body?.noticeMs === 'number' && body.noticeMs >= 0 ? body.noticeMs : 120_000;
+    instance.interruptAt = state.options.now() + noticeMs;
+    return c.json({ instanceId: instance.instanceId, interruptAt: new Date(instance.interruptAt).toISOString() });
+  });
 
   app.all('*', async (c) => {
     const requestId = randomUUID();
@@ -32,13 +48,22 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
       if (action === undefined || action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
       const operation = EC2_OPERATIONS[action];
       if (operation === undefined) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
-      const members = operation({ params, region, state, now: state.options.now() });
-      return c.body(renderResponse(action, requestId, members), 200, { 'content-type': XML_CONTENT_TYPE });
+      throttle?.take(region.name, state.options.now());
+      const chaosOperation = chaosOperationOf(action, params.strings('InstanceId').length);
+      const fault = chaosOperation === null ? null : await chaos.before({ operation: chaosOperation, region: region.name });
+      if (fault?.kind === 'error') throw ec2ErrorFor(fault.code, fault.message);
+      if (fault?.kind === 'timeout') return await neverAnswer();
+      const members = operation({ params, region, state, now: state.options.now(), chaos });
+      // A phantom: the call took effect, the caller is told it failed.
+      if (fault?.kind === 'phantom') throw ec2ErrorFor(fault.code, fault.message);
+      const body = renderResponse(action, requestId, members);
+      // Malformed: cut the document in half, so no XML parser can read it.
+      return c.body(fault?.kind === 'malformed' ? body.slice(0, Math.floor(body.length / 2)) : body, 200, { 'content-type': XML_CONTENT_TYPE });
     } catch (error) {
       const ec2Error = error instanceof Ec2Error ? error : new Ec2Error('InternalError', 'An internal error has occurred', 500);
       return c.body(renderError(ec2Error, requestId), ec2Error.status, { 'content-type': XML_CONTENT_TYPE });
     }
   });
 
-  return { app, state };
+  return { app, state, chaos };
 }

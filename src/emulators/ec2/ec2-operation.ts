@@ -1,3 +1,4 @@
+import type { EmulatorChaos } from '../shared/emulator-chaos.js';
 import type { Ec2RegionOption } from './ec2-options.js';
 import type { Ec2State } from './ec2-state.js';
 import type { QueryParams } from './query-params.js';
@@ -9,6 +10,8 @@ export interface Ec2RequestContext {
   readonly state: Ec2State;
   /** One clock reading per request, so a response is internally consistent. */
   readonly now: number;
+  /** Fault rules and quirks replayed from a chaos scenario. */
+  readonly chaos: EmulatorChaos;
 }
 
 /** Answers one Action with the members of `<ActionResponse>` after `requestId`, or throws an Ec2Error. */

@@ -1,3 +1,5 @@
+import type { ThrottleOption } from './request-throttle.js';
+
 export interface Ec2ZoneOption {
   readonly name: string;
   readonly zoneId: string;
@@ -20,11 +22,20 @@ export interface Ec2EmulatorOptions {
   /** How long a terminated instance stays visible to DescribeInstances. */
   readonly terminatedRetentionMs?: number;
   readonly accountId?: string;
+  /**
+   * EC2's eventual consistency: for this long after RunInstances, the new instance is unknown to
+   * DescribeInstances and TerminateInstances (InvalidInstanceID.NotFound) and missing from listings.
+   */
+  readonly consistencyLagMs?: number;
+  /** Request-rate throttling per Region (RequestLimitExceeded); null = unthrottled. */
+  readonly throttle?: ThrottleOption | null;
+  /** A chaos scenario (the chaos engine's format) in force from the start; also settable at /_emulator/chaos. */
+  readonly chaos?: unknown;
   /** Milliseconds since the epoch; inject to drive the lifecycle without waiting. */
   readonly now?: () => number;
 }
 
-export type ResolvedEc2Options = Required<Omit<Ec2EmulatorOptions, 'capacity'>> & {
+export type ResolvedEc2Options = Required<Omit<Ec2EmulatorOptions, 'capacity' | 'chaos'>> & {
   readonly capacity: { readonly default: number; readonly byZone: Readonly<Record<string, Readonly<Record<string, number>>>> };
 };
 
@@ -56,6 +67,8 @@ export function resolveEc2Options(options: Ec2EmulatorOptions): ResolvedEc2Optio
     snapshotDelayMs: options.snapshotDelayMs ?? 2_000,
     terminatedRetentionMs: options.terminatedRetentionMs ?? 60 * 60 * 1000,
     accountId: options.accountId ?? '123456789012',
+    consistencyLagMs: options.consistencyLagMs ?? 0,
+    throttle: options.throttle ?? null,
     now: options.now ?? Date.now,
   };
 }

@@ -12,6 +12,8 @@ export interface Ec2InstanceRecord {
   readonly imageId: string;
   readonly launchedAt: number;
   terminateRequestedAt: number | undefined;
+  /** When EC2 reclaims this spot instance (its two-minute notice ends); unset while none is scheduled. */
+  interruptAt?: number;
   readonly tags: Map<string, string>;
   readonly volumeTags: Map<string, string>;
   /** Base64 as received; EC2 never echoes it in DescribeInstances. */

@@ -13,17 +13,30 @@ export const INSTANCE_STATE_CODES: Readonly<Record<Ec2InstanceStateName, number>
 
 type Delays = Pick<ResolvedEc2Options, 'bootDelayMs' | 'terminateDelayMs' | 'terminatedRetentionMs'>;
 
+/** When the instance started shutting down: asked by its owner, or reclaimed by the spot market (whichever came first). */
+export function terminationStartedAt(instance: Ec2InstanceRecord, now: number): number | undefined {
+  const reclaimedAt = instance.interruptAt !== undefined && instance.interruptAt <= now ? instance.interruptAt : undefined;
+  if (instance.terminateRequestedAt === undefined) return reclaimedAt;
+  return reclaimedAt === undefined ? instance.terminateRequestedAt : Math.min(reclaimedAt, instance.terminateRequestedAt);
+}
+
+/** Whether the spot market, not the owner, ended this instance. */
+export function wasSpotInterruptedAt(instance: Ec2InstanceRecord, now: number): boolean {
+  const startedAt = terminationStartedAt(instance, now);
+  return startedAt !== undefined && startedAt === instance.interruptAt;
+}
+
 /** Derived from the clock on every read, so no timers run and an injected clock drives everything. */
 export function instanceStateAt(instance: Ec2InstanceRecord, now: number, delays: Delays): Ec2InstanceStateName {
-  if (instance.terminateRequestedAt === undefined) {
-    return now < instance.launchedAt + delays.bootDelayMs ? 'pending' : 'running';
-  }
-  return now < instance.terminateRequestedAt + delays.terminateDelayMs ? 'shutting-down' : 'terminated';
+  const startedAt = terminationStartedAt(instance, now);
+  if (startedAt === undefined) return now < instance.launchedAt + delays.bootDelayMs ? 'pending' : 'running';
+  return now < startedAt + delays.terminateDelayMs ? 'shutting-down' : 'terminated';
 }
 
 export function isVisibleAt(instance: Ec2InstanceRecord, now: number, delays: Delays): boolean {
-  if (instance.terminateRequestedAt === undefined) return true;
-  return now < instance.terminateRequestedAt + delays.terminateDelayMs + delays.terminatedRetentionMs;
+  const startedAt = terminationStartedAt(instance, now);
+  if (startedAt === undefined) return true;
+  return now < startedAt + delays.terminateDelayMs + delays.terminatedRetentionMs;
 }
 
 /** Capacity is held until the instance is fully terminated. */

@@ -4,10 +4,14 @@ import type { Ec2RequestContext } from './ec2-operation.js';
 import type { Ec2InstanceRecord } from './ec2-state.js';
 import { isVisibleAt } from './instance-lifecycle.js';
 
-/** Instances this region can still see (terminated ones linger for the retention window). */
+/**
+ * Instances this region can see: not those launched within the eventual-consistency lag, and
+ * terminated ones only for the retention window.
+ */
 export function visibleInstances(context: Ec2RequestContext): Ec2InstanceRecord[] {
   const { state, region, now } = context;
-  return state.instancesInRegion(region.name).filter((instance) => isVisibleAt(instance, now, state.options));
+  const lag = state.options.consistencyLagMs;
+  return state.instancesInRegion(region.name).filter((instance) => now >= instance.launchedAt + lag && isVisibleAt(instance, now, state.options));
 }
 
 /** Resolves every id or fails the whole request, as EC2 does, naming all the missing ids. */

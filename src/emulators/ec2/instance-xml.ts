@@ -1,7 +1,7 @@
 import { itemList, tagSet } from './ec2-xml.js';
 import type { ResolvedEc2Options } from './ec2-options.js';
 import type { Ec2InstanceRecord } from './ec2-state.js';
-import { type Ec2InstanceStateName, INSTANCE_STATE_CODES, instanceStateAt } from './instance-lifecycle.js';
+import { type Ec2InstanceStateName, INSTANCE_STATE_CODES, instanceStateAt, terminationStartedAt, wasSpotInterruptedAt } from './instance-lifecycle.js';
 import { type XmlElement, el } from './xml-renderer.js';
 
 export function instanceStateXml(name: string, state: Ec2InstanceStateName): XmlElement[] {
@@ -13,14 +13,16 @@ export function instanceXml(instance: Ec2InstanceRecord, now: number, options: R
   const state = instanceStateAt(instance, now, options);
   const gone = state === 'terminated';
   const reachable = state === 'running';
-  const terminatedBy = instance.terminateRequestedAt === undefined ? undefined : new Date(instance.terminateRequestedAt).toISOString();
+  const startedAt = terminationStartedAt(instance, now);
+  const terminatedBy = startedAt === undefined ? undefined : new Date(startedAt).toISOString();
+  const interrupted = wasSpotInterruptedAt(instance, now);
   return [
     ...el('instanceId', instance.instanceId),
     ...el('imageId', instance.imageId),
     ...instanceStateXml('instanceState', state),
     ...el('privateDnsName', gone ? '' : privateDnsName(instance)),
     ...el('dnsName', reachable ? `ec2-${instance.publicIpAddress.replaceAll('.', '-')}.compute-1.amazonaws.com` : ''),
-    ...el('reason', terminatedBy === undefined ? '' : `User initiated (${terminatedBy.replace('T', ' ').replace(/\.\d+Z$/, ' GMT')})`),
+    ...el('reason', terminatedBy === undefined ? '' : `${interrupted ? 'Service' : 'User'} initiated (${terminatedBy.replace('T', ' ').replace(/\.\d+Z$/, ' GMT')})`),
     ...el('keyName', instance.keyName),
     ...el('amiLaunchIndex', instance.amiLaunchIndex),
     ...el('productCodes', []),
@@ -31,9 +33,7 @@ export function instanceXml(instance: Ec2InstanceRecord, now: number, options: R
     ...(gone ? [] : [...el('subnetId', instance.subnetId), ...el('vpcId', instance.vpcId), ...el('privateIpAddress', instance.privateIpAddress)]),
     ...el('ipAddress', reachable ? instance.publicIpAddress : undefined),
     ...el('groupSet', []),
-    ...(instance.terminateRequestedAt === undefined
-      ? []
-      : el('stateReason', [...el('code', 'Client.UserInitiatedShutdown'), ...el('message', 'Client.UserInitiatedShutdown: User initiated shutdown')])),
+    ...(startedAt === undefined ? [] : stateReasonXml(interrupted)),
     ...el('architecture', 'x86_64'),
     ...el('rootDeviceType', 'ebs'),
     ...el('rootDeviceName', '/dev/xvda'),
@@ -46,6 +46,14 @@ export function instanceXml(instance: Ec2InstanceRecord, now: number, options: R
     ...el('hypervisor', 'xen'),
     ...el('ebsOptimized', false),
   ];
+}
+
+/** StateReason codes from the model: a reclaimed spot instance says Server.SpotInstanceTermination. */
+function stateReasonXml(spotInterrupted: boolean): XmlElement[] {
+  const [code, message] = spotInterrupted
+    ? ['Server.SpotInstanceTermination', 'Server.SpotInstanceTermination: Spot instance termination']
+    : ['Client.UserInitiatedShutdown', 'Client.UserInitiatedShutdown: User initiated shutdown'];
+  return el('stateReason', [...el('code', code), ...el('message', message)]);
 }
 
 function privateDnsName(instance: Ec2InstanceRecord): string {

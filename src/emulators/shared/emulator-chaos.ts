@@ -89,6 +89,18 @@ export class EmulatorChaos {
     }
   }
 
+  /**
+   * The `spotInterruptions` rule, drawn once per running spot machine per read: the notice period
+   * (ms until the reclaim) when this machine gets a reclaim notice now, else null.
+   */
+  spotInterruptionNotice(target: string): number | null {
+    const engine = this.control.current();
+    const rule = engine?.scenario.spotInterruptions;
+    if (!engine || !rule || !engine.chance('spotInterruptions', rule.probability)) return null;
+    engine.record('spotInterruptions', { operation: 'list', target }, 'spot-interruption', 'SPOT_INTERRUPTED');
+    return rule.noticeMs;
+  }
+
   /** The `quirks.listLagMs` quirk: a machine created less than that long ago is missing from list answers. */
   hiddenFromList(createdAtMs: number, nowMs: number, target?: string): boolean {
     const engine = this.control.current();
