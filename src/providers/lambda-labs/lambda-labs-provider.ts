@@ -1,0 +1,285 @@
+import {
+  type BootstrapConfig,
+  type BootstrapOutput,
+  type InstanceTypeOffering,
+  isWarmVolumeRequest,
+  type ListFilter,
+  matchesListFilter,
+  type Provider,
+  ProviderError,
+  type ProviderErrorCode,
+  ProviderSnapshotSchema,
+  type ProviderSnapshot,
+  type ProviderVolume,
+  type SpawnOptions,
+  type TerminateResult,
+  VendorResponseError,
+  type VolumeOptions,
+} from '../../contracts/index.js';
+import { lambdaLabsBootstrap, USER_DATA_MAX_BYTES } from './lambda-labs-bootstrap.js';
+import { InstanceTypesCache, lambdaOfferings } from './lambda-labs-catalog.js';
+import type { LambdaLabsClient } from './lambda-labs-client.js';
+import { IMAGE_TAG, LAUNCHED_AT_TAG, type LambdaLabsInstance, LambdaLabsInstanceSchema, toLambdaLabsInstance } from './lambda-labs-instance.js';
+import { FILE_SYSTEM_PREFIX, fileSystemNameFor, instanceNameFor, launchTags } from './lambda-labs-naming.js';
+import { toProviderVolume } from './lambda-labs-volume.js';
+import {
+  type LambdaFileSystem,
+  LambdaFileSystemDeleteResponseSchema,
+  LambdaFileSystemSchema,
+  type LambdaInstance,
+  LambdaInstanceSchema,
+  LambdaInstanceTypesSchema,
+  type LambdaLaunchRequest,
+  LambdaLaunchResponseSchema,
+  LambdaTerminateResponseSchema,
+} from './lambda-labs-wire.js';
+
+export const LAMBDA_LABS_CAPABILITIES = {
+  snapshots: { unsupported: 'the Lambda Cloud API has no snapshot or image-capture endpoint; keep state on a persistent file system (persistentVolumes) instead' },
+  spot: { unsupported: 'Lambda sells on-demand and reserved instances only; the Lambda Cloud API has no spot market' },
+  gpu: true,
+  multiRegion: true,
+  persistentVolumes: true,
+  warmVolumes: {
+    unsupported: 'Lambda file systems are created by name and mounted at launch; there is no pool of pre-created volumes. Create a volume and pass its providerVolumeId instead',
+  },
+  hibernation: { unsupported: 'the Lambda Cloud API can launch, restart and terminate instances, but not stop or suspend them' },
+  costExplorer: { unsupported: 'the Lambda Cloud API has no billing or usage endpoint; prices come from the instance-types catalog' },
+  tailscaleNative: { unsupported: 'Lambda has no Tailscale integration: a machine joins a tailnet only if its bootstrap script installs Tailscale' },
+  idempotentSpawn: {
+    unsupported:
+      'Lambda’s launch endpoint takes no client token, so a repeated launch makes a second machine. Spawns are crash-safe instead: the name and tags carry the Hangar id, a spawn first adopts a machine already carrying it, and reconciliation adopts one whose spawn outcome was unknown',
+  },
+  customNetworking: { unsupported: 'Lambda instances sit on Lambda’s network with a public IP; only firewall rulesets are configurable, and Hangar does not manage them yet' },
+} as const;
+
+export type LambdaLabsCapabilities = typeof LAMBDA_LABS_CAPABILITIES;
+
+export interface LambdaLabsProviderOptions {
+  readonly client: LambdaLabsClient;
+  /** The SSH key (its name in the account) every launch installs. */
+  readonly sshKeyName: string;
+  /** The regions spawns and volumes may use. */
+  readonly regions: readonly string[];
+  readonly capacityCacheMs: number;
+  readonly now?: () => number;
+}
+
+const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HOSTNAME = /^[a-z0-9][0-9a-z-]{0,62}$/;
+const GONE: ReadonlySet<LambdaInstance['status']> = new Set(['terminated', 'preempted']);
+
+/** The compact tier: the contract over the Lambda Cloud API v1, GPU machines and file systems. */
+export class LambdaLabsProvider implements Provider<LambdaLabsInstance, ProviderSnapshot, LambdaLabsCapabilities> {
+  readonly name = 'lambda-labs';
+  readonly tier = 'compact' as const;
+  readonly capabilities = LAMBDA_LABS_CAPABILITIES;
+  readonly schemas = { instance: LambdaLabsInstanceSchema, snapshot: ProviderSnapshotSchema };
+  private readonly types: InstanceTypesCache;
+  /** Lambda reports no launch time: an instance without Hangar's tag launched no later than first seen. */
+  private readonly firstSeen = new Map<string, string>();
+
+  constructor(private readonly options: LambdaLabsProviderOptions) {
+    this.types = new InstanceTypesCache(
+      () => this.client.call({ operation: 'listInstanceTypes', method: 'GET', path: '/api/v1/instance-types', data: LambdaInstanceTypesSchema }),
+      options.now,
+    );
+  }
+
+  private get client(): LambdaLabsClient {
+    return this.options.client;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  async instanceTypes(): Promise<InstanceTypeOffering[]> {
+    return lambdaOfferings(await this.types.get(this.options.capacityCacheMs), this.options.regions);
+  }
+
+  /** The cheapest authenticated call, fresh: it proves key and endpoint, and refreshes the capacity map. */
+  async probe(): Promise<number> {
+    return Object.keys(await this.types.get(0)).length;
+  }
+
+  async spawn(options: SpawnOptions): Promise<LambdaLabsInstance> {
+    const refuse = (message: string) => this.error('INVALID_SPEC', message);
+    if (options.zone !== null) throw refuse(`Lambda has no availability zones; zone must be null, got "${options.zone}"`);
+    if (!this.options.regions.includes(options.region)) throw refuse(`unknown region "${options.region}" (configured: ${this.options.regions.join(', ')})`);
+    if (options.volumes?.some(isWarmVolumeRequest)) throw refuse(`warm volumes are not supported: ${LAMBDA_LABS_CAPABILITIES.warmVolumes.unsupported}`);
+    if (Buffer.byteLength(options.bootstrap.content, 'utf8') > USER_DATA_MAX_BYTES) throw refuse('the bootstrap is larger than Lambda’s 1 MB user_data limit');
+    const launchedAt = new Date(this.now()).toISOString();
+    const tags = launchTags(
+      { ...options.tags, ...(options.image !== null && { [IMAGE_TAG]: options.image }), [LAUNCHED_AT_TAG]: launchedAt },
+      options.ownership,
+    );
+    if ('refused' in tags) throw refuse(tags.refused);
+
+    const types = await this.types.get(this.options.capacityCacheMs);
+    const entry = types[options.instanceType];
+    if (entry === undefined) throw refuse(`unknown instance type "${options.instanceType}"`);
+    if (!entry.regions_with_capacity_available.some((region) => region.name === options.region)) {
+      throw this.error('CAPACITY_ERROR', `Lambda reports no capacity for ${options.instanceType} in ${options.region}; no launch was attempted`);
+    }
+    const fileSystemNames = await this.fileSystemNamesFor(options);
+
+    // A replay of a spawn whose outcome was unknown: the machine may already exist; never launch a second.
+    const existing = (await this.listRaw()).find(
+      (instance) => !GONE.has(instance.status) && this.toInstance(instance).hangarInstanceId === options.ownership.instanceId,
+    );
+    if (existing !== undefined) return this.toInstance(existing);
+
+    const name = instanceNameFor(options.ownership);
+    const request: LambdaLaunchRequest = {
+      region_name: options.region,
+      instance_type_name: options.instanceType,
+      ssh_key_names: [this.options.sshKeyName],
+      name,
+      ...(HOSTNAME.test(options.name) && { hostname: options.name }),
+      ...(options.image !== null && { image: IMAGE_ID.test(options.image) ? { id: options.image } : { family: options.image } }),
+      user_data: options.bootstrap.content,
+      tags: tags.tags,
+      ...(fileSystemNames.length > 0 && { file_system_names: fileSystemNames }),
+    };
+    const launched = await this.client.call({ operation: 'launch', method: 'POST', path: '/api/v1/instance-operations/launch', data: LambdaLaunchResponseSchema, body: request });
+    this.types.invalidate();
+    const id = launched.instance_ids[0];
+    if (id === undefined) throw new VendorResponseError('lambda-labs', `lambda-labs: launch in ${options.region} answered without an instance id`);
+    this.firstSeen.set(id, launchedAt);
+    // The launch answers ids only; what it launched is known, so no extra (rate-limited) read is spent.
+    return this.toInstance({
+      id,
+      name,
+      status: 'booting',
+      ssh_key_names: [this.options.sshKeyName],
+      file_system_names: fileSystemNames,
+      region: { name: options.region, description: '' },
+      instance_type: entry.instance_type,
+      ...(request.hostname !== undefined && { hostname: request.hostname }),
+      tags: tags.tags,
+    });
+  }
+
+  async terminate(providerId: string): Promise<TerminateResult> {
+    try {
+      const answer = await this.client.call({
+        operation: 'terminate',
+        method: 'POST',
+        path: '/api/v1/instance-operations/terminate',
+        data: LambdaTerminateResponseSchema,
+        body: { instance_ids: [providerId] },
+      });
+      const instance = answer.terminated_instances.find((candidate) => candidate.id === providerId);
+      return { providerId, status: instance === undefined || GONE.has(instance.status) ? 'terminated' : 'terminating' };
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'NOT_FOUND') return { providerId, status: 'terminated' };
+      throw error;
+    }
+  }
+
+  /** Lambda answers every instance in one response (no pagination); filters apply in memory. */
+  async list(filter?: ListFilter): Promise<LambdaLabsInstance[]> {
+    const instances = (await this.listRaw()).map((instance) => this.toInstance(instance));
+    const live = new Set(instances.map((instance) => instance.providerId));
+    for (const id of this.firstSeen.keys()) if (!live.has(id)) this.firstSeen.delete(id);
+    return instances.filter((instance) => matchesListFilter(instance, filter));
+  }
+
+  async get(providerId: string): Promise<LambdaLabsInstance | null> {
+    try {
+      const instance = await this.client.call({
+        operation: 'getInstance',
+        method: 'GET',
+        path: `/api/v1/instances/${encodeURIComponent(providerId)}`,
+        data: LambdaInstanceSchema,
+      });
+      return this.toInstance(instance);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  generateBootstrap(config: BootstrapConfig): BootstrapOutput {
+    return lambdaLabsBootstrap(config);
+  }
+
+  /** A Lambda file system. Lambda sizes file systems by use, so `sizeGiB` is not sent, and they take no tags. */
+  async createVolume(options: VolumeOptions): Promise<ProviderVolume> {
+    if (!this.options.regions.includes(options.region)) throw this.error('INVALID_SPEC', `unknown region "${options.region}" (configured: ${this.options.regions.join(', ')})`);
+    const name = fileSystemNameFor(options.name);
+    if ('refused' in name) throw this.error('INVALID_SPEC', name.refused);
+    const created = await this.client.call({
+      operation: 'createFileSystem',
+      method: 'POST',
+      path: '/api/v1/filesystems',
+      data: LambdaFileSystemSchema,
+      body: { name: name.name, region: options.region },
+    });
+    return toProviderVolume(created, []);
+  }
+
+  async getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
+    const fileSystem = (await this.listFileSystems()).find((candidate) => candidate.id === providerVolumeId);
+    return fileSystem === undefined ? null : toProviderVolume(fileSystem, await this.listRaw());
+  }
+
+  /** The file systems Hangar created (name prefix `hangar-`). */
+  async listVolumes(): Promise<ProviderVolume[]> {
+    const fileSystems = (await this.listFileSystems()).filter((fileSystem) => fileSystem.name.startsWith(FILE_SYSTEM_PREFIX));
+    if (fileSystems.length === 0) return [];
+    const instances = await this.listRaw();
+    return fileSystems.map((fileSystem) => toProviderVolume(fileSystem, instances));
+  }
+
+  async deleteVolume(providerVolumeId: string): Promise<void> {
+    try {
+      await this.client.call({
+        operation: 'deleteFileSystem',
+        method: 'DELETE',
+        path: `/api/v1/filesystems/${encodeURIComponent(providerVolumeId)}`,
+        data: LambdaFileSystemDeleteResponseSchema,
+      });
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'NOT_FOUND') return;
+      throw error;
+    }
+  }
+
+  /** The names `file_system_names` takes, checked before the launch budget is spent. */
+  private async fileSystemNamesFor(options: SpawnOptions): Promise<string[]> {
+    const ids = (options.volumes ?? []).flatMap((volume) => ('providerVolumeId' in volume ? [volume.providerVolumeId] : []));
+    if (ids.length === 0) return [];
+    const fileSystems = await this.listFileSystems();
+    return ids.map((id) => {
+      const fileSystem = fileSystems.find((candidate) => candidate.id === id);
+      if (fileSystem === undefined) throw this.error('INVALID_SPEC', `no such volume "${id}" (Lambda file system)`);
+      if (fileSystem.region.name !== options.region) {
+        throw this.error('INVALID_SPEC', `volume ${id} is in ${fileSystem.region.name}, not in the spawn's region ${options.region}`);
+      }
+      return fileSystem.name;
+    });
+  }
+
+  private listRaw(): Promise<LambdaInstance[]> {
+    return this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: LambdaInstanceSchema.array() });
+  }
+
+  private listFileSystems(): Promise<LambdaFileSystem[]> {
+    return this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: LambdaFileSystemSchema.array() });
+  }
+
+  private toInstance(instance: LambdaInstance): LambdaLabsInstance {
+    let firstSeenAt = this.firstSeen.get(instance.id);
+    if (firstSeenAt === undefined) {
+      firstSeenAt = new Date(this.now()).toISOString();
+      this.firstSeen.set(instance.id, firstSeenAt);
+    }
+    return toLambdaLabsInstance(instance, { firstSeenAt });
+  }
+
+  private error(code: ProviderErrorCode, message: string): ProviderError {
+    return new ProviderError({ code, provider: this.name, message: `lambda-labs: ${message}` });
+  }
+}

@@ -1,0 +1,64 @@
+import type { HeartbeatResult, HeartbeatTask, ProviderRegistration, ProviderSnapshot } from '../../contracts/index.js';
+import { LambdaLabsClient } from './lambda-labs-client.js';
+import { LAMBDA_LABS_DEFAULT_BASE_URL, type LambdaLabsConfig } from './lambda-labs-config.js';
+import type { LambdaLabsInstance } from './lambda-labs-instance.js';
+import { type LambdaLabsCapabilities, LambdaLabsProvider } from './lambda-labs-provider.js';
+import { LAMBDA_PUBLIC_REGIONS } from './lambda-labs-wire.js';
+import { rateLimiterFor } from './rate-limiter.js';
+
+export interface LambdaLabsRegistrationContext {
+  /** The process environment: `LAMBDA_API_KEY` and `HANGAR_LAMBDA_LABS_URL` are read from it. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+export type LambdaLabsRegistration = ProviderRegistration<LambdaLabsInstance, ProviderSnapshot, LambdaLabsCapabilities>;
+
+/** Thrown at start-up for a configuration Hangar cannot run with; the message is one line and never holds the key. */
+export class LambdaLabsConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LambdaLabsConfigError';
+  }
+}
+
+export function createLambdaLabsRegistration(config: LambdaLabsConfig, context: LambdaLabsRegistrationContext = {}): LambdaLabsRegistration {
+  const env = context.env ?? {};
+  const apiKey = env.LAMBDA_API_KEY || config.apiKey;
+  if (!apiKey) throw new LambdaLabsConfigError('lambda-labs needs an API key: set LAMBDA_API_KEY (or providers."lambda-labs".apiKey)');
+  const baseUrl = env.HANGAR_LAMBDA_LABS_URL || config.baseUrl || LAMBDA_LABS_DEFAULT_BASE_URL;
+  if (!URL.canParse(baseUrl)) throw new LambdaLabsConfigError(`HANGAR_LAMBDA_LABS_URL is not a URL: "${baseUrl}"`);
+  const regions = config.regions ?? [...LAMBDA_PUBLIC_REGIONS];
+  const client = new LambdaLabsClient({
+    baseUrl,
+    apiKey,
+    limiter: rateLimiterFor(apiKey),
+    intervals: config.rateLimits,
+    requestTimeoutMs: config.requestTimeoutMs,
+    ...(context.fetch !== undefined && { fetch: context.fetch }),
+  });
+  const provider = new LambdaLabsProvider({
+    client,
+    sshKeyName: config.sshKeyName,
+    regions,
+    capacityCacheMs: config.capacityCacheMs,
+    ...(context.now !== undefined && { now: context.now }),
+  });
+  return {
+    provider,
+    hooks: {
+      onShutdown: async () => client.close(),
+      onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
+        // The control plane's reconcile lists every machine itself; Lambda keeps nothing else to tend.
+        if (task === 'reconcile') return { task, ok: true, message: null };
+        try {
+          const types = await provider.probe();
+          return { task, ok: true, message: `Lambda Cloud answers at ${new URL(baseUrl).host} (${types} instance types)` };
+        } catch (error) {
+          return { task, ok: false, message: error instanceof Error ? error.message : String(error) };
+        }
+      },
+    },
+  };
+}
