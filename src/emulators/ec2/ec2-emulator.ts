@@ -15,6 +15,8 @@ export interface Ec2Emulator {
   readonly app: Hono;
   readonly state: Ec2State;
   readonly chaos: EmulatorChaos;
+  /** Requests answered per Action since start (or the last reset): how benchmarks count API calls. */
+  readonly calls: Map<string, number>;
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
@@ -24,6 +26,7 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
   const state = new Ec2State(resolveEc2Options(options));
   const chaos = new EmulatorChaos('ec2-emulator', options.chaos ?? null);
   const throttle = state.options.throttle === null ? null : new RequestThrottle(state.options.throttle);
+  const calls = new Map<string, number>();
   const app = new Hono();
   // Test and operator controls live under /_emulator, a path EC2 never serves.
   chaos.mount(app);
@@ -48,6 +51,7 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
       if (action === undefined || action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
       const operation = EC2_OPERATIONS[action];
       if (operation === undefined) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
+      calls.set(action, (calls.get(action) ?? 0) + 1);
       throttle?.take(region.name, state.options.now());
       const chaosOperation = chaosOperationOf(action, params.strings('InstanceId').length);
       const fault = chaosOperation === null ? null : await chaos.before({ operation: chaosOperation, region: region.name });
@@ -65,5 +69,5 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
     }
   });
 
-  return { app, state, chaos };
+  return { app, state, chaos, calls };
 }

@@ -49,6 +49,7 @@ import { EC2_MIN_SPOT_MAX_PRICE, failedSpotRequest, spotMarketOptions } from './
 import { cloudConfigBootstrap } from './cloud-config-bootstrap.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
+import { InstanceSightings } from './instance-sightings.js';
 import { RegionMemo } from './region-memo.js';
 
 const NOT_BUILT = "not built yet in Hangar's AWS provider";
@@ -80,6 +81,8 @@ export interface AwsProviderOptions {
   now?: () => number;
   /** How long `get` waits to share one DescribeInstances with concurrent gets. */
   getBatchWindowMs?: number;
+  /** How long after its launch an instance EC2 does not know yet is taken as not yet visible, not as gone. */
+  consistencyWindowMs?: number;
 }
 
 /** DescribeInstances takes up to 1000 ids; 500 keeps one request's answer small. */
@@ -95,8 +98,10 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   private readonly snapshotRegions = new RegionMemo();
   private readonly spotRequestRegions = new RegionMemo();
   private readonly getBatchers: ReadonlyMap<string, Batcher<string, Instance | null>>;
+  private readonly sightings: InstanceSightings;
 
   constructor(private readonly options: AwsProviderOptions) {
+    this.sightings = new InstanceSightings(options.consistencyWindowMs);
     this.getBatchers = new Map(options.clients.regions.map((region) => [region, this.describeBatcher(region)]));
   }
 
@@ -120,12 +125,23 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   }
 
   async terminate(providerId: string): Promise<TerminateResult> {
+    // Seen shutting down already: EC2 will finish it without being asked again.
+    const ending = this.sightings.ending(providerId);
+    if (ending !== undefined) return { providerId, status: ending };
     const found = await this.inRegions(this.instanceRegions, providerId, 'TerminateInstances', async (region) => {
       const answer = await this.clients.of(region).send(new TerminateInstancesCommand({ InstanceIds: [providerId] }));
       return answer.TerminatingInstances?.find((change) => change.InstanceId === providerId) ?? null;
     });
-    if (found === null) return { providerId, status: 'terminated' };
-    return { providerId, status: found.value.CurrentState?.Name === 'terminated' ? 'terminated' : 'terminating' };
+    if (found === null) {
+      // AWS: a NotFound from TerminateInstances right after a launch "does not mean the instance was or will be terminated".
+      if (this.sightings.launchedRecently(providerId, this.now()) !== null) {
+        throw new Error(`aws: EC2 does not know ${providerId} yet (launched moments ago; eventual consistency), so it cannot be terminated yet: try again`);
+      }
+      return { providerId, status: 'terminated' };
+    }
+    const status = found.value.CurrentState?.Name === 'terminated' ? 'terminated' : 'terminating';
+    this.sightings.saw(providerId, status);
+    return { providerId, status };
   }
 
   async list(filter?: ListFilter): Promise<AWSInstance[]> {
@@ -141,7 +157,13 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       const batcher = this.getBatchers.get(region);
       return batcher === undefined ? Promise.resolve(null) : batcher.add(providerId);
     });
-    return found === null ? null : toAWSInstance(found.value, found.region);
+    if (found === null) {
+      // Not absence while the launch is fresh: EC2 answers NotFound for a new instance for a while.
+      return this.sightings.launchedRecently(providerId, this.now());
+    }
+    const instance = toAWSInstance(found.value, found.region);
+    this.sightings.saw(instance.providerId, instance.status);
+    return instance;
   }
 
   generateBootstrap(config: BootstrapConfig): BootstrapOutput {
@@ -261,6 +283,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     if (launched === undefined) throw new VendorResponseError('aws', `aws: RunInstances in ${region} answered without an instance`);
     const instance = toAWSInstance(launched, region);
     this.instanceRegions.remember(instance.providerId, region);
+    this.sightings.launched(instance, this.now());
     return instance;
   }
 

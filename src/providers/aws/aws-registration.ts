@@ -11,6 +11,8 @@ export interface AwsRegistrationContext extends Ec2ClientOptions {
   prices?: OnDemandPriceTable;
   pageSize?: number;
   now?: () => number;
+  /** See `AwsProviderOptions.consistencyWindowMs`. */
+  consistencyWindowMs?: number;
 }
 
 export type AwsRegistration = ProviderRegistration<AWSInstance, AWSSnapshot, AwsCapabilities>;
@@ -25,6 +27,7 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     ...(context.prices !== undefined && { prices: context.prices }),
     ...(context.pageSize !== undefined && { pageSize: context.pageSize }),
     ...(context.now !== undefined && { now: context.now }),
+    ...(context.consistencyWindowMs !== undefined && { consistencyWindowMs: context.consistencyWindowMs }),
   });
   return {
     provider,
