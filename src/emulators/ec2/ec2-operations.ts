@@ -1,5 +1,8 @@
 import { cancelSpotInstanceRequests } from './cancel-spot-instance-requests.js';
+import { attachVolume } from './attach-volume.js';
 import { createSnapshot } from './create-snapshot.js';
+import { createVolume } from './create-volume.js';
+import { deleteVolume } from './delete-volume.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { describeAvailabilityZones } from './describe-availability-zones.js';
 import { describeInstanceTypes } from './describe-instance-types.js';
@@ -7,6 +10,8 @@ import { describeInstances } from './describe-instances.js';
 import { describeSnapshots } from './describe-snapshots.js';
 import { describeSpotInstanceRequests } from './describe-spot-instance-requests.js';
 import { describeSpotPriceHistory } from './describe-spot-price-history.js';
+import { describeVolumes } from './describe-volumes.js';
+import { detachVolume } from './detach-volume.js';
 import type { Ec2Operation } from './ec2-operation.js';
 import { runInstances } from './run-instances.js';
 import { terminateInstances } from './terminate-instances.js';
@@ -24,4 +29,9 @@ export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   CreateSnapshot: createSnapshot,
   DescribeSnapshots: describeSnapshots,
   DeleteSnapshot: deleteSnapshot,
+  CreateVolume: createVolume,
+  DescribeVolumes: describeVolumes,
+  AttachVolume: attachVolume,
+  DetachVolume: detachVolume,
+  DeleteVolume: deleteVolume,
 };

@@ -19,6 +19,8 @@ export interface Ec2EmulatorOptions {
   readonly bootDelayMs?: number;
   readonly terminateDelayMs?: number;
   readonly snapshotDelayMs?: number;
+  /** How long a volume is `creating` / `deleting` and an attachment `attaching` / `detaching`. */
+  readonly volumeDelayMs?: number;
   /** How long a terminated instance stays visible to DescribeInstances. */
   readonly terminatedRetentionMs?: number;
   readonly accountId?: string;
@@ -65,6 +67,7 @@ export function resolveEc2Options(options: Ec2EmulatorOptions): ResolvedEc2Optio
     bootDelayMs: options.bootDelayMs ?? 5_000,
     terminateDelayMs: options.terminateDelayMs ?? 5_000,
     snapshotDelayMs: options.snapshotDelayMs ?? 2_000,
+    volumeDelayMs: options.volumeDelayMs ?? 1_000,
     terminatedRetentionMs: options.terminatedRetentionMs ?? 60 * 60 * 1000,
     accountId: options.accountId ?? '123456789012',
     consistencyLagMs: options.consistencyLagMs ?? 0,

@@ -1,5 +1,6 @@
 import type { ResolvedEc2Options } from './ec2-options.js';
 import { SeededIds } from './seeded-ids.js';
+import type { Ec2VolumeAttachment, Ec2VolumeClientToken, Ec2VolumeRecord } from './volume-record.js';
 
 export interface Ec2InstanceRecord {
   /** Launch order: the stable sort key behind pagination tokens. */
@@ -16,6 +17,8 @@ export interface Ec2InstanceRecord {
   interruptAt?: number;
   readonly tags: Map<string, string>;
   readonly volumeTags: Map<string, string>;
+  /** Data volumes attached by AttachVolume (the same objects as on the volumes); unset until the first. */
+  volumeAttachments?: Ec2VolumeAttachment[];
   /** Base64 as received; EC2 never echoes it in DescribeInstances. */
   readonly userData: string | undefined;
   readonly clientToken: string | undefined;
@@ -68,6 +71,9 @@ export class Ec2State {
   readonly instances = new Map<string, Ec2InstanceRecord>();
   readonly snapshots = new Map<string, Ec2SnapshotRecord>();
   readonly spotRequests = new Map<string, Ec2SpotRequestRecord>();
+  readonly volumes = new Map<string, Ec2VolumeRecord>();
+  /** CreateVolume's ClientToken per `region\0token`. */
+  readonly volumeClientTokens = new Map<string, Ec2VolumeClientToken>();
   private readonly clientTokens = new Map<string, Ec2IdempotencyRecord>();
   readonly ids: SeededIds;
   private seq = 0;

@@ -2,6 +2,7 @@ import { itemList, tagSet } from './ec2-xml.js';
 import type { ResolvedEc2Options } from './ec2-options.js';
 import type { Ec2InstanceRecord } from './ec2-state.js';
 import { type Ec2InstanceStateName, INSTANCE_STATE_CODES, instanceStateAt, terminationStartedAt, wasSpotInterruptedAt } from './instance-lifecycle.js';
+import { dataVolumeMappings } from './volume-xml.js';
 import { type XmlElement, el } from './xml-renderer.js';
 
 export function instanceStateXml(name: string, state: Ec2InstanceStateName): XmlElement[] {
@@ -37,7 +38,7 @@ export function instanceXml(instance: Ec2InstanceRecord, now: number, options: R
     ...el('architecture', 'x86_64'),
     ...el('rootDeviceType', 'ebs'),
     ...el('rootDeviceName', '/dev/xvda'),
-    ...itemList('blockDeviceMapping', gone ? [] : [rootVolumeMapping(instance)]),
+    ...itemList('blockDeviceMapping', gone ? [] : [rootVolumeMapping(instance), ...dataVolumeMappings(instance, now, options)]),
     ...el('virtualizationType', 'hvm'),
     ...el('instanceLifecycle', instance.spotInstanceRequestId === undefined ? undefined : 'spot'),
     ...el('spotInstanceRequestId', instance.spotInstanceRequestId),
