@@ -1,6 +1,8 @@
 import { cancelSpotInstanceRequests } from './cancel-spot-instance-requests.js';
 import { attachVolume } from './attach-volume.js';
+import { createFleet } from './create-fleet.js';
 import { createSnapshot } from './create-snapshot.js';
+import { createTags } from './create-tags.js';
 import { createVolume } from './create-volume.js';
 import { deleteVolume } from './delete-volume.js';
 import { deleteSnapshot } from './delete-snapshot.js';
@@ -13,6 +15,7 @@ import { describeSpotPriceHistory } from './describe-spot-price-history.js';
 import { describeVolumes } from './describe-volumes.js';
 import { detachVolume } from './detach-volume.js';
 import type { Ec2Operation } from './ec2-operation.js';
+import { createLaunchTemplate, deleteLaunchTemplate, describeLaunchTemplates } from './launch-templates.js';
 import { runInstances } from './run-instances.js';
 import { terminateInstances } from './terminate-instances.js';
 
@@ -29,6 +32,11 @@ export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   CreateSnapshot: createSnapshot,
   DescribeSnapshots: describeSnapshots,
   DeleteSnapshot: deleteSnapshot,
+  CreateFleet: createFleet,
+  CreateLaunchTemplate: createLaunchTemplate,
+  DescribeLaunchTemplates: describeLaunchTemplates,
+  DeleteLaunchTemplate: deleteLaunchTemplate,
+  CreateTags: createTags,
   CreateVolume: createVolume,
   DescribeVolumes: describeVolumes,
   AttachVolume: attachVolume,
