@@ -85,5 +85,14 @@ export function projectProvider<
       getSpotPrices: (...args: Parameters<typeof provider.getSpotPrices>) => provider.getSpotPrices(...args),
     });
   }
+  if (supports(provider, 'persistentVolumes')) {
+    // Volumes are generic already (no enhanced volume type), so they pass through as they are.
+    Object.assign(projected, {
+      createVolume: (...args: Parameters<typeof provider.createVolume>) => provider.createVolume(...args),
+      getVolume: (id: string) => provider.getVolume(id),
+      listVolumes: () => provider.listVolumes(),
+      deleteVolume: (id: string) => provider.deleteVolume(id),
+    });
+  }
   return projected as unknown as Provider<ProviderInstance, ProviderSnapshot, TCaps>;
 }

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEc2Emulator } from '../../src/emulators/ec2/start-ec2-emulator.js';
 import { AwsConfigSchema } from '../../src/providers/aws/aws-config.js';
 import { createAwsRegistration } from '../../src/providers/aws/aws-registration.js';
+import { startLambdaLabsEmulator } from '../../src/emulators/lambda-labs/start-lambda-labs-emulator.js';
+import { LambdaLabsConfigSchema } from '../../src/providers/lambda-labs/lambda-labs-config.js';
+import { createLambdaLabsRegistration } from '../../src/providers/lambda-labs/lambda-labs-registration.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -64,6 +68,35 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         registration,
         spawnable: { instanceType: 't3.micro', region: 'us-east-1' },
         image: null,
+        async cleanup() {
+          await registration.hooks.onShutdown?.();
+          await emulator.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'lambda-labs (Lambda Cloud emulator)',
+    async create() {
+      // A fresh key per target: the provider's limiter is shared per key, and tests must not queue behind each other.
+      const apiKey = `compliance-${randomUUID()}`;
+      const emulator = await startLambdaLabsEmulator({
+        seed: 7,
+        apiKeys: [apiKey],
+        bootDelayMs: 20,
+        terminateDelayMs: 20,
+        rateLimits: { requestIntervalMs: 5, launchIntervalMs: 20, toleranceMs: 2 },
+      });
+      const config = LambdaLabsConfigSchema.parse({
+        sshKeyName: 'hangar-emulator',
+        regions: ['us-east-1', 'us-west-1', 'us-south-2'],
+        rateLimits: { requestIntervalMs: 8, launchIntervalMs: 25, guardMs: 2 },
+      });
+      const registration = createLambdaLabsRegistration(config, { env: { LAMBDA_API_KEY: apiKey, HANGAR_LAMBDA_LABS_URL: emulator.url } });
+      return {
+        registration,
+        spawnable: { instanceType: 'gpu_1x_a10', region: 'us-east-1' },
+        image: 'ubuntu-22-04',
         async cleanup() {
           await registration.hooks.onShutdown?.();
           await emulator.close();
