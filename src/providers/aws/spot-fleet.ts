@@ -1,0 +1,398 @@
+import { createHash } from 'node:crypto';
+import {
+  CreateFleetCommand,
+  type CreateFleetCommandInput,
+  type CreateFleetCommandOutput,
+  CreateLaunchTemplateCommand,
+  type CreateLaunchTemplateCommandInput,
+  CreateTagsCommand,
+  type FleetLaunchTemplateOverridesRequest,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import {
+  OWNERSHIP_TAGS,
+  type ProviderCore,
+  ProviderError,
+  type ProviderErrorCode,
+  type ProviderInstance,
+  type ProviderSnapshot,
+  type ProviderWorkflow,
+  SpawnOptionsSchema,
+  VendorResponseError,
+} from '../../contracts/index.js';
+import { describeSpotPrices } from './aws-catalog.js';
+import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
+import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
+import type { Ec2Clients } from './ec2-clients.js';
+import { ec2CodeOf, ec2Error, ec2ErrorRow } from './ec2-errors.js';
+
+/**
+ * The `spot-fleet` workflow: N spot machines across several instance types and zones in one
+ * CreateFleet (type `instant`, `price-capacity-optimized`), so one dry pool costs a fleet a
+ * pool, not the whole request.
+ *
+ * Launch template and user data. CreateFleet launches only from a launch template, and a request's
+ * launch parameters can vary per pool only through its overrides (type, zone, subnet, image, max
+ * price, weight, priority); UserData is not among them. One CreateFleet therefore cannot give each
+ * machine its own bootstrap, and Hangar's bootstrap carries the machine's own Hangar id. So the
+ * workflow takes no bootstrap: machines boot their image as is, and each learns its Hangar id from
+ * its `hangar:instance-id` tag through the instance metadata service (the template enables
+ * InstanceMetadataTags). The template holds nothing per request (image and types ride in the
+ * overrides), so one template per region and owner serves every fleet: its name is derived from
+ * its content, so creating it is idempotent by name and a change of content gets a new template.
+ *
+ * Ownership. A fleet's TagSpecifications apply to all its machines alike, so each machine is
+ * launched carrying `hangar:owner` and gets its own `hangar:instance-id` right after (CreateTags).
+ * A crash between the two leaves owned machines without a Hangar id: reconciliation collects them
+ * as orphans, never leaks them; a retry with the same idempotency token replays the same fleet
+ * (ClientToken) and finishes the tagging, and the reconciler then adopts each machine into its row.
+ */
+
+export const SPOT_FLEET_TEMPLATE_PREFIX = 'hangar-fleet-';
+
+/** EC2 Fleet instances carry this tag (set by EC2, not by Hangar). */
+export const FLEET_ID_TAG = 'aws:ec2:fleet-id';
+
+export const SpotFleetInputSchema = z
+  .object({
+    region: SpawnOptionsSchema.shape.region,
+    /** The types the fleet may use; one capacity pool per type and zone. */
+    instanceTypes: z.array(z.string().min(1)).min(1).max(20),
+    /** Default: every zone of the region where the types are offered. */
+    zones: z.array(z.string().min(1)).min(1).optional(),
+    /** Target capacity: machines wanted. */
+    count: z.number().int().min(1).max(100),
+    image: SpawnOptionsSchema.shape.image.default(null),
+    tags: SpawnOptionsSchema.shape.tags.default({}),
+    /** Highest spot price per machine-hour in any pool; null: up to the on-demand price (EC2's default). */
+    maxPricePerHour: z.number().positive().nullable().default(null),
+    /** The intent's token: the fleet's ClientToken is derived from it, so a retry replays, never duplicates. */
+    idempotencyToken: SpawnOptionsSchema.shape.idempotencyToken,
+    /** One Hangar id per machine, in the order machines are assigned to them. */
+    ownership: z.object({ owner: z.string().min(1), instanceIds: z.array(z.string().min(1)).min(1) }).strict(),
+  })
+  .strict()
+  .refine((input) => input.ownership.instanceIds.length === input.count, {
+    message: 'ownership.instanceIds must name one Hangar id per machine (count)',
+    path: ['ownership', 'instanceIds'],
+  })
+  .refine((input) => new Set(input.ownership.instanceIds).size === input.ownership.instanceIds.length, {
+    message: 'ownership.instanceIds must be distinct',
+    path: ['ownership', 'instanceIds'],
+  });
+
+export type SpotFleetInput = z.infer<typeof SpotFleetInputSchema>;
+
+export const SPOT_FLEET_OUTCOMES = ['fulfilled', 'partial', 'none'] as const;
+export type SpotFleetOutcome = (typeof SPOT_FLEET_OUTCOMES)[number];
+
+/** One launched machine, in generic terms: the control plane records it against `hangarInstanceId`. */
+export interface SpotFleetMachine {
+  providerId: string;
+  hangarInstanceId: string;
+  instanceType: string;
+  region: string;
+  zone: string;
+  spot: true;
+  /** The pool's spot price when the fleet was requested (USD/hour), null when EC2 published none. */
+  pricePerHour: number | null;
+}
+
+export interface SpotFleetPoolError {
+  instanceType: string;
+  zone: string | null;
+  /** EC2's error code, verbatim. */
+  errorCode: string;
+  /** Its meaning in the taxonomy, or null for a code Hangar does not classify. */
+  code: ProviderErrorCode | null;
+  message: string;
+}
+
+export interface SpotFleetSkippedPool {
+  instanceType: string;
+  zone: string;
+  reason: string;
+}
+
+export interface SpotFleetResult {
+  outcome: SpotFleetOutcome;
+  requested: number;
+  /** Null when no fleet was requested (every pool skipped). */
+  fleetId: string | null;
+  machines: SpotFleetMachine[];
+  /** Pools EC2 could not launch in; capacity errors among them are now in the capacity-error cache. */
+  errors: SpotFleetPoolError[];
+  /** Pools left out of the request because the cache marks them unavailable. */
+  skipped: SpotFleetSkippedPool[];
+  /** Hangar ids no machine was launched for. */
+  unassigned: string[];
+}
+
+export type SpotFleetProvider = Pick<ProviderCore<ProviderInstance, ProviderSnapshot>, 'name' | 'instanceTypes'>;
+
+export interface SpotFleetOptions {
+  provider: SpotFleetProvider;
+  clients: Ec2Clients;
+  /** The AMI when the input names none (the provider's configured default). */
+  defaultImageId: string;
+  keyName?: string;
+  cache?: CapacityErrorCache;
+  now?: () => number;
+  /** CreateTags right after launch can meet EC2's eventual consistency (InvalidInstanceID.NotFound): retried this often. */
+  tagAttempts?: number;
+  tagRetryDelayMs?: number;
+}
+
+export type SpotFleet = ProviderWorkflow<SpotFleetInput, SpotFleetResult>;
+
+interface Pool {
+  instanceType: string;
+  zone: string;
+}
+
+const TAG_CONCURRENCY = 8;
+
+export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
+  const now = options.now ?? Date.now;
+  const cache = options.cache ?? new CapacityErrorCache({ now });
+  const templates = new Map<string, Promise<string>>();
+  const providerName = options.provider.name;
+
+  /** The owner's template in a region: created once, found again by name (AlreadyExists is success). */
+  function ensureTemplate(region: string, owner: string): Promise<string> {
+    const input = launchTemplateRequest(owner, options.keyName);
+    const name = input.LaunchTemplateName ?? '';
+    const memoKey = `${region}\u0000${name}`;
+    const known = templates.get(memoKey);
+    if (known !== undefined) return known;
+    const created = options.clients
+      .of(region)
+      .send(new CreateLaunchTemplateCommand(input))
+      .then(
+        () => name,
+        (error: unknown) => {
+          if (ec2CodeOf(error) === 'InvalidLaunchTemplateName.AlreadyExistsException') return name;
+          throw ec2Error('CreateLaunchTemplate', region, error);
+        },
+      );
+    templates.set(memoKey, created);
+    created.catch(() => templates.delete(memoKey));
+    return created;
+  }
+
+  return {
+    description: 'launch N spot machines across instance types and zones in one instant EC2 Fleet (price-capacity-optimized), tagged for adoption; partial fulfilment is a result, not an error',
+    input: SpotFleetInputSchema,
+    async run(raw) {
+      const input = parseInput(providerName, raw);
+      const { region } = input;
+      if (input.maxPricePerHour !== null && input.maxPricePerHour < EC2_MIN_SPOT_MAX_PRICE) {
+        throw new ProviderError({
+          code: 'INVALID_SPEC',
+          provider: providerName,
+          message: `${providerName}: a maximum price of ${input.maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE})`,
+        });
+      }
+      const zones = await fleetZones(options.provider, input);
+      const prices = await spotPriceTable(options.clients, region, now());
+      const pools: Pool[] = [];
+      const skipped: SpotFleetSkippedPool[] = [];
+      for (const instanceType of input.instanceTypes) {
+        for (const zone of zones) {
+          const entry = cache.entry(capacityKey(providerName, region, { instanceType, zone }));
+          if (entry === undefined) pools.push({ instanceType, zone });
+          else skipped.push({ instanceType, zone, reason: entry.reason });
+        }
+      }
+      if (pools.length === 0) {
+        return { outcome: 'none', requested: input.count, fleetId: null, machines: [], errors: [], skipped, unassigned: [...input.ownership.instanceIds] };
+      }
+
+      const templateName = await ensureTemplate(region, input.ownership.owner);
+      const request = fleetRequest(input, pools, templateName, options.defaultImageId);
+      const answer = await options.clients
+        .of(region)
+        .send(new CreateFleetCommand(request))
+        .catch((error: unknown) => {
+          throw ec2Error('CreateFleet', region, error);
+        });
+
+      const errors = poolErrors(answer);
+      for (const error of errors) {
+        // A price refusal says nothing of the pool's capacity, and another request may bid higher.
+        if (error.code !== 'CAPACITY_ERROR' || error.errorCode === 'SpotMaxPriceTooLow' || error.zone === null) continue;
+        cache.markUnavailable(capacityKey(providerName, region, { instanceType: error.instanceType, zone: error.zone }), `${error.errorCode}: ${error.message}`);
+      }
+      const launched = launchedMachines(providerName, region, answer);
+      if (launched.length > input.count) {
+        throw new VendorResponseError(providerName, `${providerName}: CreateFleet in ${region} launched ${launched.length} machines for a target of ${input.count}`);
+      }
+      const machines: SpotFleetMachine[] = launched.map((machine, index) => ({
+        ...machine,
+        hangarInstanceId: input.ownership.instanceIds[index] ?? '',
+        region,
+        spot: true,
+        pricePerHour: prices.get(`${machine.instanceType}|${machine.zone}`) ?? null,
+      }));
+      await forEachLimited(machines, TAG_CONCURRENCY, (machine) => tagMachine(options, region, machine));
+      const outcome: SpotFleetOutcome = machines.length === 0 ? 'none' : machines.length < input.count ? 'partial' : 'fulfilled';
+      return {
+        outcome,
+        requested: input.count,
+        fleetId: answer.FleetId ?? null,
+        machines,
+        errors,
+        skipped,
+        unassigned: input.ownership.instanceIds.slice(machines.length),
+      };
+    },
+  };
+}
+
+function parseInput(provider: string, raw: unknown): SpotFleetInput {
+  const parsed = SpotFleetInputSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid input';
+  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: spot-fleet input (${where})`, cause: parsed.error });
+}
+
+function capacityKey(provider: string, region: string, pool: Pool): CapacityKey {
+  return { provider, region, zone: pool.zone, instanceType: pool.instanceType, market: 'spot' };
+}
+
+/** The zones asked for, or every zone the catalog offers the types in; each type must be offered in the region. */
+async function fleetZones(provider: SpotFleetProvider, input: SpotFleetInput): Promise<string[]> {
+  const offerings = await provider.instanceTypes();
+  const offered = new Set<string>();
+  for (const instanceType of input.instanceTypes) {
+    const zones = offerings.find((offering) => offering.name === instanceType)?.regions.find((entry) => entry.region === input.region)?.zones ?? [];
+    if (zones.length === 0) {
+      throw new ProviderError({ code: 'INVALID_SPEC', provider: provider.name, message: `${provider.name}: ${instanceType} is not offered in any zone of ${input.region}` });
+    }
+    for (const zone of zones) offered.add(zone);
+  }
+  if (input.zones === undefined) return [...offered].sort();
+  const unknown = input.zones.filter((zone) => !offered.has(zone));
+  if (unknown.length > 0) {
+    throw new ProviderError({ code: 'INVALID_SPEC', provider: provider.name, message: `${provider.name}: zones ${unknown.join(', ')} are not zones of ${input.region} offering these types` });
+  }
+  return [...new Set(input.zones)];
+}
+
+/** Today's spot price per `type|zone`, for reporting what each machine costs. */
+async function spotPriceTable(clients: Ec2Clients, region: string, now: number): Promise<Map<string, number>> {
+  const prices = await describeSpotPrices(clients, region, now);
+  return new Map(prices.flatMap((price) => (price.zone === null ? [] : [[`${price.instanceType}|${price.zone}`, price.pricePerHour] as const])));
+}
+
+/**
+ * The owner's template: metadata tags on (a machine reads its `hangar:instance-id` from IMDS),
+ * IMDSv2 only, the root volume tagged with the owner. Its name hashes its content, so the same
+ * content is the same template and different content (another owner, another key) another one.
+ */
+export function launchTemplateRequest(owner: string, keyName: string | undefined): CreateLaunchTemplateCommandInput {
+  const ownerTag = [{ Key: OWNERSHIP_TAGS.owner, Value: owner }];
+  const data: CreateLaunchTemplateCommandInput['LaunchTemplateData'] = {
+    MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', InstanceMetadataTags: 'enabled' },
+    TagSpecifications: [{ ResourceType: 'volume', Tags: ownerTag }],
+    ...(keyName !== undefined && { KeyName: keyName }),
+  };
+  const digest = createHash('sha256').update(JSON.stringify({ owner, data }), 'utf8').digest('hex');
+  return {
+    LaunchTemplateName: `${SPOT_FLEET_TEMPLATE_PREFIX}${digest.slice(0, 24)}`,
+    LaunchTemplateData: data,
+    VersionDescription: 'Hangar spot fleets: image and instance types come from each fleet’s overrides',
+    ClientToken: `lt-${digest.slice(0, 48)}`,
+    TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownerTag }],
+  };
+}
+
+/**
+ * The CreateFleet request. Overrides are in input order (types × zones), not price order: the
+ * allocation strategy ranks pools by EC2's live price and capacity itself, and a request that does
+ * not depend on the hour's prices stays identical on retry, which its ClientToken requires.
+ */
+export function fleetRequest(input: SpotFleetInput, pools: readonly Pool[], templateName: string, defaultImageId: string): CreateFleetCommandInput {
+  const imageId = input.image ?? defaultImageId;
+  const overrides: FleetLaunchTemplateOverridesRequest[] = pools.map((pool) => ({
+    InstanceType: pool.instanceType as _InstanceType,
+    AvailabilityZone: pool.zone,
+    ImageId: imageId,
+    // At or above EC2's floor `String` writes plain decimals, never exponent form.
+    ...(input.maxPricePerHour !== null && { MaxPrice: String(input.maxPricePerHour) }),
+  }));
+  // Ownership last, so no caller tag can overwrite the mark reconciliation depends on.
+  const instanceTags = { ...input.tags, [OWNERSHIP_TAGS.owner]: input.ownership.owner };
+  return {
+    Type: 'instant',
+    ClientToken: fleetToken(input.idempotencyToken),
+    LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateName: templateName, Version: '$Latest' }, Overrides: overrides }],
+    TargetCapacitySpecification: { TotalTargetCapacity: input.count, DefaultTargetCapacityType: 'spot' },
+    SpotOptions: { AllocationStrategy: 'price-capacity-optimized', InstanceInterruptionBehavior: 'terminate' },
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: Object.entries(instanceTags).map(([Key, Value]) => ({ Key, Value })) },
+      { ResourceType: 'fleet', Tags: [{ Key: OWNERSHIP_TAGS.owner, Value: input.ownership.owner }] },
+    ],
+  };
+}
+
+/** A token of its own (not the intent's token verbatim), within EC2's 64 characters. */
+export function fleetToken(idempotencyToken: string): string {
+  return `fleet-${createHash('sha256').update(`spot-fleet\n${idempotencyToken}`, 'utf8').digest('hex').slice(0, 48)}`;
+}
+
+function poolErrors(answer: CreateFleetCommandOutput): SpotFleetPoolError[] {
+  return (answer.Errors ?? []).map((error) => {
+    const overrides = error.LaunchTemplateAndOverrides?.Overrides;
+    const errorCode = error.ErrorCode ?? 'Unknown';
+    return {
+      instanceType: overrides?.InstanceType ?? 'unknown',
+      zone: overrides?.AvailabilityZone ?? null,
+      errorCode,
+      code: ec2ErrorRow(errorCode)?.outcome ?? null,
+      message: error.ErrorMessage ?? '',
+    };
+  });
+}
+
+/** Machines in answer order; ids sorted within each pool, so a replayed answer maps ids the same way. */
+function launchedMachines(provider: string, region: string, answer: CreateFleetCommandOutput): { providerId: string; instanceType: string; zone: string }[] {
+  return (answer.Instances ?? []).flatMap((group) => {
+    const instanceType = group.InstanceType ?? group.LaunchTemplateAndOverrides?.Overrides?.InstanceType;
+    const zone = group.LaunchTemplateAndOverrides?.Overrides?.AvailabilityZone;
+    if (instanceType === undefined || zone === undefined) {
+      throw new VendorResponseError(provider, `${provider}: CreateFleet in ${region} answered instances without their type or zone`);
+    }
+    return [...(group.InstanceIds ?? [])].sort().map((providerId) => ({ providerId, instanceType, zone }));
+  });
+}
+
+async function tagMachine(options: SpotFleetOptions, region: string, machine: SpotFleetMachine): Promise<void> {
+  const attempts = options.tagAttempts ?? 5;
+  const delayMs = options.tagRetryDelayMs ?? 250;
+  const command = new CreateTagsCommand({ Resources: [machine.providerId], Tags: [{ Key: OWNERSHIP_TAGS.instanceId, Value: machine.hangarInstanceId }] });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await options.clients.of(region).send(command);
+      return;
+    } catch (error) {
+      // A machine launched a moment ago may be unknown to CreateTags yet (eventual consistency).
+      if (ec2CodeOf(error) !== 'InvalidInstanceID.NotFound' || attempt >= attempts) throw ec2Error('CreateTags', region, error);
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      if (item !== undefined) await run(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,310 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeLaunchTemplatesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OWNERSHIP_TAGS, ProviderError } from '../../../src/contracts/index.js';
+import type { Ec2EmulatorOptions } from '../../../src/emulators/ec2/ec2-options.js';
+import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
+import { CapacityErrorCache } from '../../../src/providers/aws/capacity-error-cache.js';
+import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
+import {
+  FLEET_ID_TAG,
+  SPOT_FLEET_TEMPLATE_PREFIX,
+  type SpotFleet,
+  type SpotFleetInput,
+  SpotFleetInputSchema,
+  createAwsSpotFleet,
+  fleetToken,
+} from '../../../src/providers/aws/spot-fleet.js';
+import { type AwsTestBed, startAwsTestBed } from './aws-test-bed.js';
+
+// --- the botocore model extract, to check what the workflow sends against the shapes EC2 defines ---
+
+interface BotocoreShape {
+  type: string;
+  required?: string[];
+  members?: Record<string, { shape: string }>;
+  member?: { shape: string };
+  enum?: string[];
+  min?: number;
+  max?: number;
+}
+
+const MODEL_PATH = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vendor-specs', 'aws-ec2', 'ec2-2016-11-15.subset.botocore-1.43.11.json');
+const model = JSON.parse(readFileSync(MODEL_PATH, 'utf8')) as { operations: Record<string, { input: { shape: string } }>; shapes: Record<string, BotocoreShape> };
+
+/** Every way `value` departs from the model's shape: missing required members, unknown members, bad enums and types. */
+function modelProblems(shapeName: string, value: unknown, path = '$'): string[] {
+  const shape = model.shapes[shapeName];
+  if (shape === undefined) return [`${path}: shape ${shapeName} is not in the extract`];
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected a structure (${shapeName})`];
+      const record = value as Record<string, unknown>;
+      const problems = (shape.required ?? []).filter((name) => record[name] === undefined).map((name) => `${path}.${name}: required by ${shapeName}`);
+      for (const [name, member] of Object.entries(record)) {
+        if (member === undefined) continue;
+        const definition = shape.members?.[name];
+        if (definition === undefined) problems.push(`${path}.${name}: not a member of ${shapeName}`);
+        else problems.push(...modelProblems(definition.shape, member, `${path}.${name}`));
+      }
+      return problems;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) return [`${path}: expected a list (${shapeName})`];
+      const problems = shape.min !== undefined && value.length < shape.min ? [`${path}: fewer than ${shape.min} items`] : [];
+      return [...problems, ...value.flatMap((item, index) => modelProblems(shape.member?.shape ?? '', item, `${path}[${index}]`))];
+    }
+    case 'string':
+      if (typeof value !== 'string') return [`${path}: expected a string`];
+      if (shape.enum !== undefined && !shape.enum.includes(value)) return [`${path}: '${value}' is not one of ${shapeName}`];
+      return [];
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${path}: expected an integer`];
+    case 'double':
+    case 'float':
+      return typeof value === 'number' ? [] : [`${path}: expected a number`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
+    case 'timestamp':
+      return value instanceof Date ? [] : [`${path}: expected a timestamp`];
+    default:
+      return [];
+  }
+}
+
+function requestProblems(operation: string, input: unknown): string[] {
+  const definition = model.operations[operation];
+  if (definition === undefined) return [`${operation} is not in the extract`];
+  return modelProblems(definition.input.shape, input);
+}
+
+// --- the bed: the provider over the emulator, and the workflow on clients whose requests are recorded ---
+
+interface SentCommand {
+  name: string;
+  input: unknown;
+}
+
+interface FleetBed {
+  bed: AwsTestBed;
+  clients: Ec2Clients;
+  client: EC2Client;
+  cache: CapacityErrorCache;
+  fleet: SpotFleet;
+  sent: SentCommand[];
+}
+
+let opened: FleetBed | undefined;
+afterEach(async () => {
+  opened?.clients.destroy();
+  await opened?.bed.close();
+  opened = undefined;
+});
+
+async function open(options: Ec2EmulatorOptions = {}, credentials = { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' }): Promise<FleetBed> {
+  const bed = await startAwsTestBed(options);
+  const clients = new Ec2Clients(AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: bed.emulator.url }), { credentials });
+  const sent: SentCommand[] = [];
+  const client = clients.of('us-east-1');
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push({ name: String(context.commandName), input: structuredClone(args.input) });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  const now = (): number => bed.clock;
+  const cache = new CapacityErrorCache({ now });
+  const fleet = createAwsSpotFleet({ provider: bed.registration.provider, clients, defaultImageId: 'ami-0123456789abcdef0', cache, now, tagRetryDelayMs: 1 });
+  opened = { bed, clients, client, cache, fleet, sent };
+  return opened;
+}
+
+let sequence = 0;
+
+function fleetInput(overrides: Partial<SpotFleetInput> & { count?: number } = {}): SpotFleetInput {
+  sequence += 1;
+  const count = overrides.count ?? 3;
+  return SpotFleetInputSchema.parse({
+    region: 'us-east-1',
+    instanceTypes: ['g5.xlarge', 'g6.xlarge'],
+    count,
+    tags: { team: 'ml' },
+    idempotencyToken: `fleet-intent-${sequence}`,
+    ownership: { owner: 'hangar-test', instanceIds: Array.from({ length: count }, (_, index) => `inst_fleet_${sequence}_${index}`) },
+    ...overrides,
+  });
+}
+
+const sentOf = (bed: FleetBed, name: string): SentCommand[] => bed.sent.filter((command) => command.name === name);
+
+describe('AWS spot-fleet workflow', () => {
+  it('is registered beside the multi-AZ probe', async () => {
+    const { bed } = await open();
+    expect(Object.keys(bed.registration.workflows ?? {})).toEqual(expect.arrayContaining(['multi-az-probe', 'spot-fleet']));
+  });
+
+  it('fulfils the target: every machine is spot, owned, carries its own Hangar id, and is listed by the provider', async () => {
+    const open_ = await open();
+    const input = fleetInput();
+    const result = await open_.fleet.run(input);
+    expect(result.outcome).toBe('fulfilled');
+    expect(result.fleetId).toMatch(/^fleet-/);
+    expect(result.errors).toEqual([]);
+    expect(result.unassigned).toEqual([]);
+    expect(result.machines.map((machine) => machine.hangarInstanceId)).toEqual(input.ownership.instanceIds);
+    for (const machine of result.machines) {
+      expect(machine).toMatchObject({ region: 'us-east-1', spot: true });
+      expect(['g5.xlarge', 'g6.xlarge']).toContain(machine.instanceType);
+      expect(machine.pricePerHour).toBeGreaterThan(0);
+    }
+
+    // Adoption-ready: the provider's own list (what reconciliation reads) finds each machine by its marks.
+    const listed = await open_.bed.registration.provider.list({ owner: 'hangar-test' });
+    expect(listed).toHaveLength(3);
+    for (const machine of result.machines) {
+      const [found] = await open_.bed.registration.provider.list({ owner: 'hangar-test', hangarInstanceId: machine.hangarInstanceId });
+      expect(found).toMatchObject({ providerId: machine.providerId, owner: 'hangar-test', hangarInstanceId: machine.hangarInstanceId, spot: true, zone: machine.zone });
+      expect(found?.tags).toMatchObject({ team: 'ml', [OWNERSHIP_TAGS.owner]: 'hangar-test', [FLEET_ID_TAG]: result.fleetId });
+      expect(found?.lifecycle).toBe('spot');
+      expect(found?.spotInstanceRequestId).toMatch(/^sir-/);
+    }
+  });
+
+  it('sends requests real EC2 accepts: CreateFleet and CreateTags match the botocore model, with a launch template', async () => {
+    const bed = await open();
+    await bed.fleet.run(fleetInput({ maxPricePerHour: 5 }));
+    // The check itself bites: a request without the required members, or with a member EC2 does not define, fails it.
+    expect(requestProblems('CreateFleet', { Type: 'instant', Bogus: 1 })).toEqual([
+      '$.LaunchTemplateConfigs: required by CreateFleetRequest',
+      '$.TargetCapacitySpecification: required by CreateFleetRequest',
+      '$.Bogus: not a member of CreateFleetRequest',
+    ]);
+    const [createFleet] = sentOf(bed, 'CreateFleetCommand');
+    expect(requestProblems('CreateFleet', createFleet?.input)).toEqual([]);
+    expect(createFleet?.input).toMatchObject({
+      Type: 'instant',
+      ClientToken: fleetToken(`fleet-intent-${sequence}`),
+      TargetCapacitySpecification: { TotalTargetCapacity: 3, DefaultTargetCapacityType: 'spot' },
+      SpotOptions: { AllocationStrategy: 'price-capacity-optimized' },
+    });
+    const configs = (createFleet?.input as { LaunchTemplateConfigs: { LaunchTemplateSpecification: { LaunchTemplateName: string; Version: string }; Overrides: unknown[] }[] }).LaunchTemplateConfigs;
+    expect(configs[0]?.LaunchTemplateSpecification.Version).toBe('$Latest');
+    expect(configs[0]?.LaunchTemplateSpecification.LaunchTemplateName.startsWith(SPOT_FLEET_TEMPLATE_PREFIX)).toBe(true);
+    // Two types × three zones of us-east-1.
+    expect(configs[0]?.Overrides).toHaveLength(6);
+    expect(configs[0]?.Overrides[0]).toMatchObject({ InstanceType: 'g5.xlarge', AvailabilityZone: 'us-east-1a', ImageId: 'ami-0123456789abcdef0', MaxPrice: '5' });
+    for (const tagging of sentOf(bed, 'CreateTagsCommand')) expect(requestProblems('CreateTags', tagging.input)).toEqual([]);
+
+    // The template exists once, tagged with the owner; a second fleet reuses it.
+    await bed.fleet.run(fleetInput());
+    expect(sentOf(bed, 'CreateLaunchTemplateCommand')).toHaveLength(1);
+    const templates = await bed.client.send(new DescribeLaunchTemplatesCommand({}));
+    expect(templates.LaunchTemplates).toHaveLength(1);
+    expect(templates.LaunchTemplates?.[0]?.Tags).toEqual([{ Key: OWNERSHIP_TAGS.owner, Value: 'hangar-test' }]);
+  });
+
+  it('finds an existing template by name after a restart (AlreadyExists is success)', async () => {
+    const bed = await open();
+    await bed.fleet.run(fleetInput({ count: 1 }));
+    const restarted = createAwsSpotFleet({ provider: bed.bed.registration.provider, clients: bed.clients, defaultImageId: 'ami-0123456789abcdef0', now: () => bed.bed.clock });
+    const result = await restarted.run(fleetInput({ count: 1 }));
+    expect(result.outcome).toBe('fulfilled');
+  });
+
+  it('reports partial fulfilment with per-pool errors, and puts the dry pools in the capacity-error cache', async () => {
+    const byZone = {
+      'us-east-1a': { 'g5.xlarge': 1, 'g6.xlarge': 0 },
+      'us-east-1b': { 'g5.xlarge': 1, 'g6.xlarge': 0 },
+      'us-east-1c': { 'g5.xlarge': 0, 'g6.xlarge': 0 },
+    };
+    const bed = await open({ capacity: { byZone } });
+    const input = fleetInput({ count: 4 });
+    const result = await bed.fleet.run(input);
+    expect(result.outcome).toBe('partial');
+    expect(result.machines).toHaveLength(2);
+    expect(result.machines.map((machine) => machine.instanceType)).toEqual(['g5.xlarge', 'g5.xlarge']);
+    expect(result.unassigned).toEqual(input.ownership.instanceIds.slice(2));
+    expect(result.errors).toHaveLength(6);
+    for (const error of result.errors) expect(error).toMatchObject({ errorCode: 'InsufficientInstanceCapacity', code: 'CAPACITY_ERROR' });
+    expect(bed.cache.entries()).toHaveLength(6);
+    expect(bed.cache.isUnavailable({ provider: 'aws', region: 'us-east-1', zone: 'us-east-1c', instanceType: 'g6.xlarge', market: 'spot' })).toBe(true);
+  });
+
+  it('answers outcome none with the errors when no pool has capacity, and then skips the cached pools without calling EC2', async () => {
+    const bed = await open({ capacity: { default: 0 } });
+    const first = await bed.fleet.run(fleetInput({ count: 2 }));
+    expect(first).toMatchObject({ outcome: 'none', machines: [], requested: 2 });
+    expect(first.errors).toHaveLength(6);
+    expect(first.unassigned).toHaveLength(2);
+
+    const fleets = sentOf(bed, 'CreateFleetCommand').length;
+    const second = await bed.fleet.run(fleetInput({ count: 2 }));
+    expect(second).toMatchObject({ outcome: 'none', fleetId: null, machines: [], errors: [] });
+    expect(second.skipped).toHaveLength(6);
+    expect(sentOf(bed, 'CreateFleetCommand')).toHaveLength(fleets);
+  });
+
+  it('leaves cached pools out of the request and fills the target from the rest', async () => {
+    const bed = await open();
+    bed.cache.markUnavailable({ provider: 'aws', region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'spot' }, 'InsufficientInstanceCapacity: test');
+    const result = await bed.fleet.run(fleetInput({ zones: ['us-east-1a'] }));
+    expect(result.skipped).toEqual([{ instanceType: 'g5.xlarge', zone: 'us-east-1a', reason: 'InsufficientInstanceCapacity: test' }]);
+    expect(result.outcome).toBe('fulfilled');
+    expect(result.machines.every((machine) => machine.instanceType === 'g6.xlarge' && machine.zone === 'us-east-1a')).toBe(true);
+    const [createFleet] = sentOf(bed, 'CreateFleetCommand');
+    expect((createFleet?.input as { LaunchTemplateConfigs: { Overrides: unknown[] }[] }).LaunchTemplateConfigs[0]?.Overrides).toEqual([
+      { InstanceType: 'g6.xlarge', AvailabilityZone: 'us-east-1a', ImageId: 'ami-0123456789abcdef0' },
+    ]);
+  });
+
+  it('replays the same machines for a retried intent (same token), never launching twice', async () => {
+    const bed = await open();
+    const input = fleetInput({ count: 2 });
+    const first = await bed.fleet.run(input);
+    const second = await bed.fleet.run(input);
+    expect(second.machines).toEqual(first.machines);
+    expect(await bed.bed.registration.provider.list({ owner: 'hangar-test' })).toHaveLength(2);
+  });
+
+  it('refuses bad input as INVALID_SPEC: ids not matching the count, an unknown type, a foreign zone', async () => {
+    const bed = await open();
+    const codeOf = async (raw: unknown): Promise<string> => {
+      try {
+        await bed.fleet.run(raw as SpotFleetInput);
+      } catch (error) {
+        return error instanceof ProviderError ? error.code : String(error);
+      }
+      return 'resolved';
+    };
+    const base = fleetInput({ count: 2 });
+    expect(await codeOf({ ...base, ownership: { owner: 'hangar-test', instanceIds: ['only-one'] } })).toBe('INVALID_SPEC');
+    expect(await codeOf({ ...base, instanceTypes: ['x9.huge'] })).toBe('INVALID_SPEC');
+    expect(await codeOf({ ...base, zones: ['us-west-2a'] })).toBe('INVALID_SPEC');
+    expect(await codeOf({ ...base, maxPricePerHour: 0.0001 })).toBe('INVALID_SPEC');
+    expect(await codeOf({ ...base, instanceTypes: [] })).toBe('INVALID_SPEC');
+  });
+
+  it('throws a request-level failure (an EC2 auth refusal) as a ProviderError, not as a fleet outcome', async () => {
+    const bed = await open();
+    const clients = new Ec2Clients(AwsConfigSchema.parse({ regions: ['eu-north-1'], endpoint: bed.bed.emulator.url }), {
+      credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
+    });
+    const offRegion = createAwsSpotFleet({
+      provider: { name: 'aws', instanceTypes: async () => [{ name: 'g5.xlarge', vcpus: 4, memoryGiB: 16, gpu: null, regions: [{ region: 'eu-north-1', zones: ['eu-north-1a'] }], pricePerHour: 1, spotPricePerHour: null, warnings: [] }] },
+      clients,
+      defaultImageId: 'ami-0123456789abcdef0',
+    });
+    try {
+      const failure = await offRegion.run(fleetInput({ region: 'eu-north-1', instanceTypes: ['g5.xlarge'], count: 1 })).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).code).toBe('AUTH_ERROR');
+    } finally {
+      clients.destroy();
+    }
+  });
+});
