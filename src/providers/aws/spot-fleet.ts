@@ -25,7 +25,7 @@ import { describeSpotPrices } from './aws-catalog.js';
 import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
 import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
 import type { Ec2Clients } from './ec2-clients.js';
-import { ec2CodeOf, ec2Error, ec2ErrorRow } from './ec2-errors.js';
+import { Ec2CallError, ec2CodeOf, ec2Error, ec2ErrorRow } from './ec2-errors.js';
 
 /**
  * The `spot-fleet` workflow: N spot machines across several instance types and zones in one
@@ -379,7 +379,18 @@ async function tagMachine(options: SpotFleetOptions, region: string, machine: Sp
       return;
     } catch (error) {
       // A machine launched a moment ago may be unknown to CreateTags yet (eventual consistency).
-      if (ec2CodeOf(error) !== 'InvalidInstanceID.NotFound' || attempt >= attempts) throw ec2Error('CreateTags', region, error);
+      const code = ec2CodeOf(error);
+      if (code !== 'InvalidInstanceID.NotFound') throw ec2Error('CreateTags', region, error);
+      if (attempt >= attempts) {
+        // Not NOT_FOUND: the machine exists and is owned. Retrying the workflow with the same token replays the fleet and tags it.
+        throw new Ec2CallError(
+          'CreateTags',
+          region,
+          code,
+          `aws: spot fleet machine ${machine.providerId} (for ${machine.hangarInstanceId}) is not yet known to CreateTags in ${region} after ${attempts} attempts; run the workflow again with the same idempotency token to finish tagging`,
+          error instanceof Error ? new Error(error.message) : undefined,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
     }
   }

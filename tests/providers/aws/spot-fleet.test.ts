@@ -7,6 +7,7 @@ import type { Ec2EmulatorOptions } from '../../../src/emulators/ec2/ec2-options.
 import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
 import { CapacityErrorCache } from '../../../src/providers/aws/capacity-error-cache.js';
 import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
+import { Ec2CallError } from '../../../src/providers/aws/ec2-errors.js';
 import {
   FLEET_ID_TAG,
   SPOT_FLEET_TEMPLATE_PREFIX,
@@ -265,6 +266,28 @@ describe('AWS spot-fleet workflow', () => {
     const first = await bed.fleet.run(input);
     const second = await bed.fleet.run(input);
     expect(second.machines).toEqual(first.machines);
+    expect(await bed.bed.registration.provider.list({ owner: 'hangar-test' })).toHaveLength(2);
+  });
+
+  it('survives eventual consistency: tagging that cannot see the machines yet fails as unknown, and a retry with the same token finishes it', async () => {
+    const bed = await open({ consistencyLagMs: 5_000 });
+    const input = fleetInput({ count: 2 });
+    const failure = await bed.fleet.run(input).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Ec2CallError);
+    expect((failure as Error).message).toContain('same idempotency token');
+    // Owned already, so reconciliation would collect them if no retry came.
+    bed.bed.clock += 5_000;
+    expect(await bed.bed.registration.provider.list({ owner: 'hangar-test' })).toHaveLength(2);
+
+    const retried = await bed.fleet.run(input);
+    expect(retried.outcome).toBe('fulfilled');
+    for (const machine of retried.machines) {
+      const [found] = await bed.bed.registration.provider.list({ owner: 'hangar-test', hangarInstanceId: machine.hangarInstanceId });
+      expect(found?.providerId).toBe(machine.providerId);
+    }
     expect(await bed.bed.registration.provider.list({ owner: 'hangar-test' })).toHaveLength(2);
   });
 
