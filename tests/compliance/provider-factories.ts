@@ -62,7 +62,7 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
     name: 'aws (EC2 emulator)',
     async create() {
       const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 20, terminateDelayMs: 20, snapshotDelayMs: 20 });
-      const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url });
+      const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url } });
       const registration = createAwsRegistration(config, { credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' } });
       return {
         registration,

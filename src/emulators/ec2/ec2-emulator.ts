@@ -8,6 +8,8 @@ import { type Ec2EmulatorOptions, resolveEc2Options } from './ec2-options.js';
 import { Ec2State } from './ec2-state.js';
 import { renderError, renderResponse } from './ec2-xml.js';
 import { QueryParams } from './query-params.js';
+import { getProducts, PricingError } from './pricing/get-products.js';
+import { ec2PriceListProducts } from './pricing/price-list-products.js';
 import { RequestThrottle } from './request-throttle.js';
 import { signingRegion } from './sigv4-scope.js';
 
@@ -20,6 +22,7 @@ export interface Ec2Emulator {
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
+const JSON_1_1_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** An in-process EC2 endpoint speaking the `ec2` (AWS Query) protocol over `POST /` (or `GET /?…`). */
 export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator {
@@ -37,6 +40,29 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
     const noticeMs = typeof body?.noticeMs === 'number' && body.noticeMs >= 0 ? body.noticeMs : 120_000;
     instance.interruptAt = state.options.now() + noticeMs;
     return c.json({ instanceId: instance.instanceId, interruptAt: new Date(instance.interruptAt).toISOString() });
+  });
+
+  // The Price List API (JSON 1.1 protocol, `X-Amz-Target: AWSPriceListService.<Operation>`) on the same endpoint.
+  const products = ec2PriceListProducts(
+    state.options.regions.map((region) => region.name),
+    new Date(state.options.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+  );
+  app.post('*', async (c, next) => {
+    const target = c.req.header('x-amz-target');
+    if (target === undefined || !target.startsWith('AWSPriceListService.')) return next();
+    const requestId = randomUUID();
+    const headers = { 'content-type': JSON_1_1_CONTENT_TYPE, 'x-amzn-requestid': requestId };
+    try {
+      if (target !== 'AWSPriceListService.GetProducts') throw new PricingError('InvalidParameterException', `Operation ${target} is not served by this emulator`);
+      calls.set('Pricing.GetProducts', (calls.get('Pricing.GetProducts') ?? 0) + 1);
+      const body: unknown = await c.req.json().catch(() => {
+        throw new PricingError('InvalidParameterException', 'The request body is not JSON');
+      });
+      return c.body(JSON.stringify(getProducts(body, products)), 200, headers);
+    } catch (error) {
+      const pricingError = error instanceof PricingError ? error : new PricingError('InvalidParameterException', 'Internal error');
+      return c.body(JSON.stringify({ __type: pricingError.type, Message: pricingError.message }), pricingError.status, headers);
+    }
   });
 
   app.all('*', async (c) => {

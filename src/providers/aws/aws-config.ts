@@ -18,6 +18,36 @@ export const AwsConfigSchema = z
     defaultImageId: z.string().regex(AMI_ID, 'an AMI id is ami- and 8 or 17 hex digits').default(DEFAULT_IMAGE_ID),
     subnetId: z.string().min(1).optional(),
     keyName: z.string().min(1).optional(),
+    /** Warm EBS volume pools per zone and size; the reconcile heartbeat keeps each at its target. */
+    warmVolumes: z
+      .object({
+        pools: z
+          .array(
+            z
+              .object({
+                region: z.string().min(1),
+                zone: z.string().min(1),
+                sizeGiB: z.number().int().positive().max(65_536),
+                volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard']).optional(),
+                target: z.number().int().min(0).max(1_000),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ pools: [] }),
+    /** On-demand prices: the bundled table, refreshed from the Price List API (GetProducts) when it answers. */
+    pricing: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Overrides the Price List endpoint; without it the SDK's own settings apply (`AWS_ENDPOINT_URL_PRICING`, `AWS_ENDPOINT_URL`). */
+        endpoint: z.url().optional(),
+        /** How old prices may get before a health check refreshes them. */
+        refreshIntervalMs: z.number().int().min(60_000).default(24 * 60 * 60 * 1000),
+      })
+      .strict()
+      .default({ enabled: true, refreshIntervalMs: 24 * 60 * 60 * 1000 }),
   })
   .strict();
 

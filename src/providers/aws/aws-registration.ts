@@ -1,31 +1,52 @@
-import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
+import { awsHealthCheck } from './aws-health-check.js';
 import type { AwsConfig } from './aws-config.js';
 import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
-import type { OnDemandPriceTable } from './aws-pricing.js';
+import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
 import { type AwsCapabilities, AwsProvider } from './aws-provider.js';
 import { type Ec2ClientOptions, Ec2Clients } from './ec2-clients.js';
 import { createAwsMultiAzProbe } from './multi-az-probe.js';
+import { OnDemandPriceBook, pricingClient } from './on-demand-price-book.js';
 import { createAwsSpotFleet } from './spot-fleet.js';
+import { AwsVolumes, type AwsVolumesOptions } from './aws-volumes.js';
+import { createWarmVolumesWorkflow } from './warm-volumes-workflow.js';
 
 export interface AwsRegistrationContext extends Ec2ClientOptions {
+  /** The bundled on-demand prices the price book starts from. */
   prices?: OnDemandPriceTable;
   pageSize?: number;
   now?: () => number;
   /** See `AwsProviderOptions.consistencyWindowMs`. */
   consistencyWindowMs?: number;
+  /** The control plane's ownership marker, for the volumes it creates unasked (warm pools); default `hangar`. */
+  owner?: string;
+  /** Warm-claim grace and the after-spawn attach task's polling (tests shorten them). */
+  volumes?: Pick<AwsVolumesOptions, 'claimGraceMs' | 'attach'>;
 }
 
 export type AwsRegistration = ProviderRegistration<AWSInstance, AWSSnapshot, AwsCapabilities>;
 
 export function createAwsRegistration(config: AwsConfig, context: AwsRegistrationContext = {}): AwsRegistration {
   const clients = new Ec2Clients(config, context);
+  const priceBook = new OnDemandPriceBook(
+    context.prices ?? AWS_ON_DEMAND_PRICES,
+    config.pricing.enabled ? pricingClient(config.pricing.endpoint, context.credentials) : null,
+    context.now,
+  );
+  const volumes = new AwsVolumes({
+    clients,
+    warmPools: config.warmVolumes.pools,
+    ...(context.owner !== undefined && { owner: context.owner }),
+    ...(context.now !== undefined && { now: context.now }),
+    ...context.volumes,
+  });
   const provider = new AwsProvider({
     clients,
+    volumes,
     defaultImageId: config.defaultImageId,
     ...(config.subnetId !== undefined && { subnetId: config.subnetId }),
     ...(config.keyName !== undefined && { keyName: config.keyName }),
-    ...(context.prices !== undefined && { prices: context.prices }),
+    prices: () => priceBook.table(),
     ...(context.pageSize !== undefined && { pageSize: context.pageSize }),
     ...(context.now !== undefined && { now: context.now }),
     ...(context.consistencyWindowMs !== undefined && { consistencyWindowMs: context.consistencyWindowMs }),
@@ -33,25 +54,18 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
   return {
     provider,
     hooks: {
-      onShutdown: async () => clients.destroy(),
+      onShutdown: async () => {
+        clients.destroy();
+        priceBook.destroy();
+      },
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
-        // The control plane's reconcile lists every machine itself; EC2 keeps nothing else to tend.
-        if (task === 'reconcile') return { task, ok: true, message: null };
-        // The cheapest signed call: it proves endpoint, credentials and region in one go.
-        const failures: string[] = [];
-        await Promise.all(
-          clients.regions.map((region) =>
-            clients
-              .of(region)
-              .send(new DescribeAvailabilityZonesCommand({}))
-              .catch((error: unknown) => failures.push(`${region}: ${error instanceof Error ? error.name : 'error'}: ${error instanceof Error ? error.message : String(error)}`)),
-          ),
-        );
-        if (failures.length > 0) return { task, ok: false, message: failures.join('; ') };
-        return { task, ok: true, message: `EC2 answers in ${clients.regions.join(', ')}` };
+        // The control plane's reconcile lists every machine itself; the provider finishes pending volume attachments and tends the warm pools.
+        if (task === 'reconcile') return { task, ...(await volumes.reconcile()) };
+        return awsHealthCheck(clients, priceBook, config.pricing.refreshIntervalMs);
       },
     },
     workflows: {
+      'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
       'multi-az-probe': createAwsMultiAzProbe({ provider, clients, ...(context.now !== undefined && { now: context.now }) }),
       'spot-fleet': createAwsSpotFleet({ provider, clients, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }), ...(context.now !== undefined && { now: context.now }) }),
     },

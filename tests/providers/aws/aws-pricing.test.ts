@@ -25,7 +25,11 @@ describe('bundled on-demand prices', () => {
 
 describe('AWS config', () => {
   it('defaults to one region and the fake default AMI', () => {
-    expect(AwsConfigSchema.parse({})).toEqual({ regions: ['us-east-1'], defaultImageId: 'ami-0123456789abcdef0' });
+    expect(AwsConfigSchema.parse({})).toMatchObject({
+      regions: ['us-east-1'],
+      defaultImageId: 'ami-0123456789abcdef0',
+      pricing: { enabled: true, refreshIntervalMs: 24 * 60 * 60 * 1000 },
+    });
   });
 
   it('is strict and checks the AMI id', () => {

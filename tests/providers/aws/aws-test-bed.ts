@@ -16,7 +16,7 @@ export interface AwsTestBed {
 export async function startAwsTestBed(options: Ec2EmulatorOptions = {}, context: AwsRegistrationContext = {}): Promise<AwsTestBed> {
   const bed = { clock: Date.UTC(2025, 0, 1, 12, 30) } as AwsTestBed;
   const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 1_000, terminateDelayMs: 2_000, snapshotDelayMs: 500, now: () => bed.clock, ...options });
-  const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url });
+  const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url } });
   const registration = createAwsRegistration(config, {
     credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
     now: () => bed.clock,
