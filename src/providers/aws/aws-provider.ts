@@ -51,6 +51,8 @@ import type { Ec2Clients } from './ec2-clients.js';
 import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { InstanceSightings } from './instance-sightings.js';
 import { RegionMemo } from './region-memo.js';
+import { AwsVolumes } from './aws-volumes.js';
+import type { ProviderVolume, VolumeOptions } from '../../contracts/index.js';
 
 const NOT_BUILT = "not built yet in Hangar's AWS provider";
 
@@ -59,8 +61,8 @@ export const AWS_CAPABILITIES = {
   spot: true,
   gpu: true,
   multiRegion: true,
-  persistentVolumes: { unsupported: `EBS data volumes are ${NOT_BUILT}` },
-  warmVolumes: { unsupported: `warm EBS volume pools are ${NOT_BUILT}` },
+  persistentVolumes: true,
+  warmVolumes: true,
   hibernation: { unsupported: `EC2 hibernation (stop with memory saved) is ${NOT_BUILT}` },
   costExplorer: { unsupported: `reading AWS Cost Explorer is ${NOT_BUILT}; prices come from a bundled table` },
   tailscaleNative: { unsupported: 'EC2 has no Tailscale integration: a machine joins a tailnet only if its bootstrap script installs Tailscale' },
@@ -75,7 +77,8 @@ export interface AwsProviderOptions {
   defaultImageId: string;
   subnetId?: string;
   keyName?: string;
-  prices?: OnDemandPriceTable;
+  /** The on-demand prices in force; they may be refreshed while the provider runs. */
+  prices?: () => OnDemandPriceTable;
   /** DescribeInstances page size (EC2 allows 5–1000). */
   pageSize?: number;
   now?: () => number;
@@ -83,6 +86,8 @@ export interface AwsProviderOptions {
   getBatchWindowMs?: number;
   /** How long after its launch an instance EC2 does not know yet is taken as not yet visible, not as gone. */
   consistencyWindowMs?: number;
+  /** EBS volumes and warm pools; the registration shares them with its heartbeat and workflow. */
+  volumes?: AwsVolumes;
 }
 
 /** DescribeInstances takes up to 1000 ids; 500 keeps one request's answer small. */
@@ -98,11 +103,13 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   private readonly snapshotRegions = new RegionMemo();
   private readonly spotRequestRegions = new RegionMemo();
   private readonly getBatchers: ReadonlyMap<string, Batcher<string, Instance | null>>;
+  private readonly volumes: AwsVolumes;
   private readonly sightings: InstanceSightings;
 
   constructor(private readonly options: AwsProviderOptions) {
     this.sightings = new InstanceSightings(options.consistencyWindowMs);
     this.getBatchers = new Map(options.clients.regions.map((region) => [region, this.describeBatcher(region)]));
+    this.volumes = options.volumes ?? new AwsVolumes({ clients: options.clients });
   }
 
   private get clients(): Ec2Clients {
@@ -114,14 +121,16 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   }
 
   instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return awsOfferings(this.clients, this.options.prices ?? AWS_ON_DEMAND_PRICES, this.now());
+    return awsOfferings(this.clients, this.options.prices?.() ?? AWS_ON_DEMAND_PRICES, this.now());
   }
 
-  async spawn(options: SpawnOptions): Promise<AWSInstance> {
+  async spawn(requested: SpawnOptions): Promise<AWSInstance> {
+    // Volumes first: an existing volume fixes the zone, and the attach intent rides on the instance's tags.
+    const options = await this.volumes.prepareSpawn(requested);
     const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined).catch((error: unknown) => {
       throw ec2Error('RunInstances', options.region, error);
     });
-    return this.launchedInstance(reservation, options.region);
+    return this.volumes.afterLaunch(this.launchedInstance(reservation, options.region));
   }
 
   async terminate(providerId: string): Promise<TerminateResult> {
@@ -168,6 +177,22 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
 
   generateBootstrap(config: BootstrapConfig): BootstrapOutput {
     return cloudConfigBootstrap(config);
+  }
+
+  createVolume(options: VolumeOptions): Promise<ProviderVolume> {
+    return this.volumes.createVolume(options);
+  }
+
+  getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
+    return this.volumes.getVolume(providerVolumeId);
+  }
+
+  listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]> {
+    return this.volumes.listVolumes(filter);
+  }
+
+  deleteVolume(providerVolumeId: string): Promise<void> {
+    return this.volumes.deleteVolume(providerVolumeId);
   }
 
   async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<AWSSnapshot> {
