@@ -47,6 +47,13 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'InvalidSnapshot.NotFound', outcome: 'NOT_FOUND', explain: 'no such snapshot' },
   { ec2Code: 'InvalidSnapshotID.Malformed', outcome: 'NOT_FOUND', explain: 'no such snapshot (malformed id)' },
   { ec2Code: 'InvalidVolume.NotFound', outcome: 'NOT_FOUND', explain: 'no such volume' },
+  { ec2Code: 'InvalidVolumeID.Malformed', outcome: 'NOT_FOUND', explain: 'no such volume (malformed id)' },
+  { ec2Code: 'InvalidAttachment.NotFound', outcome: 'NOT_FOUND', explain: 'the volume is not attached there' },
+  // Volume states: a caller's request that cannot apply to the volume as it is; retrying the same call will not help.
+  { ec2Code: 'VolumeInUse', outcome: 'INVALID_SPEC', explain: 'the volume is attached to an instance' },
+  { ec2Code: 'InvalidVolume.ZoneMismatch', outcome: 'INVALID_SPEC', explain: 'the volume and the instance are in different availability zones' },
+  { ec2Code: 'IncorrectState', outcome: 'INVALID_SPEC', explain: 'the volume is not in a state that allows this' },
+  { ec2Code: 'IncorrectInstanceState', outcome: 'INVALID_SPEC', explain: 'the instance is not in a state that allows this' },
   { ec2Code: 'InvalidSpotInstanceRequestID.NotFound', outcome: 'NOT_FOUND', explain: 'no such spot request (or deleted hours after it ended)' },
   { ec2Code: 'InvalidSpotInstanceRequestID.Malformed', outcome: 'NOT_FOUND', explain: 'no such spot request (malformed id)' },
 ];
