@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
 import { type LambdaLabsFailure, type LambdaLabsOperation, lambdaLabsError } from './lambda-labs-errors.js';
@@ -33,7 +34,10 @@ const REDACTED = '[redacted]';
 export class LambdaLabsClient {
   private readonly closed = new AbortController();
 
-  constructor(private readonly options: LambdaLabsClientOptions) {}
+  constructor(private readonly options: LambdaLabsClientOptions) {
+    // Every queued request listens for shutdown; a burst queues far more than the default ten.
+    setMaxListeners(0, this.closed.signal);
+  }
 
   async call<T>(request: LambdaLabsRequest<T>): Promise<T> {
     const kind = request.operation === 'launch' ? 'launch' : 'request';
