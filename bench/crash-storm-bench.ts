@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCrashStorm } from '../tests/support/crash-storm.js';
+import { orbstackCrashTarget, runCrashStorm } from '../tests/support/crash-storm.js';
 import type { BenchContext, BenchResult, Benchmark } from './benchmark.js';
 
 const STORM = { seed: 7, operations: 2_000, kills: 40, concurrency: 8 };
@@ -13,7 +13,7 @@ export const crashStormBenchmark: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'hangar-bench-storm-'));
     ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
     ctx.log(`${STORM.operations} operations, ${STORM.kills} SIGKILLs, ${STORM.concurrency} in flight`);
-    const result = await runCrashStorm({ dataDir: dir, ...STORM });
+    const result = await runCrashStorm({ dataDir: dir, target: orbstackCrashTarget(dir, STORM.seed), ...STORM });
     const invariants = [
       ['leaked', 'leaked machines', result.leaked],
       ['silentlyLost', 'silently lost rows', result.silentlyLost],

@@ -3,8 +3,30 @@ import { join } from 'node:path';
 import { SeededRandom } from '../../src/chaos/seeded-random.js';
 import { ControlPlaneProcess, freePort } from './control-plane-process.js';
 
+/**
+ * The provider a storm runs against: its config section, the machine type it spawns, and how its
+ * faults are switched. Chaos lives where the provider's fault engine lives: inside the provider
+ * (OrbStack, via HANGAR_CHAOS and the control plane's chaos API) or inside the vendor emulator,
+ * which outlives every control-plane crash.
+ */
+export interface CrashTarget {
+  provider: string;
+  instanceType: string;
+  /** `providers.<provider>` of the control plane's config file. */
+  config: Record<string, unknown>;
+  /** Extra environment of the control-plane process (API keys, chaos file). */
+  env: Record<string, string>;
+  /** Puts this scenario in force for the next control-plane life. */
+  setChaos(scenario: Record<string, unknown>): Promise<void>;
+  /** Chaos off, for the settling phase. */
+  clearChaos(planeUrl: string): Promise<void>;
+  /** The storm's faults for this target, seeded. */
+  scenario(seed: number): Record<string, unknown>;
+}
+
 export interface CrashStormOptions {
   dataDir: string;
+  target: CrashTarget;
   seed: number;
   operations: number;
   kills: number;
@@ -52,20 +74,60 @@ const CONFIG = {
     orphanGraceMs: 1000,
     terminateRetryMs: 300,
   },
-  providers: { orbstack: { bootDelayMs: { min: 50, max: 400 }, terminateDelayMs: { min: 50, max: 400 } } },
 };
 
-/** Phantom creates (with and without an error code), capacity errors, list lag, vanishing machines, slow terminates. */
-const scenario = (seed: number) => ({
-  seed,
-  faults: [
-    { name: 'phantom', operation: 'spawn', effect: 'phantom', probability: 0.06 },
-    { name: 'phantom-capacity', operation: 'spawn', effect: 'phantom', code: 'CAPACITY_ERROR', probability: 0.04 },
-    { name: 'no-capacity', operation: 'spawn', code: 'CAPACITY_ERROR', probability: 0.08 },
-  ],
-  quirks: { listLagMs: 1000, slowTerminateMs: 1000 },
-  drift: [{ kind: 'vanish', probability: 0.03 }],
-});
+/** The faults every target replays: phantom creates (with and without an error code), capacity errors, list lag. */
+export function stormFaults(seed: number): Record<string, unknown> {
+  return {
+    seed,
+    faults: [
+      { name: 'phantom', operation: 'spawn', effect: 'phantom', probability: 0.06 },
+      { name: 'phantom-capacity', operation: 'spawn', effect: 'phantom', code: 'CAPACITY_ERROR', probability: 0.04 },
+      { name: 'no-capacity', operation: 'spawn', code: 'CAPACITY_ERROR', probability: 0.08 },
+    ],
+    quirks: { listLagMs: 1000 },
+  };
+}
+
+/** OrbStack's engine adds what only a provider-side engine can do: slow terminates and machines vanishing. */
+export function orbstackCrashTarget(dataDir: string, seed: number): CrashTarget {
+  const chaosPath = join(dataDir, 'chaos.json');
+  return {
+    provider: 'orbstack',
+    instanceType: 'orb.nano',
+    config: { seed, bootDelayMs: { min: 50, max: 400 }, terminateDelayMs: { min: 50, max: 400 } },
+    env: { HANGAR_CHAOS: chaosPath },
+    async setChaos(scenario) {
+      writeFileSync(chaosPath, JSON.stringify(scenario));
+    },
+    async clearChaos(planeUrl) {
+      await fetch(`${planeUrl}/v1/providers/orbstack/chaos`, { method: 'DELETE' });
+    },
+    scenario: (seed) => {
+      const base = stormFaults(seed);
+      return { ...base, quirks: { listLagMs: 1000, slowTerminateMs: 1000 }, drift: [{ kind: 'vanish', probability: 0.03 }] };
+    },
+  };
+}
+
+/** A target whose faults an emulator replays (`/_emulator/chaos`); the emulator keeps running across the kills. */
+export function emulatorCrashTarget(
+  emulatorUrl: string,
+  target: Pick<CrashTarget, 'provider' | 'instanceType' | 'config' | 'env'>,
+): CrashTarget {
+  const put = async (scenario: Record<string, unknown>) => {
+    const response = await fetch(`${emulatorUrl}/_emulator/chaos`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario) });
+    if (!response.ok) throw new Error(`emulator refused the storm scenario: ${response.status} ${await response.text()}`);
+  };
+  return {
+    ...target,
+    setChaos: put,
+    async clearChaos() {
+      await fetch(`${emulatorUrl}/_emulator/chaos`, { method: 'DELETE' });
+    },
+    scenario: stormFaults,
+  };
+}
 
 async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T } | null> {
   try {
@@ -114,15 +176,16 @@ async function allEvents(url: string): Promise<{ type: string }[]> {
  * invariants the leak-proof lifecycle promises.
  */
 export async function runCrashStorm(options: CrashStormOptions): Promise<CrashStormResult> {
+  const { target } = options;
   const random = new SeededRandom(options.seed);
   const configPath = join(options.dataDir, 'hangar.json');
-  const chaosPath = join(options.dataDir, 'chaos.json');
-  writeFileSync(configPath, JSON.stringify({ ...CONFIG, providers: { orbstack: { ...CONFIG.providers.orbstack, seed: options.seed } } }));
-  writeFileSync(chaosPath, JSON.stringify(scenario(options.seed)));
+  writeFileSync(configPath, JSON.stringify({ ...CONFIG, providers: { [target.provider]: target.config } }));
+  await target.setChaos(target.scenario(options.seed));
   const plane = new ControlPlaneProcess(await freePort(), {
     HANGAR_DATA_DIR: join(options.dataDir, 'data'),
     HANGAR_CONFIG: configPath,
-    HANGAR_CHAOS: chaosPath,
+    HANGAR_PROVIDERS: target.provider,
+    ...target.env,
   });
 
   const killAt = new Set<number>();
@@ -141,7 +204,7 @@ export async function runCrashStorm(options: CrashStormOptions): Promise<CrashSt
     const response = await json<{ id?: string; error?: { instanceId?: string } }>(`${plane.url}/v1/instances`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
-      body: JSON.stringify({ provider: 'orbstack', instanceType: 'orb.nano', tags: { storm: key } }),
+      body: JSON.stringify({ provider: target.provider, instanceType: target.instanceType, tags: { storm: key } }),
     });
     const id = response?.body.id ?? response?.body.error?.instanceId;
     if (!id) return;
@@ -171,7 +234,7 @@ export async function runCrashStorm(options: CrashStormOptions): Promise<CrashSt
         kills += 1;
         await Promise.all(ops);
         // Each process draws its own faults (a restarted engine with the same seed would replay the same first calls).
-        writeFileSync(chaosPath, JSON.stringify(scenario(options.seed + kills)));
+        await target.setChaos(target.scenario(options.seed + kills));
         await plane.start();
       } else {
         await Promise.all(ops);
@@ -181,14 +244,14 @@ export async function runCrashStorm(options: CrashStormOptions): Promise<CrashSt
 
     // Settle: chaos off, grace windows pass, reconcile until nothing changes.
     const settleStarted = Date.now();
-    await json(`${plane.url}/v1/providers/orbstack/chaos`, { method: 'DELETE' });
+    await target.clearChaos(plane.url);
     let quiet = 0;
     while (quiet < 3 && Date.now() - settleStarted < 60_000) {
       await new Promise((resolve) => setTimeout(resolve, 400));
       const report = await json<{ updated: number; orphansCollected: number }>(`${plane.url}/v1/reconcile`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ provider: 'orbstack' }),
+        body: JSON.stringify({ provider: target.provider }),
       });
       const inTransit = await allPages<Instance>(`${plane.url}/v1/instances?status=requested,terminating`);
       const settledNow = report?.status === 200 && report.body.updated === 0 && report.body.orphansCollected === 0 && inTransit.length === 0;
@@ -197,7 +260,7 @@ export async function runCrashStorm(options: CrashStormOptions): Promise<CrashSt
     const settleMs = Date.now() - settleStarted;
 
     const rows = await allPages<Instance>(`${plane.url}/v1/instances`);
-    const machines = (await allPages<Machine>(`${plane.url}/v1/providers/orbstack/machines`)).filter(
+    const machines = (await allPages<Machine>(`${plane.url}/v1/providers/${target.provider}/machines`)).filter(
       (machine) => machine.status !== 'terminated',
     );
     const open = rows.filter((row) => !['terminated', 'failed'].includes(row.status));
@@ -225,7 +288,7 @@ export async function runCrashStorm(options: CrashStormOptions): Promise<CrashSt
     }
 
     const terminatedButPresent = [...terminateAccepted].filter((id) => machinesPerInstance.has(id)).length;
-    const events = await allEvents(`${plane.url}/v1/events?provider=orbstack`);
+    const events = await allEvents(`${plane.url}/v1/events?provider=${target.provider}`);
     const count = (type: string) => events.filter((event) => event.type === type).length;
     return {
       healed: {
