@@ -7,6 +7,9 @@ import { createAwsRegistration } from '../../src/providers/aws/aws-registration.
 import { startLambdaLabsEmulator } from '../../src/emulators/lambda-labs/start-lambda-labs-emulator.js';
 import { LambdaLabsConfigSchema } from '../../src/providers/lambda-labs/lambda-labs-config.js';
 import { createLambdaLabsRegistration } from '../../src/providers/lambda-labs/lambda-labs-registration.js';
+import { startRunPodEmulator } from '../../src/emulators/runpod/start-runpod-emulator.js';
+import { RunPodConfigSchema } from '../../src/providers/runpod/runpod-config.js';
+import { createRunPodRegistration } from '../../src/providers/runpod/runpod-registration.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -97,6 +100,30 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         registration,
         spawnable: { instanceType: 'gpu_1x_a10', region: 'us-east-1' },
         image: 'ubuntu-22-04',
+        async cleanup() {
+          await registration.hooks.onShutdown?.();
+          await emulator.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'runpod (RunPod emulator, REST v2 + GraphQL)',
+    async create() {
+      const apiKey = `rpa_compliance_${randomUUID()}`;
+      const emulator = await startRunPodEmulator({
+        seed: 7,
+        apiKeys: [apiKey],
+        bootDelayMs: { provisioning: 10, starting: 10 },
+        rateLimits: [{ name: 'minute', quota: 100_000, windowMs: 60_000 }],
+      });
+      const registration = createRunPodRegistration(RunPodConfigSchema.parse({}), {
+        env: { RUNPOD_API_KEY: apiKey, HANGAR_RUNPOD_URL: emulator.url, HANGAR_RUNPOD_GRAPHQL_URL: emulator.graphqlUrl },
+      });
+      return {
+        registration,
+        spawnable: { instanceType: 'NVIDIA GeForce RTX 4090', region: 'US-KS-2' },
+        image: null,
         async cleanup() {
           await registration.hooks.onShutdown?.();
           await emulator.close();

@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import { materialize, VendorResponseError } from '../../contracts/index.js';
+import type { RateLimitPacer } from './rate-limit-pacer.js';
+import { retryAfterMs } from './ratelimit-headers.js';
+import { RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
+
+export interface GraphqlClientOptions {
+  /** The full endpoint (`https://api.runpod.io/graphql`). */
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+  pacer: RateLimitPacer;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+interface GraphqlEnvelope {
+  data?: unknown;
+  errors?: { message?: unknown }[];
+}
+
+/**
+ * RunPod's GraphQL API, used only for what REST v2 lacks (interruptible pods and their bids). The
+ * docs pass the key as `?api_key=`; the official SDK sends `Authorization: Bearer`, which keeps the
+ * key out of URLs (and so out of any log or error that prints one), so Hangar does the same.
+ * GraphQL answers errors inside HTTP 200: any `errors` entry fails the call through the same table
+ * as REST.
+ */
+export class RunPodGraphqlClient {
+  constructor(private readonly options: GraphqlClientOptions) {}
+
+  async request<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+    const done = await this.options.pacer.acquire();
+    let response: Response;
+    try {
+      response = await (this.options.fetch ?? fetch)(this.options.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      done(null);
+      throw new RunPodCallError(operation, null, `runpod: ${operation} (GraphQL) got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error));
+    }
+    const waitMs = retryAfterMs(response.headers.get('retry-after'), (this.options.now ?? Date.now)());
+    done({ status: response.status, headers: response.headers, retryAfterMs: waitMs });
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new RunPodCallError(operation, response.status, `runpod: ${operation} (GraphQL): the answer broke off`, safeCause(error));
+    }
+    let envelope: GraphqlEnvelope | undefined;
+    try {
+      envelope = JSON.parse(text) as GraphqlEnvelope;
+    } catch (error) {
+      if (response.ok) throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (GraphQL, not JSON)`, safeCause(error));
+    }
+    const first = envelope?.errors?.[0];
+    if (first !== undefined || !response.ok) {
+      const message = typeof first?.message === 'string' ? first.message : text.slice(0, 200) || response.statusText;
+      throw runPodError(operation, { api: 'graphql', status: response.status, message }, waitMs);
+    }
+    return materialize(schema, envelope?.data, 'runpod', `the ${operation} answer (GraphQL)`);
+  }
+}

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { materialize, VendorResponseError } from '../../contracts/index.js';
+import type { RateLimitPacer } from './rate-limit-pacer.js';
+import { retryAfterMs } from './ratelimit-headers.js';
+import { RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
+import { ProblemWireSchema } from './runpod-wire.js';
+
+export interface RestClientOptions {
+  /** The server root (`https://api.runpod.io`); paths are `/v2/...`. */
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  pacer: RateLimitPacer;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface RestRequest {
+  /** Names the call in errors ("createPod"). */
+  operation: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * REST v2 over fetch: Bearer auth, the pacer before every request, problem documents through the
+ * error table. The key goes only in the Authorization header, never in a URL or a message.
+ */
+export class RunPodRestClient {
+  constructor(private readonly options: RestClientOptions) {}
+
+  /** The parsed body of a 2xx answer (null for 204); any other answer throws by the table. */
+  async call<T>(request: RestRequest, schema: z.ZodType<T>): Promise<T>;
+  async call(request: RestRequest, schema: null): Promise<null>;
+  async call<T>(request: RestRequest, schema: z.ZodType<T> | null): Promise<T | null> {
+    const url = new URL(request.path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    const done = await this.options.pacer.acquire();
+    let response: Response;
+    try {
+      response = await (this.options.fetch ?? fetch)(url, {
+        method: request.method,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          accept: 'application/json, application/problem+json',
+          ...(request.body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      done(null);
+      throw new RunPodCallError(request.operation, null, `runpod: ${request.operation} got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error));
+    }
+    const now = (this.options.now ?? Date.now)();
+    const waitMs = retryAfterMs(response.headers.get('retry-after'), now);
+    done({ status: response.status, headers: response.headers, retryAfterMs: waitMs });
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new RunPodCallError(request.operation, response.status, `runpod: ${request.operation}: the answer broke off`, safeCause(error));
+    }
+    if (response.ok) {
+      if (schema === null || response.status === 204) return null;
+      return materialize(schema, parseJson(text, request.operation), 'runpod', `the ${request.operation} answer`);
+    }
+    const problem = ProblemWireSchema.safeParse(safeJson(text));
+    const detail = problem.success
+      ? [problem.data.detail, ...(problem.data.errors ?? [])].join('; ')
+      : text.slice(0, 200) || response.statusText;
+    throw runPodError(request.operation, { api: 'rest', status: response.status, message: detail }, waitMs);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string, operation: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (not JSON)`, safeCause(error));
+  }
+}
