@@ -5,6 +5,10 @@ import { createAwsRegistration } from './providers/aws/aws-registration.js';
 import { readChaosScenarioFile } from './chaos/chaos-file.js';
 import { type OrbStackConfig, OrbStackConfigSchema } from './providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from './providers/orbstack/orbstack-registration.js';
+import { type LambdaLabsConfig, LambdaLabsConfigSchema } from './providers/lambda-labs/lambda-labs-config.js';
+import { createLambdaLabsRegistration } from './providers/lambda-labs/lambda-labs-registration.js';
+import { type RunPodConfig, RunPodConfigSchema } from './providers/runpod/runpod-config.js';
+import { createRunPodRegistration } from './providers/runpod/runpod-registration.js';
 
 export interface ProviderFactoryContext {
   dataDir: string;
@@ -37,6 +41,16 @@ export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory<unknown
     configSchema: AwsConfigSchema,
     // Credentials and endpoint overrides come from the SDK's own chain (environment, shared files, roles).
     create: (config: AwsConfig) => createAwsRegistration(config),
+  }),
+  'lambda-labs': factory({
+    configSchema: LambdaLabsConfigSchema,
+    // LAMBDA_API_KEY and HANGAR_LAMBDA_LABS_URL come from the environment; a missing key stops start-up in one line.
+    create: (config: LambdaLabsConfig, context) => createLambdaLabsRegistration(config, { env: context.env }),
+  }),
+  runpod: factory({
+    configSchema: RunPodConfigSchema,
+    // RUNPOD_API_KEY, HANGAR_RUNPOD_URL and HANGAR_RUNPOD_GRAPHQL_URL come from the environment; a missing key stops start-up.
+    create: (config: RunPodConfig, context) => createRunPodRegistration(config, { env: context.env }),
   }),
 };
 
