@@ -6,7 +6,6 @@ import {
   type SpawnOptions,
   type VolumeOptions,
   VolumeOptionsSchema,
-  type VolumeRequest,
   isWarmVolumeRequest,
 } from '../../contracts/index.js';
 import type { AWSInstance } from './aws-instance.js';
@@ -136,8 +135,10 @@ export class AwsVolumes {
     const { region } = options;
     this.clients.of(region); // an unconfigured region is INVALID_SPEC before anything is claimed
     let zone = options.zone;
-    const volumeIds: string[] = [];
-    for (const request of requests.filter((entry): entry is Exclude<VolumeRequest, { warm: unknown }> => !isWarmVolumeRequest(entry))) {
+    // In request order, so devices follow the order the caller gave (/dev/sdf first).
+    const volumeIds: (string | undefined)[] = requests.map(() => undefined);
+    for (const [index, request] of requests.entries()) {
+      if (isWarmVolumeRequest(request)) continue;
       const id = request.providerVolumeId;
       if (volumeIds.includes(id)) throw invalidSpec(`aws: volume ${id} is asked for twice`);
       const volume = await this.ebs.describeVolume(region, id);
@@ -148,25 +149,26 @@ export class AwsVolumes {
       if (holders.length > 0) throw invalidSpec(`aws: volume ${id} is attached to ${holders.join(', ')}`);
       if (volume.State !== 'available' && volume.State !== 'creating') throw invalidSpec(`aws: volume ${id} is ${volume.State ?? 'in an unknown state'}`);
       zone = volumeZone;
-      volumeIds.push(id);
+      volumeIds[index] = id;
     }
-    const warm = requests.filter(isWarmVolumeRequest);
-    if (warm.length > 0) {
-      const first = warm[0]?.warm.sizeGiB ?? 0;
-      zone ??= (await this.pool.preferredZone(region, first)) ?? (await this.ebs.firstZone(region));
-      for (const [index, request] of warm.entries()) {
+    const firstWarm = requests.find(isWarmVolumeRequest);
+    if (firstWarm !== undefined) {
+      zone ??= (await this.pool.preferredZone(region, firstWarm.warm.sizeGiB)) ?? (await this.ebs.firstZone(region));
+      for (const [index, request] of requests.entries()) {
+        if (!isWarmVolumeRequest(request)) continue;
         const claimed = await this.pool.claim({
           region,
           zone,
           sizeGiB: request.warm.sizeGiB,
           claimant: options.ownership.instanceId,
           token: `${options.idempotencyToken}#${index}`,
-          exclude: volumeIds,
+          exclude: volumeIds.filter((id): id is string => id !== undefined),
         });
-        volumeIds.push(claimed.volumeId);
+        volumeIds[index] = claimed.volumeId;
       }
     }
-    return { ...options, zone, tags: { ...options.tags, ...attachVolumeTags(volumeIds) } };
+    const ordered = volumeIds.filter((id): id is string => id !== undefined);
+    return { ...options, zone, tags: { ...options.tags, ...attachVolumeTags(ordered) } };
   }
 
   /** Starts giving the launched machine its volumes in the background (the reconcile heartbeat finishes what this misses). */

@@ -53,7 +53,6 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'VolumeInUse', outcome: 'INVALID_SPEC', explain: 'the volume is attached to an instance' },
   { ec2Code: 'InvalidVolume.ZoneMismatch', outcome: 'INVALID_SPEC', explain: 'the volume and the instance are in different availability zones' },
   { ec2Code: 'IncorrectState', outcome: 'INVALID_SPEC', explain: 'the volume is not in a state that allows this' },
-  { ec2Code: 'IncorrectInstanceState', outcome: 'INVALID_SPEC', explain: 'the instance is not in a state that allows this' },
   { ec2Code: 'InvalidSpotInstanceRequestID.NotFound', outcome: 'NOT_FOUND', explain: 'no such spot request (or deleted hours after it ended)' },
   { ec2Code: 'InvalidSpotInstanceRequestID.Malformed', outcome: 'NOT_FOUND', explain: 'no such spot request (malformed id)' },
 ];
