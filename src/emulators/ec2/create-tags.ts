@@ -2,6 +2,7 @@ import { Ec2Error, dryRunSucceeded, invalidParameterValue, missingParameter } fr
 import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
 import { fleetStore } from './fleet-state.js';
 import { findInstancesByIds } from './instance-lookup.js';
+import { volumeTagsOf } from './volume-tags.js';
 import { el } from './xml-renderer.js';
 
 /** EC2's per-resource limit on user tags. */
@@ -58,6 +59,7 @@ export function tagsOf(context: Ec2RequestContext, id: string): Map<string, stri
     }
     return request.tags;
   }
+  if (id.startsWith('vol-')) return volumeTagsOf(context, id);
   if (id.startsWith('lt-')) {
     const template = fleetStore(state).launchTemplates.get(id);
     if (template === undefined || template.region !== region.name) {

@@ -4,6 +4,7 @@ import { createFleet } from './create-fleet.js';
 import { createSnapshot } from './create-snapshot.js';
 import { createTags } from './create-tags.js';
 import { createVolume } from './create-volume.js';
+import { deleteTags } from './delete-tags.js';
 import { deleteVolume } from './delete-volume.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { describeAvailabilityZones } from './describe-availability-zones.js';
@@ -42,4 +43,5 @@ export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   AttachVolume: attachVolume,
   DetachVolume: detachVolume,
   DeleteVolume: deleteVolume,
+  DeleteTags: deleteTags,
 };
