@@ -3,11 +3,12 @@ import type { BenchContext, Benchmark } from './benchmark.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { crashStormBenchmark } from './crash-storm-bench.js';
 import { httpApiBenchmark } from './http-api-bench.js';
+import { lambdaLabsSpawnBenchmark } from './lambda-labs-spawn-bench.js';
 import { reconcileBenchmark } from './reconcile-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';
 
 /** Every benchmark `npm run bench` knows; `npm run bench -- <name>...` runs only those named. */
-const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark];
 
 let current: CleanupStack | undefined;
 

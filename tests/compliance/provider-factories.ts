@@ -88,12 +88,12 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         apiKeys: [apiKey],
         bootDelayMs: 20,
         terminateDelayMs: 20,
-        rateLimits: { requestIntervalMs: 5, launchIntervalMs: 20, toleranceMs: 2 },
+        rateLimits: { requestIntervalMs: 2, launchIntervalMs: 10, toleranceMs: 1 },
       });
       const config = LambdaLabsConfigSchema.parse({
         sshKeyName: 'hangar-emulator',
         regions: ['us-east-1', 'us-west-1', 'us-south-2'],
-        rateLimits: { requestIntervalMs: 8, launchIntervalMs: 25, guardMs: 2 },
+        rateLimits: { requestIntervalMs: 10, launchIntervalMs: 30, guardMs: 2 },
       });
       const registration = createLambdaLabsRegistration(config, { env: { LAMBDA_API_KEY: apiKey, HANGAR_LAMBDA_LABS_URL: emulator.url } });
       return {

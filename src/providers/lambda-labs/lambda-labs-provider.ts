@@ -17,6 +17,7 @@ import {
   type VolumeOptions,
 } from '../../contracts/index.js';
 import { lambdaLabsBootstrap, USER_DATA_MAX_BYTES } from './lambda-labs-bootstrap.js';
+import { InFlight } from './in-flight.js';
 import { InstanceTypesCache, lambdaOfferings } from './lambda-labs-catalog.js';
 import type { LambdaLabsClient } from './lambda-labs-client.js';
 import { IMAGE_TAG, LAUNCHED_AT_TAG, type LambdaLabsInstance, LambdaLabsInstanceSchema, toLambdaLabsInstance } from './lambda-labs-instance.js';
@@ -78,6 +79,12 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   private readonly types: InstanceTypesCache;
   /** Lambda reports no launch time: an instance without Hangar's tag launched no later than first seen. */
   private readonly firstSeen = new Map<string, string>();
+  private readonly instanceList = new InFlight(() =>
+    this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: LambdaInstanceSchema.array() }),
+  );
+  private readonly fileSystemList = new InFlight(() =>
+    this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: LambdaFileSystemSchema.array() }),
+  );
 
   constructor(private readonly options: LambdaLabsProviderOptions) {
     this.types = new InstanceTypesCache(
@@ -263,11 +270,11 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   private listRaw(): Promise<LambdaInstance[]> {
-    return this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: LambdaInstanceSchema.array() });
+    return this.instanceList.run();
   }
 
   private listFileSystems(): Promise<LambdaFileSystem[]> {
-    return this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: LambdaFileSystemSchema.array() });
+    return this.fileSystemList.run();
   }
 
   private toInstance(instance: LambdaInstance): LambdaLabsInstance {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestBed } from '../../support/use-test-bed.js';
-import { API_KEY, envelopeErrors, expectExchangesMatchSpec, openLambdaEmulator } from './lambda-emulator-bed.js';
+import { API_KEY, expectExchangesMatchSpec, openLambdaEmulator } from './lambda-emulator-bed.js';
 
 const open = useTestBed(openLambdaEmulator);
 
