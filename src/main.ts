@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     const factory = PROVIDER_FACTORIES[name];
     if (!factory) throw new ConfigError(`unknown provider "${name}"`);
     try {
-      return factory.create(providerConfig, { dataDir: settings.dataDir, env: process.env });
+      return factory.create(providerConfig, { dataDir: settings.dataDir, owner: settings.owner, env: process.env });
     } catch (error) {
       throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }

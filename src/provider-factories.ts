@@ -12,6 +12,8 @@ import { createRunPodRegistration } from './providers/runpod/runpod-registration
 
 export interface ProviderFactoryContext {
   dataDir: string;
+  /** The control plane's ownership marker, for what a provider creates unasked (AWS warm volumes). */
+  owner: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -40,7 +42,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory<unknown
   aws: factory({
     configSchema: AwsConfigSchema,
     // Credentials and endpoint overrides come from the SDK's own chain (environment, shared files, roles).
-    create: (config: AwsConfig) => createAwsRegistration(config),
+    create: (config: AwsConfig, context) => createAwsRegistration(config, { owner: context.owner }),
   }),
   'lambda-labs': factory({
     configSchema: LambdaLabsConfigSchema,

@@ -117,9 +117,9 @@ describe('chaos configuration', () => {
     if (!factory) throw new Error('orbstack factory missing');
     const config = factory.configSchema.parse({});
     const scenario = file('scenario.json', JSON.stringify({ seed: 42, faults: [{ operation: 'spawn', code: 'CAPACITY_ERROR', probability: 0.5 }] }));
-    const registration = factory.create(config, { dataDir: dir.path, env: { HANGAR_CHAOS: scenario } });
+    const registration = factory.create(config, { dataDir: dir.path, owner: 'hangar', env: { HANGAR_CHAOS: scenario } });
     expect(registration.chaos?.status()).toMatchObject({ enabled: true, scenario: { seed: 42 } });
     const bad = file('bad.yaml', 'seed: 1\nfaults: [{operation: spawn, probability: 3, code: NOT_FOUND}]\n');
-    expect(() => factory.create(config, { dataDir: dir.path, env: { HANGAR_CHAOS: bad } })).toThrow(/HANGAR_CHAOS.*faults\.0\.probability/);
+    expect(() => factory.create(config, { dataDir: dir.path, owner: 'hangar', env: { HANGAR_CHAOS: bad } })).toThrow(/HANGAR_CHAOS.*faults\.0\.probability/);
   });
 });

@@ -342,6 +342,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       });
       for (const reservation of page.Reservations ?? []) {
         for (const raw of reservation.Instances ?? []) {
+          this.volumes.attacher.noteListed(region, raw);
           const instance = toAWSInstance(raw, region);
           this.instanceRegions.remember(instance.providerId, region);
           instances.push(instance);

@@ -1,5 +1,6 @@
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
 import { awsHealthCheck } from './aws-health-check.js';
+import { CapacityErrorCache } from './capacity-error-cache.js';
 import type { AwsConfig } from './aws-config.js';
 import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
@@ -21,7 +22,7 @@ export interface AwsRegistrationContext extends Ec2ClientOptions {
   /** The control plane's ownership marker, for the volumes it creates unasked (warm pools); default `hangar`. */
   owner?: string;
   /** Warm-claim grace and the after-spawn attach task's polling (tests shorten them). */
-  volumes?: Pick<AwsVolumesOptions, 'claimGraceMs' | 'attach'>;
+  volumes?: Pick<AwsVolumesOptions, 'claimGraceMs' | 'attach' | 'poolPassIntervalMs'>;
 }
 
 export type AwsRegistration = ProviderRegistration<AWSInstance, AWSSnapshot, AwsCapabilities>;
@@ -51,6 +52,8 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     ...(context.now !== undefined && { now: context.now }),
     ...(context.consistencyWindowMs !== undefined && { consistencyWindowMs: context.consistencyWindowMs }),
   });
+  // One capacity-error cache for every workflow: a zone the probe found dry is dry for the fleet too.
+  const capacityErrors = new CapacityErrorCache(context.now !== undefined ? { now: context.now } : {});
   return {
     provider,
     hooks: {
@@ -66,8 +69,15 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     },
     workflows: {
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
-      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, ...(context.now !== undefined && { now: context.now }) }),
-      'spot-fleet': createAwsSpotFleet({ provider, clients, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }), ...(context.now !== undefined && { now: context.now }) }),
+      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, cache: capacityErrors, ...(context.now !== undefined && { now: context.now }) }),
+      'spot-fleet': createAwsSpotFleet({
+        provider,
+        clients,
+        cache: capacityErrors,
+        defaultImageId: config.defaultImageId,
+        ...(config.keyName !== undefined && { keyName: config.keyName }),
+        ...(context.now !== undefined && { now: context.now }),
+      }),
     },
   };
 }

@@ -26,7 +26,14 @@ export interface AwsVolumesOptions {
   /** How long a claimed warm volume whose instance cannot be found is kept before reclaim deletes it. */
   claimGraceMs?: number;
   attach?: Partial<Pick<VolumeAttacherOptions, 'pollMs' | 'maxPollMs' | 'timeoutMs'>>;
+  /**
+   * How often the reconcile heartbeat tends the warm pools (reclaim, top up, trim): that pass reads
+   * every owned volume, so it runs on its own cadence rather than on every reconcile.
+   */
+  poolPassIntervalMs?: number;
 }
+
+export const DEFAULT_POOL_PASS_INTERVAL_MS = 60_000;
 
 export const DEFAULT_VOLUME_OWNER = 'hangar';
 
@@ -44,6 +51,7 @@ export class AwsVolumes {
   readonly pool: WarmVolumePool;
   readonly owner: string;
   private readonly regions = new RegionMemo();
+  private lastPoolPassAt: number | null = null;
 
   constructor(private readonly options: AwsVolumesOptions) {
     this.ebs = new EbsCalls(options.clients);
@@ -179,7 +187,13 @@ export class AwsVolumes {
 
   /** The reconcile heartbeat's share: pending attachments, then the warm pools. */
   async reconcile(): Promise<{ ok: boolean; message: string }> {
-    const attach = await this.attacher.reconcile(this.clients.regions);
+    const attach = await this.attacher.reconcile();
+    const now = (this.options.now ?? Date.now)();
+    const poolPassDue = this.lastPoolPassAt === null || now - this.lastPoolPassAt >= (this.options.poolPassIntervalMs ?? DEFAULT_POOL_PASS_INTERVAL_MS);
+    if (!poolPassDue) {
+      return { ok: attach.problems.length === 0, message: [`attached ${attach.attached.length} pending volume(s)`, ...attach.problems].join('; ') };
+    }
+    this.lastPoolPassAt = now;
     const pools = await this.pool.replenish();
     const problems = [...attach.problems, ...pools.problems];
     const parts = [

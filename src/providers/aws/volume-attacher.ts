@@ -37,6 +37,8 @@ const NOT_YET = new Set(['IncorrectState', 'IncorrectInstanceState']);
  */
 export class VolumeAttacher {
   private readonly inFlight = new Map<string, Promise<AttachPass>>();
+  /** Running instances a listing showed with volumes still to attach, by id: the reconcile pass's work list. */
+  private readonly pending = new Map<string, { region: string; instance: Instance }>();
   private readonly options: VolumeAttacherOptions;
 
   constructor(options: Partial<VolumeAttacherOptions> & Pick<VolumeAttacherOptions, 'ebs' | 'pool'>) {
@@ -50,25 +52,30 @@ export class VolumeAttacher {
     });
   }
 
-  /** Every running instance of ours whose tag lists volumes it does not hold yet. */
-  async reconcile(regions: readonly string[]): Promise<AttachPass> {
+  /**
+   * Called for every instance a listing reads (the control plane's reconcile lists every machine each
+   * cycle): one whose tag lists volumes it does not hold yet is remembered for the next reconcile
+   * pass. So finding unfinished attachments after a crash costs no EC2 call of its own.
+   */
+  noteListed(region: string, instance: Instance): void {
+    const id = instance.InstanceId;
+    if (id === undefined) return;
+    if (instance.State?.Name === 'running' && unattached(instance).length > 0) this.pending.set(id, { region, instance });
+    else this.pending.delete(id);
+  }
+
+  /** Attaches what the last listings found unattached; nothing pending, no call. */
+  async reconcile(): Promise<AttachPass> {
     const total: AttachPass = { attached: [], waiting: [], problems: [] };
-    for (const region of regions) {
-      let instances: Instance[];
-      try {
-        instances = await this.taggedRunningInstances(region);
-      } catch (error) {
-        total.problems.push(`${region}: ${error instanceof Error ? error.message : String(error)}`);
-        continue;
-      }
-      for (const instance of instances) {
-        const pass = await this.once(region, instance).catch((error: unknown): AttachPass => {
-          return { attached: [], waiting: [], problems: [`${instance.InstanceId ?? '?'}: ${error instanceof Error ? error.message : String(error)}`] };
-        });
-        total.attached.push(...pass.attached);
-        total.waiting.push(...pass.waiting);
-        total.problems.push(...pass.problems);
-      }
+    for (const [id, { region, instance }] of [...this.pending]) {
+      const pass = await this.once(region, instance).catch((error: unknown): AttachPass => {
+        return { attached: [], waiting: [], problems: [`${id}: ${error instanceof Error ? error.message : String(error)}`] };
+      });
+      // Done or not, the next listing says again whether anything is left.
+      this.pending.delete(id);
+      total.attached.push(...pass.attached);
+      total.waiting.push(...pass.waiting);
+      total.problems.push(...pass.problems);
     }
     return total;
   }
@@ -104,8 +111,7 @@ export class VolumeAttacher {
     const instanceId = instance.InstanceId ?? '';
     const tags = tagsOf(instance.Tags);
     const wanted = pendingAttachIds(tags);
-    const mapped = new Set((instance.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.VolumeId === undefined ? [] : [mapping.Ebs.VolumeId])));
-    const todo = wanted.filter((id) => !mapped.has(id));
+    const todo = unattached(instance);
     if (todo.length === 0) return pass;
     const usedDevices = new Set((instance.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.DeviceName === undefined ? [] : [mapping.DeviceName])));
     const volumes = new Map((await this.options.ebs.describeVolumes(region, [{ Name: 'volume-id', Values: todo }])).map((volume) => [volume.VolumeId ?? '', volume]));
@@ -175,29 +181,10 @@ export class VolumeAttacher {
       throw ec2Error('DescribeInstances', region, error);
     }
   }
+}
 
-  private async taggedRunningInstances(region: string): Promise<Instance[]> {
-    const client = this.options.ebs.clients.of(region);
-    const instances: Instance[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client
-        .send(
-          new DescribeInstancesCommand({
-            MaxResults: 1000,
-            NextToken: nextToken,
-            Filters: [
-              { Name: 'tag-key', Values: [VOLUME_TAGS.attachVolumes, `${VOLUME_TAGS.attachVolumes}-*`] },
-              { Name: 'instance-state-name', Values: ['running'] },
-            ],
-          }),
-        )
-        .catch((error: unknown) => {
-          throw ec2Error('DescribeInstances', region, error);
-        });
-      instances.push(...(page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []));
-      nextToken = page.NextToken || undefined;
-    } while (nextToken !== undefined);
-    return instances;
-  }
+/** The volume ids an instance's tag asks for that its block device mappings do not show yet. */
+function unattached(instance: Instance): string[] {
+  const mapped = new Set((instance.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.VolumeId === undefined ? [] : [mapping.Ebs.VolumeId])));
+  return pendingAttachIds(tagsOf(instance.Tags)).filter((id) => !mapped.has(id));
 }

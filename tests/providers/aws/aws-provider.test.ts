@@ -188,7 +188,7 @@ describe('AWS provider against the EC2 emulator', () => {
     const { registration } = await open();
     const { capabilities } = registration.provider;
     expect(capabilities).toMatchObject({ gpu: true, snapshots: true, spot: true, multiRegion: true, idempotentSpawn: true });
-    expect(capabilities.persistentVolumes).toEqual({ unsupported: expect.stringContaining("not built yet in Hangar's AWS provider") });
-    expect(capabilities.warmVolumes).toEqual({ unsupported: expect.stringContaining("not built yet in Hangar's AWS provider") });
+    expect(capabilities.persistentVolumes).toBe(true);
+    expect(capabilities.warmVolumes).toBe(true);
   });
 });

@@ -144,6 +144,8 @@ describe('aws provider: persistent volumes', () => {
     expect((await first.getVolume(volumes[0]?.providerVolumeId ?? ''))?.attachedTo).toEqual([]);
 
     const restarted = bed.restart({ volumes: FAST_ATTACH });
+    // The control plane's reconcile lists every machine; the listing is how the fresh process learns what is left to attach.
+    await restarted.provider.list();
     const healed = await restarted.hooks.onHeartbeat?.('reconcile');
     expect(healed).toMatchObject({ ok: true });
     expect(healed?.message).toContain('attached 2 pending');
@@ -153,6 +155,7 @@ describe('aws provider: persistent volumes', () => {
       ['/dev/sdf', volumes[0]?.providerVolumeId],
       ['/dev/sdg', volumes[1]?.providerVolumeId],
     ]);
+    await restarted.provider.list();
     const again = await restarted.hooks.onHeartbeat?.('reconcile');
     expect(again?.message).toContain('attached 0 pending');
   });

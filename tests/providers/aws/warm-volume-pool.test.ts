@@ -170,11 +170,13 @@ describe('aws provider: warm volume pools', () => {
     bed.clock += 1_000;
     await bed.ec2.send(new AttachVolumeCommand({ VolumeId: claimedId, InstanceId: thief.Instances?.[0]?.InstanceId, Device: '/dev/sdf' }));
     const healer = bed.register(pools);
+    await healer.provider.list();
     await healer.hooks.onHeartbeat?.('reconcile');
     const retagged = await healer.provider.get(instance.providerId);
     const [replacement] = pendingAttachIds(retagged?.tags ?? {});
     expect(replacement).not.toBe(claimedId);
     bed.clock += 500;
+    await healer.provider.list();
     await healer.hooks.onHeartbeat?.('reconcile');
     bed.clock += 500;
     expect((await healer.provider.getVolume(replacement ?? ''))?.attachedTo).toEqual([instance.providerId]);
