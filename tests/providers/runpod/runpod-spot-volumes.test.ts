@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError, SpotPriceSchema } from '../../../src/contracts/index.js';
+import type { ProviderError} from '../../../src/contracts/index.js';
+import { SpotPriceSchema } from '../../../src/contracts/index.js';
 import { useTestBed } from '../../support/use-test-bed.js';
 import { waitFor } from '../../support/wait-for.js';
 import { GPU, spawnOptions, startRunPodTestBed } from './runpod-test-bed.js';
