@@ -46,7 +46,7 @@ export function ownershipOf(name: string | undefined, tags: Record<string, strin
 /** Lambda's `RequestedTagEntry`: key `^[a-z][a-z0-9-:]+$` up to 55 characters, value up to 128. */
 const TAG_KEY = /^[a-z][a-z0-9-:]+$/;
 
-/** The launch tags: the caller's, then the ownership marks (last, so no caller tag can overwrite them); null + reason when Lambda would refuse one. */
+/** The launch tags: the caller's, then the ownership marks (last, so no caller tag can overwrite them); `refused` with the reason when Lambda would refuse one. */
 export function launchTags(tags: Record<string, string>, ownership: Ownership): { tags: { key: string; value: string }[] } | { refused: string } {
   const merged = { ...tags, ...ownershipTags(ownership) };
   for (const [key, value] of Object.entries(merged)) {
