@@ -25,12 +25,12 @@ describe('Lambda Labs configuration', () => {
     const factory = PROVIDER_FACTORIES['lambda-labs'];
     expect(factory).toBeDefined();
     const config = factory?.configSchema.parse({ sshKeyName: 'key' });
-    const registration = factory?.create(config, { dataDir: '/tmp', env: { LAMBDA_API_KEY: 'secret-key-value', HANGAR_LAMBDA_LABS_URL: 'http://127.0.0.1:9' } });
+    const registration = factory?.create(config, { dataDir: '/tmp', owner: 'hangar', env: { LAMBDA_API_KEY: 'secret-key-value', HANGAR_LAMBDA_LABS_URL: 'http://127.0.0.1:9' } });
     expect(registration?.provider.name).toBe('lambda-labs');
     const health = await registration?.hooks.onHeartbeat?.('health_check');
     expect(health?.ok).toBe(false);
     expect(health?.message).not.toContain('secret-key-value');
     await registration?.hooks.onShutdown?.();
-    expect(() => factory?.create(config, { dataDir: '/tmp', env: {} })).toThrow(/LAMBDA_API_KEY/);
+    expect(() => factory?.create(config, { dataDir: '/tmp', owner: 'hangar', env: {} })).toThrow(/LAMBDA_API_KEY/);
   });
 });
