@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { awsApiCallsBenchmark } from './aws-api-calls-bench.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { crashStormBenchmark } from './crash-storm-bench.js';
@@ -9,7 +10,7 @@ import { runPodSpawnBenchmark } from './runpod-spawn-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';
 
 /** Every benchmark `npm run bench` knows; `npm run bench -- <name>...` runs only those named. */
-const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, runPodSpawnBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, awsApiCallsBenchmark, runPodSpawnBenchmark];
 
 let current: CleanupStack | undefined;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startEc2Emulator } from '../../src/emulators/ec2/start-ec2-emulator.js';
+import { startLambdaLabsEmulator } from '../../src/emulators/lambda-labs/start-lambda-labs-emulator.js';
 import { type CrashStormResult, type CrashTarget, emulatorCrashTarget, orbstackCrashTarget, runCrashStorm } from '../support/crash-storm.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -32,6 +33,29 @@ const TARGETS: readonly StormTarget[] = [
         instanceType: 't3.micro',
         config: { regions: ['us-east-1'], endpoint: emulator.url, pricing: { enabled: false } },
         env: { AWS_ACCESS_KEY_ID: 'AKIAEMULATOR', AWS_SECRET_ACCESS_KEY: 'emulator-secret' },
+      });
+      return { target, stop: () => emulator.close() };
+    },
+  },
+  {
+    name: 'lambda-labs (chaos inside the Lambda Cloud emulator, launches not idempotent)',
+    async start() {
+      const apiKey = 'crash-storm-key';
+      const emulator = await startLambdaLabsEmulator({
+        seed: SEED,
+        apiKeys: [apiKey],
+        bootDelayMs: 200,
+        terminateDelayMs: 300,
+        capacity: { default: 1_000 },
+        instanceQuota: 1_000,
+        // The vendor's limits scaled down 100-fold, enforced on both sides as in production.
+        rateLimits: { requestIntervalMs: 10, launchIntervalMs: 120, toleranceMs: 2 },
+      });
+      const target = emulatorCrashTarget(emulator.url, {
+        provider: 'lambda-labs',
+        instanceType: 'gpu_1x_a10',
+        config: { sshKeyName: 'hangar-emulator', regions: ['us-east-1'], rateLimits: { requestIntervalMs: 10, launchIntervalMs: 120, guardMs: 2 } },
+        env: { LAMBDA_API_KEY: apiKey, HANGAR_LAMBDA_LABS_URL: emulator.url },
       });
       return { target, stop: () => emulator.close() };
     },
