@@ -57,7 +57,7 @@ export interface InstanceDrift {
 }
 
 /** Why reconciliation terminated a row; kept when the termination is confirmed, unlike a failed terminate call's error. */
-const TERMINATION_REASONS = new Set(['BOOT_DEADLINE_EXCEEDED', 'MACHINE_FAILED']);
+const TERMINATION_REASONS = new Set(['BOOT_DEADLINE_EXCEEDED', 'MACHINE_FAILED', 'SPOT_INTERRUPTED']);
 
 /** The error a row keeps once its machine is gone: its termination reason, or none. */
 export function terminationReason(record: InstanceRecord): StoredError | null {

@@ -172,6 +172,18 @@ describe('reconciliation', () => {
     expect(await cp.faultyBase.provider.get(instance.providerId)).toBeNull();
   });
 
+  it('terminates a spot machine the vendor reclaimed but kept stopped, as SPOT_INTERRUPTED', async () => {
+    await start({});
+    const instance = (await cp.call('POST', '/v1/instances', { provider: 'faulty', instanceType: 'orb.small' })).json;
+    cp.faulty.spotStoppedMachines.add(instance.providerId);
+    const report = await reconcile('faulty');
+    expect(report.providerCalls.terminate).toBe(1);
+    expect(await eventTypes(instance.id)).toContain('instance.spot-interrupted');
+    await reconcile('faulty');
+    expect((await cp.call('GET', `/v1/instances/${instance.id}`)).json).toMatchObject({ status: 'terminated', error: { code: 'SPOT_INTERRUPTED' } });
+    expect(await cp.faultyBase.provider.get(instance.providerId)).toBeNull();
+  });
+
   it('retries a termination that did not take, and raises an event past the budget', async () => {
     await start({ terminateBudgetMs: 1 }, { orbstack: { terminateDelayMs: { min: 60_000, max: 60_000 } } });
     const instance = (await cp.call('POST', '/v1/instances', spawnBody)).json;

@@ -147,12 +147,16 @@ class ReconcileRun {
       return;
     }
     if (machine.status === 'terminating') return;
-    if (machine.status === 'failed') {
-      // A failed machine may still be billed: record why, then terminate it like any other.
-      const error = this.stored(502, 'MACHINE_FAILED', `${this.entry.name} reports ${machine.providerId} as failed`);
+    // Some vendors stop a reclaimed spot machine instead of deleting it (RunPod keeps its disk, still billed).
+    const reclaimedButKept = machine.status === 'stopped' && machine.stateReason?.code === 'SPOT_INTERRUPTED';
+    if (machine.status === 'failed' || reclaimedButKept) {
+      // A failed or reclaimed machine may still be billed: record why, then terminate it like any other.
+      const error = reclaimedButKept
+        ? this.stored(503, 'SPOT_INTERRUPTED', `${this.entry.name} reclaimed ${machine.providerId} from the spot market and stopped it`)
+        : this.stored(502, 'MACHINE_FAILED', `${this.entry.name} reports ${machine.providerId} as failed`);
       const terminateRequestedAt = row.terminateRequestedAt ?? this.nowIso;
       this.plan(row, 'terminating', { terminateRequestedAt, error }, [
-        { type: 'instance.machine-failed', message: `${error.message}; terminating it` },
+        { type: reclaimedButKept ? 'instance.spot-interrupted' : 'instance.machine-failed', message: `${error.message}; terminating it` },
       ]);
       this.followUps.push(() => this.terminate({ ...row, status: 'terminating', terminateRequestedAt, error }, machine, 'instance.terminate-requested'));
       return;

@@ -42,6 +42,8 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   maxListsInFlight = 0;
   /** Machines this provider reports as `failed`, whatever they are underneath. */
   readonly failedMachines = new Set<string>();
+  /** Machines this provider reports as reclaimed by the spot market but kept, stopped (RunPod keeps the disk). */
+  readonly spotStoppedMachines = new Set<string>();
 
   constructor(private readonly inner: Provider) {}
 
@@ -81,7 +83,12 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   }
 
   private reported(machine: ProviderInstance): ProviderInstance {
-    return this.failedMachines.has(machine.providerId) && machine.status !== 'terminating' ? { ...machine, status: 'failed' } : machine;
+    if (machine.status === 'terminating' || machine.status === 'terminated') return machine;
+    if (this.failedMachines.has(machine.providerId)) return { ...machine, status: 'failed' };
+    if (this.spotStoppedMachines.has(machine.providerId)) {
+      return { ...machine, status: 'stopped', stateReason: { code: 'SPOT_INTERRUPTED', message: 'reclaimed by the spot market; the machine is stopped, its disk kept' } };
+    }
+    return machine;
   }
 
   generateBootstrap(config: BootstrapConfig) {
