@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startEc2Emulator } from '../../src/emulators/ec2/start-ec2-emulator.js';
 import { startLambdaLabsEmulator } from '../../src/emulators/lambda-labs/start-lambda-labs-emulator.js';
+import { startRunPodEmulator } from '../../src/emulators/runpod/start-runpod-emulator.js';
 import { type CrashStormResult, type CrashTarget, emulatorCrashTarget, orbstackCrashTarget, runCrashStorm } from '../support/crash-storm.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -56,6 +57,26 @@ const TARGETS: readonly StormTarget[] = [
         instanceType: 'gpu_1x_a10',
         config: { sshKeyName: 'hangar-emulator', regions: ['us-east-1'], rateLimits: { requestIntervalMs: 10, launchIntervalMs: 120, guardMs: 2 } },
         env: { LAMBDA_API_KEY: apiKey, HANGAR_LAMBDA_LABS_URL: emulator.url },
+      });
+      return { target, stop: () => emulator.close() };
+    },
+  },
+  {
+    name: 'runpod (chaos inside the RunPod emulator, REST v2)',
+    async start() {
+      const apiKey = 'rpa_crash_storm';
+      const emulator = await startRunPodEmulator({
+        seed: SEED,
+        apiKeys: [apiKey],
+        bootDelayMs: { provisioning: 100, starting: 100 },
+        stock: { default: 1_000 },
+        rateLimits: [{ name: 'minute', quota: 100_000, windowMs: 60_000 }],
+      });
+      const target = emulatorCrashTarget(emulator.url, {
+        provider: 'runpod',
+        instanceType: 'NVIDIA GeForce RTX 4090',
+        config: {},
+        env: { RUNPOD_API_KEY: apiKey, HANGAR_RUNPOD_URL: emulator.url, HANGAR_RUNPOD_GRAPHQL_URL: emulator.graphqlUrl },
       });
       return { target, stop: () => emulator.close() };
     },
