@@ -61,3 +61,27 @@ export function renderShellBootstrap(config: BootstrapConfig): string {
   if (config.script) lines.push(`sh -c ${shellQuote(config.script)}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** Where a cloud-config bootstrap writes the shell bootstrap before running it. */
+export const CLOUD_CONFIG_SCRIPT_PATH = '/var/lib/hangar/bootstrap.sh';
+
+/**
+ * A `#cloud-config` document (for vendors that take cloud-init user data) that writes the shared
+ * shell bootstrap and runs it once. The script travels base64-encoded, so no caller value has to
+ * survive YAML quoting.
+ */
+export function cloudConfigBootstrap(config: BootstrapConfig): BootstrapOutput {
+  const script = Buffer.from(renderShellBootstrap(config), 'utf8').toString('base64');
+  const content = [
+    '#cloud-config',
+    'write_files:',
+    `  - path: ${CLOUD_CONFIG_SCRIPT_PATH}`,
+    "    permissions: '0700'",
+    '    encoding: b64',
+    `    content: ${script}`,
+    'runcmd:',
+    `  - [sh, ${CLOUD_CONFIG_SCRIPT_PATH}]`,
+    '',
+  ].join('\n');
+  return bootstrapOutput(content, 'cloud-config');
+}

@@ -16,6 +16,7 @@ import {
 import {
   type BootstrapConfig,
   type BootstrapOutput,
+  cloudConfigBootstrap,
   type InstanceTypeOffering,
   type ListFilter,
   matchesListFilter,
@@ -46,7 +47,6 @@ import {
 } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
 import { EC2_MIN_SPOT_MAX_PRICE, failedSpotRequest, spotMarketOptions } from './aws-spot.js';
-import { cloudConfigBootstrap } from './cloud-config-bootstrap.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { InstanceSightings } from './instance-sightings.js';

@@ -3,6 +3,7 @@ import {
   type BootstrapOutput,
   type InstanceTypeOffering,
   isWarmVolumeRequest,
+  cloudConfigBootstrap,
   type ListFilter,
   matchesListFilter,
   type Provider,
@@ -16,7 +17,8 @@ import {
   VendorResponseError,
   type VolumeOptions,
 } from '../../contracts/index.js';
-import { lambdaLabsBootstrap, USER_DATA_MAX_BYTES } from './lambda-labs-bootstrap.js';
+/** Lambda's `user_data` limit: plain text, at most 1 MB. */
+const USER_DATA_MAX_BYTES = 1024 * 1024;
 import { InFlight } from './in-flight.js';
 import { InstanceTypesCache, lambdaOfferings } from './lambda-labs-catalog.js';
 import type { LambdaLabsClient } from './lambda-labs-client.js';
@@ -209,7 +211,7 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   generateBootstrap(config: BootstrapConfig): BootstrapOutput {
-    return lambdaLabsBootstrap(config);
+    return cloudConfigBootstrap(config);
   }
 
   /** A Lambda file system. Lambda sizes file systems by use, so `sizeGiB` is not sent, and they take no tags. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderShellBootstrap, verifyBootstrapChecksum } from '../../../src/contracts/index.js';
-import { cloudConfigBootstrap } from '../../../src/providers/aws/cloud-config-bootstrap.js';
-import { shellSyntaxError } from '../../support/shell-syntax.js';
+import { cloudConfigBootstrap, renderShellBootstrap, verifyBootstrapChecksum } from '../../src/contracts/index.js';
+import { shellSyntaxError } from '../support/shell-syntax.js';
 
 describe('cloud-config bootstrap', () => {
   const config = { instanceId: 'inst_1', hostname: 'trainer', script: "echo 'hi' \"$HOME\"\n: ---", env: { TOKEN: "it's: [yaml]" } };
