@@ -1,9 +1,11 @@
+import { SeededRandom } from '../../chaos/seeded-random.js';
+
 /** Deterministic resource ids and hash-derived numbers, so a seed replays the same cloud. */
 export class SeededIds {
-  private state: number;
+  private readonly random: SeededRandom;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.random = new SeededRandom(seed);
   }
 
   /** `prefix-` plus 17 lowercase hex digits, the long EC2 id format (`i-`, `r-`, `vol-`, `snap-`). */
@@ -13,13 +15,9 @@ export class SeededIds {
     return `${prefix}-${hex.slice(0, length)}`;
   }
 
-  /** mulberry32: a float in [0, 1). */
+  /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random.next();
   }
 }
 
