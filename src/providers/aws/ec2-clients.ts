@@ -5,6 +5,8 @@ import type { AwsConfig } from './aws-config.js';
 export interface Ec2ClientOptions {
   /** For tests and harnesses only; production takes the SDK's default credential chain. */
   credentials?: EC2ClientConfig['credentials'];
+  /** Sees every EC2 request before it is signed (operation name without `Command`, and its input): for request checks and counting. */
+  onRequest?: (operation: string, input: unknown) => void;
 }
 
 /** One SDK client per configured region. */
@@ -13,16 +15,26 @@ export class Ec2Clients {
 
   constructor(config: AwsConfig, options: Ec2ClientOptions = {}) {
     this.clients = new Map(
-      config.regions.map((region) => [
-        region,
-        new EC2Client({
+      config.regions.map((region) => {
+        const client = new EC2Client({
           region,
           // The control plane owns retries; an SDK retrying underneath would stack a second layer.
           maxAttempts: 1,
           ...(config.endpoint !== undefined && { endpoint: config.endpoint }),
           ...(options.credentials !== undefined && { credentials: options.credentials }),
-        }),
-      ]),
+        });
+        const { onRequest } = options;
+        if (onRequest !== undefined) {
+          client.middlewareStack.add(
+            (next, context) => async (args) => {
+              onRequest(String(context.commandName).replace(/Command$/, ''), args.input);
+              return next(args);
+            },
+            { step: 'initialize', name: 'hangarOnRequest' },
+          );
+        }
+        return [region, client] as const;
+      }),
     );
   }
 
