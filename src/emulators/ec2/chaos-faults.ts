@@ -1,9 +1,30 @@
+import type { ChaosCall } from '../../chaos/chaos-engine.js';
 import type { ChaosOperation } from '../../chaos/chaos-scenario.js';
 import type { ProviderErrorCode } from '../../contracts/index.js';
 import { Ec2Error } from './ec2-error.js';
+import type { QueryParams } from './query-params.js';
 
-/** Which chaos operation an EC2 Action is; Actions outside the vocabulary see no faults. */
-export function chaosOperationOf(action: string, instanceIds: number): ChaosOperation | null {
+/**
+ * The chaos call an EC2 request is: its operation, region and, for launches, the placement and
+ * market rules can match on. Null for Actions outside the chaos vocabulary (they see no faults).
+ */
+export function chaosCallOf(action: string, params: QueryParams, region: string): ChaosCall | null {
+  const operation = chaosOperationOf(action, params.strings('InstanceId').length);
+  if (operation === null) return null;
+  if (action !== 'RunInstances') return { operation, region };
+  const instanceType = params.string('InstanceType');
+  const zone = params.struct('Placement').string('AvailabilityZone');
+  return {
+    operation,
+    region,
+    spot: params.struct('InstanceMarketOptions').string('MarketType') === 'spot',
+    ...(instanceType !== undefined && { instanceType }),
+    ...(zone !== undefined && { zone }),
+  };
+}
+
+/** Which chaos operation an EC2 Action is. */
+function chaosOperationOf(action: string, instanceIds: number): ChaosOperation | null {
   switch (action) {
     case 'RunInstances':
     case 'CreateFleet':
@@ -11,8 +32,8 @@ export function chaosOperationOf(action: string, instanceIds: number): ChaosOper
     case 'TerminateInstances':
       return 'terminate';
     case 'DescribeInstances':
-      // A describe of one id is how a provider reads one machine.
-      return instanceIds === 1 ? 'get' : 'list';
+      // A describe by ids is how a provider reads known machines (batched gets); by filters, how it lists.
+      return instanceIds > 0 ? 'get' : 'list';
     case 'CreateSnapshot':
       return 'createSnapshot';
     case 'DescribeSnapshots':

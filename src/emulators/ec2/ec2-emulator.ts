@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { EmulatorChaos, neverAnswer } from '../shared/emulator-chaos.js';
-import { chaosOperationOf, ec2ErrorFor } from './chaos-faults.js';
+import { chaosCallOf, ec2ErrorFor } from './chaos-faults.js';
 import { Ec2Error } from './ec2-error.js';
 import { EC2_OPERATIONS } from './ec2-operations.js';
 import { type Ec2EmulatorOptions, resolveEc2Options } from './ec2-options.js';
@@ -78,9 +78,11 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
       const operation = EC2_OPERATIONS[action];
       if (operation === undefined) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
       calls.set(action, (calls.get(action) ?? 0) + 1);
+      // IAM is checked before anything else, DryRun included.
+      if (state.options.deniedActions.includes(action)) throw new Ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403);
       throttle?.take(region.name, state.options.now());
-      const chaosOperation = chaosOperationOf(action, params.strings('InstanceId').length);
-      const fault = chaosOperation === null ? null : await chaos.before({ operation: chaosOperation, region: region.name });
+      const chaosCall = chaosCallOf(action, params, region.name);
+      const fault = chaosCall === null ? null : await chaos.before(chaosCall);
       if (fault?.kind === 'error') throw ec2ErrorFor(fault.code, fault.message);
       if (fault?.kind === 'timeout') return await neverAnswer();
       const members = operation({ params, region, state, now: state.options.now(), chaos });

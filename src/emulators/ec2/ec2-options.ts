@@ -29,6 +29,8 @@ export interface Ec2EmulatorOptions {
    * DescribeInstances and TerminateInstances (InvalidInstanceID.NotFound) and missing from listings.
    */
   readonly consistencyLagMs?: number;
+  /** Actions the caller's IAM policy does not allow: each answers UnauthorizedOperation (403), DryRun or not. */
+  readonly deniedActions?: readonly string[];
   /** Request-rate throttling per Region (RequestLimitExceeded); null = unthrottled. */
   readonly throttle?: ThrottleOption | null;
   /** A chaos scenario (the chaos engine's format) in force from the start; also settable at /_emulator/chaos. */
@@ -72,6 +74,7 @@ export function resolveEc2Options(options: Ec2EmulatorOptions): ResolvedEc2Optio
     accountId: options.accountId ?? '123456789012',
     consistencyLagMs: options.consistencyLagMs ?? 0,
     throttle: options.throttle ?? null,
+    deniedActions: options.deniedActions ?? [],
     now: options.now ?? Date.now,
   };
 }

@@ -1,6 +1,7 @@
 import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
 import { awsHealthCheck } from './aws-health-check.js';
 import { CapacityErrorCache } from './capacity-error-cache.js';
+import { createAwsDryRunProbe } from './dry-run-probe.js';
 import type { AwsConfig } from './aws-config.js';
 import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
@@ -68,6 +69,7 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
       },
     },
     workflows: {
+      'dry-run-probe': createAwsDryRunProbe({ clients, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
       'multi-az-probe': createAwsMultiAzProbe({ provider, clients, cache: capacityErrors, ...(context.now !== undefined && { now: context.now }) }),
       'spot-fleet': createAwsSpotFleet({

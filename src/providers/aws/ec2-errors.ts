@@ -99,6 +99,11 @@ function safeCause(error: unknown): Error {
   return cause;
 }
 
+/** The EC2 code behind a provider error this table raised (its cause keeps the name), or null. */
+export function ec2CodeBehind(error: ProviderError): string | null {
+  return error.cause instanceof Error && error.cause.name !== 'Error' ? error.cause.name : null;
+}
+
 /** The error an EC2 call raises, by the table. */
 export function ec2Error(operation: string, region: string, error: unknown): Error {
   if (error instanceof ProviderError || error instanceof Ec2CallError) return error;

@@ -15,6 +15,7 @@ import { describeSpotPrices } from './aws-catalog.js';
 import type { AWSInstance } from './aws-instance.js';
 import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
 import type { Ec2Clients } from './ec2-clients.js';
+import { ec2CodeBehind } from './ec2-errors.js';
 
 const spawnFields = SpawnOptionsSchema.shape;
 
@@ -104,7 +105,8 @@ export function createMultiAzProbe<TInstance extends ProviderInstance>(options: 
           return { instance, attempts };
         } catch (error) {
           if (!isProviderError(error) || error.code !== 'CAPACITY_ERROR') throw error;
-          cache.markUnavailable(key, error.message);
+          // A price above the caller's ceiling says nothing about the zone's capacity: try on, but remember nothing.
+          if (ec2CodeBehind(error) !== 'SpotMaxPriceTooLow') cache.markUnavailable(key, error.message);
           attempts.push({ zone, outcome: 'failed', errorCode: error.code, message: error.message });
         }
       }

@@ -86,6 +86,23 @@ describe('chaos fault rules replayed by the EC2 emulator', () => {
     }
   });
 
+  it('matches launch rules on instance type, zone and market', async () => {
+    const bed = await open();
+    bed.emulator.chaos.replace({ seed: 1, faults: [{ operation: 'spawn', code: 'CAPACITY_ERROR', instanceType: 'g5.xlarge', zone: 'us-east-1b', spot: true }] });
+    const spot = { InstanceType: 'g5.xlarge' as const, InstanceMarketOptions: { MarketType: 'spot' as const, SpotOptions: {} } };
+    await expect(launch(bed.client, { ...spot, Placement: { AvailabilityZone: 'us-east-1a' } })).resolves.toBeDefined();
+    await expect(launch(bed.client, { InstanceType: 'g5.xlarge', Placement: { AvailabilityZone: 'us-east-1b' } })).resolves.toBeDefined();
+    expect((await rejectionOf(launch(bed.client, { ...spot, Placement: { AvailabilityZone: 'us-east-1b' } }))).name).toBe('InsufficientInstanceCapacity');
+  });
+
+  it('a describe by ids is a get, by filters a list', async () => {
+    const bed = await open();
+    const ids = [await launch(bed.client), await launch(bed.client)];
+    bed.emulator.chaos.replace({ seed: 1, faults: [{ operation: 'get', code: 'RATE_LIMIT_ERROR' }] });
+    expect((await rejectionOf(bed.client.send(new DescribeInstancesCommand({ InstanceIds: ids })))).name).toBe('RequestLimitExceeded');
+    expect(await listedIds(bed.client)).toEqual(ids);
+  });
+
   it('a phantom launch fails to the caller but the instance exists', async () => {
     const bed = await open();
     bed.emulator.chaos.replace({ seed: 1, faults: [{ operation: 'spawn', effect: 'phantom', code: 'CAPACITY_ERROR' }] });

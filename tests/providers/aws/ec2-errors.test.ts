@@ -1,7 +1,7 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_ERROR_TAXONOMY, ProviderError } from '../../../src/contracts/index.js';
-import { EC2_ERROR_TABLE, Ec2CallError, ec2CodeOf, ec2Error, ec2ErrorRow } from '../../../src/providers/aws/ec2-errors.js';
+import { EC2_ERROR_TABLE, Ec2CallError, ec2CodeBehind, ec2CodeOf, ec2Error, ec2ErrorRow } from '../../../src/providers/aws/ec2-errors.js';
 
 const answered = (code: string, message = 'from EC2'): EC2ServiceException =>
   new EC2ServiceException({ name: code, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
@@ -20,6 +20,12 @@ describe('EC2 error table', () => {
     expect(providerError.message).toContain(code);
     expect(providerError.message).toContain('vendor says no');
     expect(providerError.message).toContain('us-east-1');
+  });
+
+  it('keeps the EC2 code behind a provider error readable (capacity and price refusals share CAPACITY_ERROR)', () => {
+    expect(ec2CodeBehind(ec2Error('RunInstances', 'us-east-1', answered('SpotMaxPriceTooLow')) as ProviderError)).toBe('SpotMaxPriceTooLow');
+    expect(ec2CodeBehind(ec2Error('RunInstances', 'us-east-1', answered('InsufficientInstanceCapacity')) as ProviderError)).toBe('InsufficientInstanceCapacity');
+    expect(ec2CodeBehind(new ProviderError({ code: 'CAPACITY_ERROR', provider: 'aws', message: 'no cause' }))).toBeNull();
   });
 
   it('covers the codes the control plane reasons about', () => {

@@ -1,0 +1,65 @@
+import { RunInstancesCommand, type _InstanceType } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import type { ProviderWorkflow } from '../../contracts/index.js';
+import type { Ec2Clients } from './ec2-clients.js';
+import { ec2CodeOf, ec2Error } from './ec2-errors.js';
+
+export const DryRunProbeInputSchema = z
+  .object({
+    /** Default: the first configured region. */
+    region: z.string().min(1).optional(),
+    instanceType: z.string().min(1).default('t3.micro'),
+    /** Default: the configured default image. */
+    imageId: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type DryRunProbeInput = z.input<typeof DryRunProbeInputSchema>;
+
+export interface DryRunProbeResult {
+  region: string;
+  instanceType: string;
+  /** True when EC2 answered DryRunOperation: the credentials may launch this, and nothing was launched. */
+  wouldSucceed: boolean;
+  /** EC2's answer code (DryRunOperation, UnauthorizedOperation, …). */
+  ec2Code: string;
+  message: string;
+}
+
+/**
+ * The safe execution probe: RunInstances with DryRun. EC2 checks permissions, parameters and the
+ * image, then answers DryRunOperation ("would have succeeded") without launching or billing anything;
+ * UnauthorizedOperation means these credentials may not launch. Any other refusal surfaces as the
+ * provider error its code maps to. The readiness layer uses it beside the health check.
+ */
+export function createAwsDryRunProbe(options: { clients: Ec2Clients; defaultImageId: string; keyName?: string }): ProviderWorkflow<DryRunProbeInput, DryRunProbeResult> {
+  return {
+    description: 'RunInstances with DryRun: proves the credentials may launch (DryRunOperation) without launching anything',
+    input: DryRunProbeInputSchema,
+    async run(raw) {
+      const input = DryRunProbeInputSchema.parse(raw);
+      const region = input.region ?? options.clients.regions[0] ?? 'us-east-1';
+      const base = { region, instanceType: input.instanceType };
+      try {
+        await options.clients.of(region).send(
+          new RunInstancesCommand({
+            DryRun: true,
+            MinCount: 1,
+            MaxCount: 1,
+            ImageId: input.imageId ?? options.defaultImageId,
+            InstanceType: input.instanceType as _InstanceType,
+            ...(options.keyName !== undefined && { KeyName: options.keyName }),
+          }),
+        );
+      } catch (error) {
+        const code = ec2CodeOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        if (code === 'DryRunOperation') return { ...base, wouldSucceed: true, ec2Code: code, message };
+        if (code === 'UnauthorizedOperation') return { ...base, wouldSucceed: false, ec2Code: code, message };
+        throw ec2Error('RunInstances', region, error);
+      }
+      // EC2 never answers a dry run with success; an endpoint that did ignored DryRun and may have launched.
+      return { ...base, wouldSucceed: false, ec2Code: 'NoDryRunAnswer', message: 'the endpoint answered a DryRun request with success: it ignores DryRun' };
+    },
+  };
+}
