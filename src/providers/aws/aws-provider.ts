@@ -64,7 +64,7 @@ export const AWS_CAPABILITIES = {
   persistentVolumes: true,
   warmVolumes: true,
   hibernation: { unsupported: `EC2 hibernation (stop with memory saved) is ${NOT_BUILT}` },
-  costExplorer: { unsupported: `reading AWS Cost Explorer is ${NOT_BUILT}; prices come from a bundled table` },
+  costExplorer: { unsupported: `reading AWS Cost Explorer (actual spend) is ${NOT_BUILT}; list prices come from a bundled table refreshed from the Price List API` },
   tailscaleNative: { unsupported: 'EC2 has no Tailscale integration: a machine joins a tailnet only if its bootstrap script installs Tailscale' },
   idempotentSpawn: true,
   customNetworking: { unsupported: `per-spawn VPCs, subnets and security groups are ${NOT_BUILT}; only the configured subnetId applies` },
