@@ -22,11 +22,11 @@ export type RunPodRegistration = ProviderRegistration<RunPodInstance, ProviderSn
 export function resolveRunPodAccess(config: RunPodConfig, env: NodeJS.ProcessEnv): { apiKey: string; baseUrl: string; graphqlUrl: string } {
   const apiKey = env.RUNPOD_API_KEY || config.apiKey;
   if (!apiKey) throw new Error('runpod: no API key: set RUNPOD_API_KEY (or providers.runpod.apiKey in the config file)');
-  return {
-    apiKey,
-    baseUrl: env.HANGAR_RUNPOD_URL || config.baseUrl || RUNPOD_DEFAULT_URL,
-    graphqlUrl: env.HANGAR_RUNPOD_GRAPHQL_URL || config.graphqlUrl || RUNPOD_DEFAULT_GRAPHQL_URL,
-  };
+  const baseUrl = env.HANGAR_RUNPOD_URL || config.baseUrl || RUNPOD_DEFAULT_URL;
+  const graphqlUrl = env.HANGAR_RUNPOD_GRAPHQL_URL || config.graphqlUrl || RUNPOD_DEFAULT_GRAPHQL_URL;
+  if (!URL.canParse(baseUrl)) throw new Error(`runpod: HANGAR_RUNPOD_URL is not a URL: "${baseUrl}"`);
+  if (!URL.canParse(graphqlUrl)) throw new Error(`runpod: HANGAR_RUNPOD_GRAPHQL_URL is not a URL: "${graphqlUrl}"`);
+  return { apiKey, baseUrl, graphqlUrl };
 }
 
 export function createRunPodRegistration(config: RunPodConfig, context: RunPodRegistrationContext = {}): RunPodRegistration {

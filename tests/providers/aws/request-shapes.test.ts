@@ -31,7 +31,7 @@ const open = useTestBed(async () => {
 });
 
 describe('every request the AWS provider sends matches the botocore model in vendor-specs', () => {
-  it('across spawn, spot, list, get, terminate, snapshots, volumes, the health check and the workflows', async () => {
+  it('across spawn, spot, list, get, terminate, snapshots, volumes, the health check, the dry-run probe and the workflows', async () => {
     const bed = await open();
     const { provider, hooks, workflows } = bed.registration;
     if (!supports(provider, 'snapshots') || !supports(provider, 'spot') || !supports(provider, 'persistentVolumes')) throw new Error('AWS lost a capability');
@@ -67,6 +67,7 @@ describe('every request the AWS provider sends matches the botocore model in ven
       idempotencyToken: 'fleet-token-1',
       ownership: { owner: 'hangar-test', instanceIds: ['inst_fleet_1', 'inst_fleet_2'] },
     });
+    await workflows?.['dry-run-probe']?.run({ instanceType: 'g5.xlarge' });
     await provider.terminate(plain.providerId);
     await provider.deleteVolume(volume.providerVolumeId).catch(() => {
       // Still attached to the machine the spawn gave it to: refused, which is all this test needs sent.
@@ -74,6 +75,7 @@ describe('every request the AWS provider sends matches the botocore model in ven
 
     const modelled = new Set(modelledOperations());
     const checked = bed.sent.filter((request) => modelled.has(request.operation));
+    expect(checked.some((request) => request.operation === 'RunInstances' && (request.input as { DryRun?: boolean }).DryRun === true)).toBe(true);
     const problems = checked.flatMap((request) => requestProblems(request.operation, request.input).map((problem) => `${request.operation} ${problem}`));
     expect(problems).toEqual([]);
     // The calls that matter most were all checked.

@@ -24,6 +24,8 @@ describe('RunPod configuration and secrets', () => {
       graphqlUrl: 'http://env.example/graphql',
     });
     expect(resolveRunPodAccess(RunPodConfigSchema.parse({}), { RUNPOD_API_KEY: 'k' }).baseUrl).toBe('https://api.runpod.io');
+    expect(() => resolveRunPodAccess(config, { HANGAR_RUNPOD_URL: 'not a url' })).toThrow(/^runpod: HANGAR_RUNPOD_URL is not a URL: "not a url"$/);
+    expect(() => resolveRunPodAccess(config, { HANGAR_RUNPOD_GRAPHQL_URL: 'api.runpod.io/graphql' })).toThrow(/HANGAR_RUNPOD_GRAPHQL_URL is not a URL/);
     const factory = PROVIDER_FACTORIES.runpod;
     expect(() => factory?.create(factory.configSchema.parse({}), { dataDir: '/tmp', owner: 'hangar', env: {} })).toThrow(
       /^runpod: no API key: set RUNPOD_API_KEY \(or providers\.runpod\.apiKey in the config file\)$/,

@@ -108,6 +108,19 @@ describe('RunPod provider against the emulator (every REST request checked again
     expect(reclaimed).toMatchObject({ status: 'stopped', podStatus: 'EXITED', spot: true, stateReason: { code: 'SPOT_INTERRUPTED' } });
   });
 
+  it('a spawn re-driven with the same Hangar id finds the pod the first attempt made, never creates a second', async () => {
+    const bed = await start();
+    const provider = bed.registration.provider;
+    const options = spawnOptions();
+    const first = await provider.spawn(options);
+    const again = await provider.spawn(options);
+    expect(again.providerId).toBe(first.providerId);
+    expect(await provider.list({ hangarInstanceId: options.ownership.instanceId })).toHaveLength(1);
+    const spot = spawnOptions({ spot: true });
+    const firstSpot = await provider.spawn(spot);
+    expect((await provider.spawn(spot)).providerId).toBe(firstSpot.providerId);
+  });
+
   it('terminate: 204 is terminated, twice is terminated, an unknown id is terminated', async () => {
     const bed = await start();
     const provider = bed.registration.provider;
