@@ -90,7 +90,7 @@ export function projectProvider<
     Object.assign(projected, {
       createVolume: (...args: Parameters<typeof provider.createVolume>) => provider.createVolume(...args),
       getVolume: (id: string) => provider.getVolume(id),
-      listVolumes: () => provider.listVolumes(),
+      listVolumes: (...args: Parameters<typeof provider.listVolumes>) => provider.listVolumes(...args),
       deleteVolume: (id: string) => provider.deleteVolume(id),
     });
   }

@@ -111,13 +111,13 @@ export class VolumeAttacher {
     const instanceId = instance.InstanceId ?? '';
     const tags = tagsOf(instance.Tags);
     const wanted = pendingAttachIds(tags);
-    const todo = unattached(instance);
-    if (todo.length === 0) return pass;
+    const toAttach = unattached(instance);
+    if (toAttach.length === 0) return pass;
     const usedDevices = new Set((instance.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.DeviceName === undefined ? [] : [mapping.DeviceName])));
-    const volumes = new Map((await this.options.ebs.describeVolumes(region, [{ Name: 'volume-id', Values: todo }])).map((volume) => [volume.VolumeId ?? '', volume]));
+    const volumes = new Map((await this.options.ebs.describeVolumes(region, [{ Name: 'volume-id', Values: toAttach }])).map((volume) => [volume.VolumeId ?? '', volume]));
     const hangarId = tags[OWNERSHIP_TAGS.instanceId];
     let list = wanted;
-    for (const volumeId of todo) {
+    for (const volumeId of toAttach) {
       const volume = volumes.get(volumeId);
       if (volume === undefined) {
         pass.problems.push(`${instanceId}: volume ${volumeId} no longer exists; it cannot be attached`);
