@@ -60,7 +60,9 @@ export class VolumeAttacher {
   noteListed(region: string, instance: Instance): void {
     const id = instance.InstanceId;
     if (id === undefined) return;
-    if (instance.State?.Name === 'running' && unattached(instance).length > 0) this.pending.set(id, { region, instance });
+    // Every listed machine passes here on each reconcile: most carry no attach tag, so that is checked without building a tag map.
+    const asksForVolumes = instance.Tags?.some((tag) => tag.Key?.startsWith(VOLUME_TAGS.attachVolumes) === true) === true;
+    if (asksForVolumes && instance.State?.Name === 'running' && unattached(instance).length > 0) this.pending.set(id, { region, instance });
     else this.pending.delete(id);
   }
 
