@@ -95,6 +95,11 @@ export function tagsOf(tags: readonly { Key?: string | undefined; Value?: string
   return result;
 }
 
+/** The other way: a tag map as EC2's `[{Key, Value}]` list. */
+export function toTagList(tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
 const isoOf = (date: Date | undefined): string | undefined => (date === undefined ? undefined : date.toISOString());
 
 /** An SDK `Instance` as the enhanced instance; a shape Hangar cannot read fails loudly (VendorResponseError). */

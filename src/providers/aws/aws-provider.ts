@@ -44,6 +44,7 @@ import {
   SNAPSHOT_SOURCE_TAG,
   toAWSInstance,
   toAWSSnapshot,
+  toTagList,
 } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
 import { EC2_MIN_SPOT_MAX_PRICE, failedSpotRequest, spotMarketOptions } from './aws-spot.js';
@@ -377,10 +378,6 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     }
     return null;
   }
-}
-
-function toTagList(tags: Record<string, string>): { Key: string; Value: string }[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
 /** The filter fields EC2 can apply itself; null when the filter can match nothing. */

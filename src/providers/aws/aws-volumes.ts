@@ -8,7 +8,7 @@ import {
   VolumeOptionsSchema,
   isWarmVolumeRequest,
 } from '../../contracts/index.js';
-import type { AWSInstance } from './aws-instance.js';
+import { type AWSInstance, toTagList } from './aws-instance.js';
 import { VOLUME_TAGS, attachVolumeTags, holdingInstanceIds, pendingAttachIds, toProviderVolume } from './aws-volume.js';
 import { EbsCalls } from './ebs-calls.js';
 import type { Ec2Clients } from './ec2-clients.js';
@@ -85,7 +85,7 @@ export class AwsVolumes {
           AvailabilityZone: zone,
           Size: options.sizeGiB,
           VolumeType: 'gp3',
-          TagSpecifications: [{ ResourceType: 'volume', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+          TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
         }),
       )
       .catch((error: unknown) => {

@@ -7,6 +7,7 @@ import {
   type Volume,
 } from '@aws-sdk/client-ec2';
 import { ProviderError } from '../../contracts/index.js';
+import { toTagList } from './aws-instance.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2Error, isEc2Outcome } from './ec2-errors.js';
 
@@ -50,7 +51,7 @@ export class EbsCalls {
   async tag(region: string, resourceIds: string[], tags: Record<string, string>): Promise<void> {
     await this.clients
       .of(region)
-      .send(new CreateTagsCommand({ Resources: resourceIds, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }))
+      .send(new CreateTagsCommand({ Resources: resourceIds, Tags: toTagList(tags) }))
       .catch((error: unknown) => {
         throw ec2Error('CreateTags', region, error);
       });

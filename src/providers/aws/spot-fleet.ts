@@ -21,6 +21,7 @@ import {
   SpawnOptionsSchema,
   VendorResponseError,
 } from '../../contracts/index.js';
+import { toTagList } from './aws-instance.js';
 import { describeSpotPrices } from './aws-catalog.js';
 import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
 import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
@@ -332,7 +333,7 @@ export function fleetRequest(input: SpotFleetInput, pools: readonly Pool[], temp
     TargetCapacitySpecification: { TotalTargetCapacity: input.count, DefaultTargetCapacityType: 'spot' },
     SpotOptions: { AllocationStrategy: 'price-capacity-optimized', InstanceInterruptionBehavior: 'terminate' },
     TagSpecifications: [
-      { ResourceType: 'instance', Tags: Object.entries(instanceTags).map(([Key, Value]) => ({ Key, Value })) },
+      { ResourceType: 'instance', Tags: toTagList(instanceTags) },
       { ResourceType: 'fleet', Tags: [{ Key: OWNERSHIP_TAGS.owner, Value: input.ownership.owner }] },
     ],
   };

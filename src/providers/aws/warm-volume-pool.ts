@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CreateVolumeCommand, DeleteVolumeCommand, DescribeInstancesCommand, type Volume, type VolumeType } from '@aws-sdk/client-ec2';
 import { OWNERSHIP_TAGS } from '../../contracts/index.js';
-import { tagsOf } from './aws-instance.js';
+import { tagsOf, toTagList } from './aws-instance.js';
 import { VOLUME_TAGS, holdingInstanceIds, warmPoolKey } from './aws-volume.js';
 import type { EbsCalls } from './ebs-calls.js';
 import { ec2Error, isEc2Outcome } from './ec2-errors.js';
@@ -307,7 +307,7 @@ export class WarmVolumePool {
           Size: sizeGiB,
           VolumeType: (volumeType ?? 'gp3') as VolumeType,
           ...(token !== undefined && { ClientToken: token }),
-          TagSpecifications: [{ ResourceType: 'volume', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+          TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
         }),
       )
       .catch((error: unknown) => {
