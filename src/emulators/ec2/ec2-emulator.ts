@@ -30,6 +30,7 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
   const chaos = new EmulatorChaos('ec2-emulator', options.chaos ?? null);
   const throttle = state.options.throttle === null ? null : new RequestThrottle(state.options.throttle);
   const calls = new Map<string, number>();
+  const count = (action: string) => calls.set(action, (calls.get(action) ?? 0) + 1);
   const app = new Hono();
   // Test and operator controls live under /_emulator, a path EC2 never serves.
   chaos.mount(app);
@@ -54,7 +55,7 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
     const headers = { 'content-type': JSON_1_1_CONTENT_TYPE, 'x-amzn-requestid': requestId };
     try {
       if (target !== 'AWSPriceListService.GetProducts') throw new PricingError('InvalidParameterException', `Operation ${target} is not served by this emulator`);
-      calls.set('Pricing.GetProducts', (calls.get('Pricing.GetProducts') ?? 0) + 1);
+      count('Pricing.GetProducts');
       const body: unknown = await c.req.json().catch(() => {
         throw new PricingError('InvalidParameterException', 'The request body is not JSON');
       });
@@ -77,7 +78,7 @@ export function createEc2Emulator(options: Ec2EmulatorOptions = {}): Ec2Emulator
       if (action === undefined || action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
       const operation = EC2_OPERATIONS[action];
       if (operation === undefined) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
-      calls.set(action, (calls.get(action) ?? 0) + 1);
+      count(action);
       // IAM is checked before anything else, DryRun included.
       if (state.options.deniedActions.includes(action)) throw new Ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403);
       throttle?.take(region.name, state.options.now());
