@@ -15,6 +15,12 @@ export const SpawnOptionsSchema = z.object({
   /** Stable across retries of one intent: a provider with `idempotentSpawn` maps it to the vendor's token. */
   idempotencyToken: z.string().min(1).max(64),
   ownership: z.object({ owner: z.string().min(1), instanceId: z.string().min(1) }),
+  /**
+   * True when an earlier attempt with this idempotency token had an unknown outcome (timeout, crash)
+   * and may have created the machine. A provider without `idempotentSpawn` must then look for a machine
+   * carrying `ownership.instanceId` before creating another; on a first attempt it need not.
+   */
+  resumed: z.boolean().optional(),
   /** Volumes to attach; the control plane passes them only to providers whose flags allow them. */
   volumes: z.array(VolumeRequestSchema).max(16).optional(),
 });

@@ -83,6 +83,8 @@ describe('provider errors through the API', () => {
     expect(replay.status).toBe(202);
     expect(replay.json).toMatchObject({ id: row.id, status: expect.stringMatching(/provisioning|running/), error: null });
     expect(await cp.faultyBase.provider.list({ hangarInstanceId: row.id })).toHaveLength(1);
+    // The re-drive tells the provider an earlier attempt may have made the machine; the first attempt did not.
+    expect(cp.faulty.spawnResumed).toEqual([undefined, true]);
   });
 
   it('an unexpected provider failure -> 502 PROVIDER_FAILURE, never a 500', async () => {

@@ -84,7 +84,7 @@ export async function spawnInstance(
     }
     throw error;
   }
-  return { record: await driveSpawn(ctx, entry, record, request), replayed: false };
+  return { record: await driveSpawn(ctx, entry, record, request, false), replayed: false };
 }
 
 async function replay(
@@ -103,7 +103,7 @@ async function replay(
     throw ApiError.fromStored(existing.error, { 'Idempotent-Replayed': 'true' });
   }
   // The first attempt's outcome is unknown (timeout, crash): ask again with the same token, which finds the same machine.
-  if (existing.status === 'requested') return { record: await driveSpawn(ctx, entry, existing, request), replayed: true };
+  if (existing.status === 'requested') return { record: await driveSpawn(ctx, entry, existing, request, true), replayed: true };
   return { record: existing, replayed: true };
 }
 
@@ -165,10 +165,11 @@ function driveSpawn(
   entry: RegisteredProvider,
   record: InstanceRecord,
   request: SpawnRequest,
+  resumed: boolean,
 ): Promise<InstanceRecord> {
   const inflight = ctx.inflightSpawns.get(record.id);
   if (inflight) return inflight;
-  const call = callSpawn(ctx, entry, record, request).finally(() => ctx.inflightSpawns.delete(record.id));
+  const call = callSpawn(ctx, entry, record, request, resumed).finally(() => ctx.inflightSpawns.delete(record.id));
   ctx.inflightSpawns.set(record.id, call);
   return call;
 }
@@ -178,6 +179,7 @@ async function callSpawn(
   entry: RegisteredProvider,
   record: InstanceRecord,
   request: SpawnRequest,
+  resumed: boolean,
 ): Promise<InstanceRecord> {
   const bootstrap = entry.provider.generateBootstrap({ instanceId: record.id, hostname: record.name, ...request.bootstrap });
   let instance: Awaited<ReturnType<typeof entry.provider.spawn>>;
@@ -195,6 +197,7 @@ async function callSpawn(
         idempotencyToken: record.id,
         ownership: { owner: ctx.settings.owner, instanceId: record.id },
         ...(record.volumes.length > 0 && { volumes: record.volumes }),
+        ...(resumed && { resumed }),
       }),
     );
   } catch (error) {

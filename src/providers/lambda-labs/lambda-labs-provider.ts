@@ -134,10 +134,13 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     const fileSystemNames = await this.fileSystemNamesFor(options);
 
     // A replay of a spawn whose outcome was unknown: the machine may already exist; never launch a second.
-    const existing = (await this.listRaw()).find(
-      (instance) => !GONE.has(instance.status) && this.toInstance(instance).hangarInstanceId === options.ownership.instanceId,
-    );
-    if (existing !== undefined) return this.toInstance(existing);
+    // A first attempt skips this list, so it does not spend one of the scarce request slots.
+    if (options.resumed === true) {
+      const existing = (await this.listRaw()).find(
+        (instance) => !GONE.has(instance.status) && this.toInstance(instance).hangarInstanceId === options.ownership.instanceId,
+      );
+      if (existing !== undefined) return this.toInstance(existing);
+    }
 
     const name = instanceNameFor(options.ownership);
     const request: LambdaLaunchRequest = {

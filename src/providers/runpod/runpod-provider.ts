@@ -111,8 +111,10 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
 
   async spawn(options: SpawnOptions): Promise<RunPodInstance> {
     // RunPod takes no idempotency key: a spawn re-driven after an unknown outcome finds the pod the first attempt made, never a second.
-    const [existing] = await this.list({ hangarInstanceId: options.ownership.instanceId, statuses: ['pending', 'running', 'stopping', 'stopped'] });
-    if (existing !== undefined) return existing;
+    if (options.resumed === true) {
+      const [existing] = await this.list({ hangarInstanceId: options.ownership.instanceId, statuses: ['pending', 'running', 'stopping', 'stopped'] });
+      if (existing !== undefined) return existing;
+    }
     if (options.spot) return this.rentInterruptable(options, null);
     const prepared = await this.prepare(options);
     const pod = await this.rest.call(

@@ -36,6 +36,8 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   /** Consumed by the next spawn: throw this error, or 'hang' to never answer. */
   nextSpawnFault: Error | 'hang' | null = null;
   spawnCalls = 0;
+  /** `options.resumed` of each spawn call, in order. */
+  readonly spawnResumed: (boolean | undefined)[] = [];
   /** Consumed by the next list: wait this long first (to hold a reconcile open). */
   nextListDelayMs = 0;
   listsInFlight = 0;
@@ -53,6 +55,7 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
 
   async spawn(options: SpawnOptions): Promise<ProviderInstance> {
     this.spawnCalls += 1;
+    this.spawnResumed.push(options.resumed);
     const fault = this.nextSpawnFault;
     this.nextSpawnFault = null;
     if (fault === 'hang') return new Promise<never>(() => {});

@@ -125,7 +125,8 @@ describe('vendor errors end to end through the emulator', () => {
     const options = bed.spawnOptions();
     const error = await bed.provider.spawn(options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LambdaLabsCallError);
-    const adopted = await bed.provider.spawn(options);
+    // The control plane re-drives an unknown outcome with `resumed`.
+    const adopted = await bed.provider.spawn({ ...options, resumed: true });
     expect(adopted.hangarInstanceId).toBe(options.ownership.instanceId);
     expect(bed.calls(LAUNCH_PATH)).toBe(1);
   });

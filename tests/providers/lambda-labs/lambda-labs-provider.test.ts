@@ -82,7 +82,10 @@ describe('Lambda Labs provider on the emulator', () => {
     const bed = await open();
     const options = bed.spawnOptions();
     const first = await bed.provider.spawn(options);
-    const again = await bed.provider.spawn(options);
+    // A first attempt spends no request slot on looking for itself.
+    expect(bed.calls('/api/v1/instances')).toBe(0);
+    const again = await bed.provider.spawn({ ...options, resumed: true });
+    expect(bed.calls('/api/v1/instances')).toBe(1);
     expect(again.providerId).toBe(first.providerId);
     expect(bed.calls(LAUNCH_PATH)).toBe(1);
   });

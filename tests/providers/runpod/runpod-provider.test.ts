@@ -113,12 +113,12 @@ describe('RunPod provider against the emulator (every REST request checked again
     const provider = bed.registration.provider;
     const options = spawnOptions();
     const first = await provider.spawn(options);
-    const again = await provider.spawn(options);
+    const again = await provider.spawn({ ...options, resumed: true });
     expect(again.providerId).toBe(first.providerId);
     expect(await provider.list({ hangarInstanceId: options.ownership.instanceId })).toHaveLength(1);
     const spot = spawnOptions({ spot: true });
     const firstSpot = await provider.spawn(spot);
-    expect((await provider.spawn(spot)).providerId).toBe(firstSpot.providerId);
+    expect((await provider.spawn({ ...spot, resumed: true })).providerId).toBe(firstSpot.providerId);
   });
 
   it('terminate: 204 is terminated, twice is terminated, an unknown id is terminated', async () => {
