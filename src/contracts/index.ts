@@ -12,3 +12,4 @@ export * from './snapshot.js';
 export * from './spawn.js';
 export * from './spot.js';
 export * from './volume.js';
+export * from './skipped-entries.js';

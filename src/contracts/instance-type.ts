@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
+/**
+ * The GPUs of an instance type. `count` is how many GPUs the machine sees; `memoryGiB` is the memory
+ * of each of them. A fractional GPU (EC2 g6f/gr6f: a slice of one physical L4) is `count: 1` with
+ * `fraction` the share of the physical GPU (0.125, 0.25, 0.5) and `memoryGiB` the slice's memory;
+ * whole GPUs leave `fraction` out.
+ */
 export const GpuShapeSchema = z.object({
   model: z.string().min(1),
   count: z.number().int().positive(),
   memoryGiB: z.number().positive(),
+  fraction: z.number().positive().lt(1).optional(),
 });
 
 /** One entry of a provider's catalog, as `GET /v1/providers/:name/instance-types` shows it. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CapabilityDeclaration } from './capabilities.js';
 import { type ProviderInstance, ProviderInstanceSchema } from './instance.js';
 import { type Provider, supports } from './provider.js';
+import { firstIssue } from './skipped-entries.js';
 import { type ProviderSnapshot, ProviderSnapshotSchema } from './snapshot.js';
 
 /** A vendor answered with a shape its adapter cannot read: the adapter or the vendor API is at fault, not the caller. */
@@ -18,9 +19,7 @@ export class VendorResponseError extends Error {
 export function materialize<T>(schema: z.ZodType<T>, raw: unknown, provider: string, what: string): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown shape';
-  throw new VendorResponseError(provider, `${provider}: cannot read ${what} (${where})`, parsed.error);
+  throw new VendorResponseError(provider, `${provider}: cannot read ${what} (${firstIssue(parsed.error)})`, parsed.error);
 }
 
 const INSTANCE_KEYS = Object.keys(ProviderInstanceSchema.shape) as (keyof ProviderInstance)[];

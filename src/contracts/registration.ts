@@ -3,6 +3,7 @@ import type { CapabilityDeclaration, CapabilityFlag } from './capabilities.js';
 import type { ProviderHooks } from './hooks.js';
 import type { ProviderInstance } from './instance.js';
 import type { Provider } from './provider.js';
+import type { SkippedEntryLog } from './skipped-entries.js';
 import type { ProviderSnapshot } from './snapshot.js';
 
 /** A provider-specific operation beyond the contract (AWS: warm volumes, spot fleet, multi-AZ probing). */
@@ -48,4 +49,6 @@ export interface ProviderRegistration<
   contracts?: readonly ProviderContractCase[];
   /** The testing tier's fault injection, for providers that have it. */
   chaos?: ProviderChaosControl;
+  /** The vendor entries the provider skipped because it could not read them (shown in health and the catalog). */
+  skippedEntries?: SkippedEntryLog;
 }
