@@ -15,7 +15,7 @@ interface BotocoreShape {
   max?: number;
 }
 
-const MODEL_PATH = join(import.meta.dirname, '..', '..', '..', 'shared', 'vendor-specs', 'aws-ec2', 'ec2-2016-11-15.subset.botocore-1.43.11.json');
+const MODEL_PATH = join(import.meta.dirname, '..', '..', 'vendor-specs', 'aws-ec2', 'ec2-2016-11-15.subset.botocore-1.43.11.json');
 const model = JSON.parse(readFileSync(MODEL_PATH, 'utf8')) as { operations: Record<string, { input: { shape: string } }>; shapes: Record<string, BotocoreShape> };
 
 /** Every way `value` departs from the model's shape: missing required members, unknown members, bad enums and types. */

@@ -5,7 +5,7 @@ import type { LambdaLabsEmulatorOptions } from '../../../src/emulators/lambda-la
 import { type RunningLambdaLabsEmulator, startLambdaLabsEmulator } from '../../../src/emulators/lambda-labs/start-lambda-labs-emulator.js';
 import { OpenApiValidator } from '../../support/openapi-validator.js';
 
-export const LAMBDA_SPEC = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vendor-specs', 'lambda', 'lambda-cloud-api-openapi-1.8.3.json');
+export const LAMBDA_SPEC = join(import.meta.dirname, '..', '..', '..', 'vendor-specs', 'lambda', 'lambda-cloud-api-openapi-1.8.3.json');
 export const API_KEY = 'emulator-test-key';
 
 let validator: OpenApiValidator | undefined;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { OpenApiValidator } from '../../support/openapi-validator.js';
 
-export const RUNPOD_V2_SPEC = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vendor-specs', 'runpod', 'runpod-rest-v2-openapi.json');
+export const RUNPOD_V2_SPEC = join(import.meta.dirname, '..', '..', '..', 'vendor-specs', 'runpod', 'runpod-rest-v2-openapi.json');
 
 export const runPodSpec = new OpenApiValidator(RUNPOD_V2_SPEC);
 
