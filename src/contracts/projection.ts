@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { CapabilityDeclaration } from './capabilities.js';
 import { type ProviderInstance, ProviderInstanceSchema } from './instance.js';
 import { type Provider, supports } from './provider.js';
-import { firstIssue } from './skipped-entries.js';
 import { type ProviderSnapshot, ProviderSnapshotSchema } from './snapshot.js';
 
 /** A vendor answered with a shape its adapter cannot read: the adapter or the vendor API is at fault, not the caller. */
@@ -13,6 +12,12 @@ export class VendorResponseError extends Error {
     this.name = 'VendorResponseError';
     this.provider = provider;
   }
+}
+
+/** The first zod issue as `path: message`, the way skipped entries and VendorResponseError name a bad field. */
+export function firstIssue(error: z.ZodError): string {
+  const first = error.issues[0];
+  return first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown shape';
 }
 
 /** Entry: parse a vendor-derived value into the provider's enhanced type, failing loudly on a bad shape. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { firstIssue, VendorResponseError } from './projection.js';
 
 /** What kind of vendor list entry a provider could not read. */
 export const SKIPPED_ENTRY_KINDS = ['instance-type', 'instance', 'volume', 'snapshot', 'price', 'spot-price', 'data-center', 'other'] as const;
@@ -67,10 +68,19 @@ export class SkippedEntryLog {
   }
 }
 
-/** The first zod issue as `path: message`, the way skipped entries and VendorResponseError name a bad field. */
-export function firstIssue(error: z.ZodError): string {
-  const first = error.issues[0];
-  return first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown shape';
+/**
+ * Reads one vendor entry with the adapter's own reader (which throws `VendorResponseError` on a shape
+ * it cannot read); an unreadable entry is recorded and comes back as undefined. Any other error
+ * propagates: only a bad shape is skipped.
+ */
+export function readOrSkip<T>(log: SkippedEntryLog | undefined, kind: SkippedEntryKind, id: string | null, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof VendorResponseError)) throw error;
+    log?.record(kind, id, error.message);
+    return undefined;
+  }
 }
 
 export interface ReadEachOptions {

@@ -24,7 +24,8 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   const threshold = LOG_LEVELS.indexOf(level);
   const log = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
     if (LOG_LEVELS.indexOf(at) < threshold) return;
-    const line = { time: new Date().toISOString(), level: at, message, ...(fields && (redact(fields) as object)) };
+    // The fields come first so that none of them (a `message` field, say) can replace the line's own.
+    const line = { ...(fields && (redact(fields) as object)), time: new Date().toISOString(), level: at, message };
     write(`${JSON.stringify(line)}\n`);
   };
   return {

@@ -9,6 +9,8 @@ import {
   type ProviderSnapshot,
   type ProviderWorkflow,
   projectProvider,
+  type SkippedEntry,
+  type SkippedEntryLog,
 } from '../contracts/index.js';
 import { ApiError } from './api-error.js';
 
@@ -19,6 +21,15 @@ export interface RegisteredProvider {
   readonly hooks: ProviderHooks;
   readonly workflows: Readonly<Record<string, ProviderWorkflow>>;
   readonly chaos: ProviderChaosControl | null;
+  /** The vendor entries the provider skipped because it could not read them; null when it keeps no log. */
+  readonly skippedEntries: SkippedEntryLog | null;
+}
+
+/** A provider's catalog as the API shows it: the offerings, and the catalog entries the provider had to skip. */
+export interface CatalogView {
+  offerings: InstanceTypeOffering[];
+  fetchedAt: string;
+  skipped: SkippedEntry[];
 }
 
 const CATALOG_TTL_MS = 60_000;
@@ -26,7 +37,7 @@ const CATALOG_TTL_MS = 60_000;
 /** The enabled providers by name. Only the composition root and test harnesses register them. */
 export class ProviderRegistry {
   private readonly entries = new Map<string, RegisteredProvider>();
-  private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; fetchedAt: number }>();
+  private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; startedAt: number; fetchedAt: number }>();
 
   register<TInstance extends ProviderInstance, TSnapshot extends ProviderSnapshot, TCaps extends CapabilityDeclaration>(
     registration: ProviderRegistration<TInstance, TSnapshot, TCaps>,
@@ -39,6 +50,7 @@ export class ProviderRegistry {
       hooks: registration.hooks,
       workflows: registration.workflows ?? {},
       chaos: registration.chaos ?? null,
+      skippedEntries: registration.skippedEntries ?? null,
     };
     this.entries.set(name, entry);
     return entry;
@@ -65,10 +77,26 @@ export class ProviderRegistry {
 
   /** The provider's catalog, cached for a minute: spawn validation reads it on every request. */
   async instanceTypes(entry: RegisteredProvider, now = Date.now()): Promise<InstanceTypeOffering[]> {
+    return (await this.cachedCatalog(entry, now)).offerings;
+  }
+
+  /** The cached catalog with the entries its fetch skipped (those the provider's log saw since the fetch began). */
+  async catalog(entry: RegisteredProvider, now = Date.now()): Promise<CatalogView> {
+    const cached = await this.cachedCatalog(entry, now);
+    return {
+      offerings: cached.offerings,
+      fetchedAt: new Date(cached.fetchedAt).toISOString(),
+      skipped: entry.skippedEntries?.since('instance-type', cached.startedAt) ?? [],
+    };
+  }
+
+  private async cachedCatalog(entry: RegisteredProvider, now: number): Promise<{ offerings: InstanceTypeOffering[]; startedAt: number; fetchedAt: number }> {
     const cached = this.catalogs.get(entry.name);
-    if (cached && now - cached.fetchedAt < CATALOG_TTL_MS) return cached.offerings;
+    if (cached && now - cached.fetchedAt < CATALOG_TTL_MS) return cached;
+    const startedAt = Date.now();
     const offerings = await entry.provider.instanceTypes();
-    this.catalogs.set(entry.name, { offerings, fetchedAt: now });
-    return offerings;
+    const fresh = { offerings, startedAt, fetchedAt: now };
+    this.catalogs.set(entry.name, fresh);
+    return fresh;
   }
 }

@@ -21,7 +21,9 @@ describe('instances API', () => {
     expect(Object.keys(orbstack.capabilities)).toHaveLength(11);
     expect(orbstack.capabilities.snapshots).toBe(true);
     expect(orbstack.unsupported.gpu).toMatch(/GPU/);
-    const types = (await cp.call('GET', '/v1/providers/orbstack/instance-types')).json;
+    const catalog = (await cp.call('GET', '/v1/providers/orbstack/instance-types')).json;
+    expect(catalog).toMatchObject({ provider: 'orbstack', skipped: [], warnings: [] });
+    const types = catalog.instanceTypes;
     expect(types[0]).toMatchObject({ name: 'orb.nano', gpu: null, regions: expect.any(Array) });
     expect(types[0].pricePerHour).toBeGreaterThan(0);
   });

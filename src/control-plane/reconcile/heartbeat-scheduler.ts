@@ -14,6 +14,8 @@ export interface TaskHealth {
   durationMs: number | null;
   ok: boolean | null;
   message: string | null;
+  /** The taxonomy code of the last failure (AUTH_ERROR, RATE_LIMIT_ERROR, …), null when ok or unknown. */
+  errorCode: string | null;
   consecutiveFailures: number;
   nextRunAt: string | null;
   /** The last reconcile's report (reconcile task only). */
@@ -23,6 +25,7 @@ export interface TaskHealth {
 export interface TaskOutcome {
   ok: boolean;
   message: string;
+  errorCode?: string;
   retryAfterMs?: number;
   report?: ReconcileReport;
   /** Why the task could not run at all. */
@@ -30,7 +33,7 @@ export interface TaskOutcome {
 }
 
 function emptyHealth(): TaskHealth {
-  return { lastStartedAt: null, lastFinishedAt: null, durationMs: null, ok: null, message: null, consecutiveFailures: 0, nextRunAt: null };
+  return { lastStartedAt: null, lastFinishedAt: null, durationMs: null, ok: null, message: null, errorCode: null, consecutiveFailures: 0, nextRunAt: null };
 }
 
 /**
@@ -78,11 +81,22 @@ export class HeartbeatScheduler {
     const outcome = await (task === 'reconcile' ? this.reconcile(entry) : this.healthCheck(entry));
     health.lastFinishedAt = new Date().toISOString();
     health.durationMs = Math.round(performance.now() - started);
+    const first = health.ok === null;
     health.ok = outcome.ok;
     health.message = outcome.message;
+    health.errorCode = outcome.ok ? null : (outcome.errorCode ?? null);
     health.consecutiveFailures = outcome.ok ? 0 : health.consecutiveFailures + 1;
     if (outcome.report) health.lastReport = outcome.report;
-    if (!outcome.ok) this.ctx.logger.warn('heartbeat failed', { provider: entry.name, task, message: outcome.message });
+    if (first && task === 'health_check' && !outcome.ok && outcome.errorCode === 'AUTH_ERROR') {
+      // One line an operator sees at start-up: the provider's credentials are refused (the key is never in it).
+      this.ctx.logger.warn(`${entry.name}: credentials refused at start-up (AUTH_ERROR); every call to it will fail until they are fixed`, {
+        provider: entry.name,
+        errorCode: outcome.errorCode,
+        detail: outcome.message,
+      });
+    } else if (!outcome.ok) {
+      this.ctx.logger.warn('heartbeat failed', { provider: entry.name, task, detail: outcome.message, ...(outcome.errorCode !== undefined && { errorCode: outcome.errorCode }) });
+    }
     return outcome;
   }
 
@@ -121,7 +135,7 @@ export class HeartbeatScheduler {
   private async healthCheck(entry: RegisteredProvider): Promise<TaskOutcome> {
     try {
       const hook = await this.hook(entry, 'health_check');
-      if (hook.checked) return { ok: hook.ok, message: hook.message };
+      if (hook.checked) return { ok: hook.ok, message: hook.message, ...(hook.errorCode !== undefined && { errorCode: hook.errorCode }) };
       // Without a hook, reading the catalog is the cheapest call that proves the provider answers.
       const offerings = await callProvider(entry.name, 'instanceTypes', this.ctx.settings.providerTimeoutMs, () =>
         entry.provider.instanceTypes(),
@@ -132,17 +146,23 @@ export class HeartbeatScheduler {
     }
   }
 
-  private async hook(entry: RegisteredProvider, task: HeartbeatTask): Promise<{ checked: boolean; ok: boolean; message: string }> {
+  private async hook(entry: RegisteredProvider, task: HeartbeatTask): Promise<{ checked: boolean; ok: boolean; message: string; errorCode?: string }> {
     const onHeartbeat = entry.hooks.onHeartbeat;
     if (!onHeartbeat) return { checked: false, ok: true, message: '' };
     const result = await callProvider(entry.name, `onHeartbeat(${task})`, this.ctx.settings.providerTimeoutMs, () => onHeartbeat(task));
-    return { checked: true, ok: result.ok, message: result.message ?? '' };
+    return { checked: true, ok: result.ok, message: result.message ?? '', ...(!result.ok && result.errorCode !== undefined && { errorCode: result.errorCode }) };
   }
 
   private failure(entry: RegisteredProvider, error: unknown): TaskOutcome {
     const apiError = apiErrorFromProviderCall(error, entry.name);
     const retryAfterMs = isProviderError(error) ? error.retryAfterMs : undefined;
-    return { ok: false, message: `${apiError.code}: ${apiError.message}`, error: apiError, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    return {
+      ok: false,
+      message: `${apiError.code}: ${apiError.message}`,
+      error: apiError,
+      ...(isProviderError(error) && { errorCode: error.code }),
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   }
 
   private healthRecord(provider: string): Record<HeartbeatTask, TaskHealth> {

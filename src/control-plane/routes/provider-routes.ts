@@ -3,7 +3,7 @@ import { capabilityMap, unsupportedReasons } from '../../contracts/index.js';
 import { apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
-import type { RegisteredProvider } from '../provider-registry.js';
+import type { CatalogView, RegisteredProvider } from '../provider-registry.js';
 
 function providerJson(entry: RegisteredProvider) {
   return {
@@ -21,14 +21,18 @@ export function providerRoutes(ctx: ControlPlaneContext): Hono {
     .get('/v1/providers/:name', (c) => c.json(providerJson(ctx.registry.require(c.req.param('name')))))
     .get('/v1/providers/:name/instance-types', async (c) => {
       const entry = ctx.registry.require(c.req.param('name'));
+      let catalog: CatalogView;
       try {
-        return c.json(
-          await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () =>
-            ctx.registry.instanceTypes(entry),
-          ),
-        );
+        catalog = await callProvider(entry.name, 'instanceTypes', ctx.settings.providerTimeoutMs, () => ctx.registry.catalog(entry));
       } catch (error) {
         throw apiErrorFromProviderCall(error, entry.name);
       }
+      return c.json({
+        provider: entry.name,
+        fetchedAt: catalog.fetchedAt,
+        instanceTypes: catalog.offerings,
+        skipped: catalog.skipped.map(({ id, reason }) => ({ id, reason })),
+        warnings: catalog.skipped.map((skipped) => `skipped catalog entry ${skipped.id ?? '(unnamed)'}: ${skipped.reason}`),
+      });
     });
 }

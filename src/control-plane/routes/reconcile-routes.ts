@@ -35,7 +35,11 @@ export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileCont
     })
     .get('/v1/providers/:name/health', (c) => {
       const entry = ctx.registry.require(c.req.param('name'));
-      return c.json({ provider: entry.name, tasks: control.scheduler.healthOf(entry.name) });
+      return c.json({
+        provider: entry.name,
+        tasks: control.scheduler.healthOf(entry.name),
+        skippedEntries: entry.skippedEntries?.report() ?? { total: 0, byKind: {}, entries: [] },
+      });
     })
     .get('/v1/providers/:name/machines', async (c) => {
       const entry = ctx.registry.require(c.req.param('name'));

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isProviderError, ProviderError, VendorResponseError } from '../../contracts/index.js';
+import { idField, isProviderError, ProviderError, readEach, type SkippedEntryLog, VendorResponseError } from '../../contracts/index.js';
 import { JournalFile } from './journal-file.js';
 import { OrbctlCli, type OrbctlCliOptions, type OrbctlResult } from './orbctl-cli.js';
 import { isOrbctlError, saysAlreadyExists, saysNotFound } from './orbctl-errors.js';
-import { type OrbctlMachine, OrbctlInfoSchema, OrbctlListSchema, ulidTime } from './orbctl-output.js';
+import { type OrbctlMachine, OrbctlInfoSchema, OrbctlListSchema, OrbctlMachineSchema, ulidTime } from './orbctl-output.js';
 import {
   type MachineMetadata,
   MachineMetadataSchema,
@@ -22,6 +22,8 @@ export interface OrbctlDriverOptions {
   stateDir: string;
   orbctl: OrbctlCliOptions;
   now?: () => number;
+  /** Where Hangar's machines whose `orbctl list` record cannot be read are recorded (skipped, never fatal). */
+  skippedEntries?: SkippedEntryLog;
 }
 
 /** What Hangar knows of a machine and OrbStack does not (it has no tags), kept beside it by name. */
@@ -50,12 +52,14 @@ export class OrbctlDriver implements OrbStackMachineDriver {
   private readonly sidecars = new Map<string, Sidecar>();
   private readonly stateDir: string;
   private readonly now: () => number;
+  private readonly skippedEntries: SkippedEntryLog | undefined;
 
   constructor(options: OrbctlDriverOptions) {
     this.stateDir = resolve(options.stateDir);
     this.cli = new OrbctlCli(options.orbctl);
     this.journal = new JournalFile(join(this.stateDir, 'orbctl-metadata.jsonl'));
     this.now = options.now ?? Date.now;
+    this.skippedEntries = options.skippedEntries;
     for (const [name, value] of this.journal.takeRecords(SIDECARS)) this.sidecars.set(name, SidecarSchema.parse(value));
     // A crash between writing a user-data file and removing it must not leave a bootstrap's secrets behind.
     for (const file of readdirSync(this.stateDir)) {
@@ -91,8 +95,14 @@ export class OrbctlDriver implements OrbStackMachineDriver {
   }
 
   async listMachines(): Promise<MachineRecord[]> {
-    const machines = await this.cli.json(['list', '-f', 'json'], OrbctlListSchema);
-    return machines.filter((machine) => isHangars(machine.name)).map((machine) => this.toRecord(machine));
+    const raws = await this.cli.json(['list', '-f', 'json'], OrbctlListSchema);
+    // Only Hangar's machines are read; one odd record is skipped and logged, and getMachine (orbctl info) still fails loudly on it.
+    const ours = raws.filter((raw) => {
+      const name = idField('name')(raw);
+      return name !== null && isHangars(name);
+    });
+    const machines = readEach(OrbctlMachineSchema, ours, { kind: 'instance', log: this.skippedEntries, idOf: idField('name') });
+    return machines.map((machine) => this.toRecord(machine));
   }
 
   async getMachine(name: string): Promise<MachineRecord | null> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
+import { type HeartbeatResult, type HeartbeatTask, heartbeatFailure, type ProviderRegistration, SkippedEntryLog } from '../../contracts/index.js';
 import { ChaosControl, parseChaosScenario } from '../../chaos/chaos-control.js';
 import type { ChaosEngine } from '../../chaos/chaos-engine.js';
 import { ChaosMachineDriver } from './chaos/chaos-machine-driver.js';
@@ -69,10 +69,13 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
   const now = context.now ?? Date.now;
   const stateDir = join(context.dataDir, 'orbstack');
   const chaos = chaosLayer(initialScenario(config, context), now);
+  // orbctl records Hangar cannot read (a newer OrbStack's output): skipped, counted, shown in health.
+  const skippedEntries = new SkippedEntryLog(now);
   const { driver, provider } =
-    config.driver === 'orbctl' ? orbctlBackend(config, context, stateDir, chaos, now) : localBackend(config, stateDir, chaos, now);
+    config.driver === 'orbctl' ? orbctlBackend(config, context, stateDir, chaos, now, skippedEntries) : localBackend(config, stateDir, chaos, now);
   return {
     provider,
+    skippedEntries,
     contracts: ORBSTACK_CONTRACT_CASES,
     chaos: chaos.control,
     hooks: {
@@ -94,7 +97,8 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
           await driver.getMachine(HEALTH_PROBE_MACHINE);
           return { task, ok: true, message: `${driver.kind} driver answers` };
         } catch (error) {
-          return { task, ok: false, message: `${driver.kind} driver: ${error instanceof Error ? error.message : String(error)}` };
+          const failed = heartbeatFailure(task, error);
+          return { ...failed, message: `${driver.kind} driver: ${failed.message ?? ''}` };
         }
       },
     },
@@ -122,11 +126,13 @@ function orbctlBackend(
   stateDir: string,
   chaos: ChaosLayer,
   now: () => number,
+  skippedEntries: SkippedEntryLog,
 ): OrbStackBackend {
   const orbctl = new OrbctlDriver({
     stateDir,
     orbctl: { path: config.orbctl.path, timeoutMs: config.orbctl.timeoutMs, env: context.orbctlEnv },
     now,
+    skippedEntries,
   });
   const driver = chaos.machines(orbctl);
   // orbctl has no snapshot command, so this provider declares snapshots unsupported.

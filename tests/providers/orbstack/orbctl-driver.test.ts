@@ -3,10 +3,10 @@ import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OWNERSHIP_TAGS, ProviderError, VendorResponseError } from '../../../src/contracts/index.js';
+import { OWNERSHIP_TAGS, ProviderError, SkippedEntryLog, VendorResponseError } from '../../../src/contracts/index.js';
 import { OrbctlDriver } from '../../../src/providers/orbstack/orbctl-driver.js';
 import { ORBCTL_ERROR_TABLE, OrbctlError, orbctlError } from '../../../src/providers/orbstack/orbctl-errors.js';
-import { OrbctlInfoSchema, OrbctlListSchema, ulidTime } from '../../../src/providers/orbstack/orbctl-output.js';
+import { OrbctlInfoSchema, OrbctlListSchema, OrbctlMachineSchema, ulidTime } from '../../../src/providers/orbstack/orbctl-output.js';
 import { OrbStackConfigSchema } from '../../../src/providers/orbstack/orbstack-config.js';
 import type { MachineSpec } from '../../../src/providers/orbstack/orbstack-machine.js';
 import { createOrbStackRegistration } from '../../../src/providers/orbstack/orbstack-registration.js';
@@ -210,6 +210,19 @@ describe('orbctl driver over a fake orbctl', () => {
     expect(readFileSync(join(stateDir, 'orbctl-metadata.jsonl'), 'utf8')).toContain('"hangar-kept"');
   });
 
+  it('skips an orbctl list record it cannot read, logs it by name, and lists the rest', async () => {
+    const skippedEntries = new SkippedEntryLog(() => clock);
+    const orb = new OrbctlDriver({ stateDir, orbctl: { path: FAKE_ORBCTL, timeoutMs: 10_000, env }, now: () => clock, skippedEntries });
+    await orb.createMachine(spec('hangar-good'));
+    const real = JSON.parse(orbctl('list', '-f', 'json')) as Record<string, unknown>[];
+    // A newer OrbStack's record Hangar cannot read, beside a non-Hangar one it must not even look at.
+    const odd = { name: 'hangar-odd', id: 7, state: 'running' };
+    const foreign = { name: 'dev-box', id: 9 };
+    faults({ list: [{ stdout: JSON.stringify([...real, odd, foreign]), exit: 0 }] });
+    expect((await orb.listMachines()).map((machine) => machine.name)).toEqual(['hangar-good']);
+    expect(skippedEntries.report()).toMatchObject({ total: 1, entries: [{ kind: 'instance', id: 'hangar-odd', reason: expect.stringContaining('id') }] });
+  });
+
   it('rejects malformed JSON with a clear error', async () => {
     const orb = driver();
     await orb.createMachine(spec('hangar-json'));
@@ -329,7 +342,9 @@ describe('the orbctl error table, row by row', () => {
 
 describe('orbctl output', () => {
   it('parses the observed samples in the vendor spec', () => {
-    const listed = OrbctlListSchema.parse(JSON.parse(readFileSync(join(OBSERVED, 'orbctl-list-f-json.sample.json'), 'utf8')));
+    const listed = OrbctlListSchema.parse(JSON.parse(readFileSync(join(OBSERVED, 'orbctl-list-f-json.sample.json'), 'utf8'))).map((raw) =>
+      OrbctlMachineSchema.parse(raw),
+    );
     expect(listed.map((machine) => machine.state)).toEqual(['running', 'stopped']);
     const info = OrbctlInfoSchema.parse(JSON.parse(readFileSync(join(OBSERVED, 'orbctl-info-f-json.sample.json'), 'utf8')));
     expect(info.record.name).toBe('test-vm');
@@ -337,9 +352,7 @@ describe('orbctl output', () => {
   });
 
   it('accepts unknown states and extra fields', () => {
-    const [machine] = OrbctlListSchema.parse([
-      { id: 'x', name: 'hangar-x', state: 'upgrading', image: { distro: 'nixos', version: '24.05', arch: 'arm64' }, cpus: 4 },
-    ]);
+    const machine = OrbctlMachineSchema.parse({ id: 'x', name: 'hangar-x', state: 'upgrading', image: { distro: 'nixos', version: '24.05', arch: 'arm64' }, cpus: 4 });
     expect(machine).toMatchObject({ state: 'upgrading', cpus: 4 });
     expect(ulidTime('not-a-ulid')).toBeNull();
   });
