@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What `orbctl ... -f json` prints, per ../shared/vendor-specs/orbstack/ (section C). OrbStack
+ * What `orbctl ... -f json` prints, per vendor-specs/orbstack/ (section C). OrbStack
  * publishes no schema, so the parse is lenient: unknown fields pass through, and only what the
  * driver reads (or what several sources corroborate) is required.
  */
