@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The EC2 botocore model extract in ../shared/vendor-specs/aws-ec2, to check that what the AWS
+ * The EC2 botocore model extract in vendor-specs/aws-ec2, to check that what the AWS
  * provider sends carries what EC2 requires (and nothing EC2 does not define).
  */
 interface BotocoreShape {
