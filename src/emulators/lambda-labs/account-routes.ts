@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { data, type LambdaEmulatorEnv, reply } from './emulator-context.js';
+import { mergePatch } from './entry-patches.js';
 import { EMULATED_INSTANCE_TYPES, regionOf } from './lambda-labs-catalog.js';
 import { LambdaErrors } from './lambda-labs-error.js';
 import { renderSshKey } from './lambda-labs-render.js';
@@ -10,14 +11,13 @@ const AddSshKeySchema = z.object({ name: z.string().min(1).max(64), public_key: 
 
 /** The catalog (with live capacity), images and SSH keys. */
 export function mountAccountRoutes(app: Hono<LambdaEmulatorEnv>, state: LambdaLabsState): void {
-  app.get('/api/v1/instance-types', (c) =>
-    data(
-      c,
-      Object.fromEntries(
-        EMULATED_INSTANCE_TYPES.map((type) => [type.name, { instance_type: type, regions_with_capacity_available: state.regionsWithCapacity(type.name) }]),
-      ),
-    ),
-  );
+  app.get('/api/v1/instance-types', (c) => {
+    const catalog: Record<string, unknown> = Object.fromEntries(
+      EMULATED_INSTANCE_TYPES.map((type) => [type.name, { instance_type: type, regions_with_capacity_available: state.regionsWithCapacity(type.name) }]),
+    );
+    for (const [name, patch] of Object.entries(state.entryPatches.instanceTypes)) catalog[name] = mergePatch(catalog[name], patch);
+    return data(c, catalog);
+  });
 
   app.get('/api/v1/images', (c) => {
     const created = new Date(Date.UTC(2025, 0, 1)).toISOString();

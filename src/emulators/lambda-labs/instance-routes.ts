@@ -79,6 +79,8 @@ export function mountInstanceRoutes(app: Hono<LambdaEmulatorEnv>, state: LambdaL
     const instances = parsed.data.instance_ids.map((id) => state.find(id));
     if (instances.length === 0 || instances.some((instance) => instance === undefined)) return reply(c, LambdaErrors.instanceNotFound());
     const found = instances.filter((instance) => instance !== undefined);
+    // Lambda refuses the whole request when one instance is already ending, with an unhelpful unknown error.
+    if (found.some((instance) => !state.canTerminate(instance))) return reply(c, LambdaErrors.unknown());
     for (const instance of found) state.terminate(instance);
     return data(c, { terminated_instances: found.map((instance) => renderInstance(state, instance)) });
   });

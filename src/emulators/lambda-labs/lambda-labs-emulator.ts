@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ChaosCall } from '../../chaos/chaos-engine.js';
 import { EmulatorChaos, neverAnswer } from '../shared/emulator-chaos.js';
+import { LambdaEntryPatchesSchema, NO_ENTRY_PATCHES } from './entry-patches.js';
 import { mountAccountRoutes } from './account-routes.js';
 import { type LambdaEmulatorEnv, reply } from './emulator-context.js';
 import { mountFileSystemRoutes } from './file-system-routes.js';
@@ -88,6 +89,17 @@ export function createLambdaLabsEmulator(options: LambdaLabsEmulatorOptions = {}
     const body = (await c.req.json().catch(() => ({}))) as { inactive?: unknown };
     state.accountInactive = body.inactive === true;
     return c.json({ inactive: state.accountInactive });
+  });
+  app.get('/_emulator/entry-patches', (c) => c.json(state.entryPatches));
+  app.put('/_emulator/entry-patches', async (c) => {
+    const parsed = LambdaEntryPatchesSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: { code: 'INVALID_ENTRY_PATCHES', message: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ') } }, 400);
+    state.entryPatches = parsed.data;
+    return c.json(state.entryPatches);
+  });
+  app.delete('/_emulator/entry-patches', (c) => {
+    state.entryPatches = NO_ENTRY_PATCHES;
+    return c.body(null, 204);
   });
 
   app.use('/api/*', async (c, next) => {

@@ -28,6 +28,13 @@ export const LambdaErrors = {
   duplicate: (message: string) => answer(400, 'global/duplicate', message),
   fileSystemInUse: (message: string) => answer(400, 'filesystems/filesystem-in-use', message),
   internal: () => answer(500, 'global/internal-error', 'An internal server error occurred.', 'Try again later. Contact Support if the problem persists.'),
+  /**
+   * What Lambda answers to a terminate of an instance already terminating (SkyPilot, skypilot-org/skypilot#3410:
+   * `global/unknown: An unknown error occurred.`). v1.8.3 no longer lists the code; v1.5.3's `errorCode` enum
+   * does, with the `errorResponseBody` envelope (suggestion optional). The status is not on record: 500 is the
+   * answer v1.5.3 documents for "something unexpected" on terminate (see SOURCES.md).
+   */
+  unknown: () => answer(500, 'global/unknown', 'An unknown error occurred.'),
   providerUnavailable: () => answer(503, 'provider/internal-unavailable', 'Provider unavailable', 'Try again shortly'),
   /**
    * The spec documents the limits but not the throttled answer; HTTP 429 is what clients observe

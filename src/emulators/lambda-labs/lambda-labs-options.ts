@@ -1,3 +1,5 @@
+import { type LambdaEntryPatches, type LambdaEntryPatchesInput, LambdaEntryPatchesSchema } from './entry-patches.js';
+
 /** The vendor's stated limits (OpenAPI `info.description`): one request per second, one launch per 12 s. */
 export const LAMBDA_VENDOR_RATE_LIMITS = { requestIntervalMs: 1000, launchIntervalMs: 12_000 } as const;
 
@@ -32,6 +34,8 @@ export interface LambdaLabsEmulatorOptions {
   readonly now?: () => number;
   /** How many requests the log keeps (newest last). */
   readonly requestLogLimit?: number;
+  /** Raw JSON served over the catalog, instances and file systems (see entry-patches.ts); `PUT /_emulator/entry-patches` replaces them. */
+  readonly entryPatches?: LambdaEntryPatchesInput;
 }
 
 export interface ResolvedLambdaLabsOptions {
@@ -48,6 +52,7 @@ export interface ResolvedLambdaLabsOptions {
   readonly rateLimits: { readonly requestIntervalMs: number; readonly launchIntervalMs: number; readonly toleranceMs: number } | null;
   readonly now: () => number;
   readonly requestLogLimit: number;
+  readonly entryPatches: LambdaEntryPatches;
 }
 
 export const DEFAULT_EMULATOR_API_KEY = 'lambda-emulator-key';
@@ -76,5 +81,6 @@ export function resolveLambdaLabsOptions(options: LambdaLabsEmulatorOptions): Re
           },
     now: options.now ?? Date.now,
     requestLogLimit: options.requestLogLimit ?? 1000,
+    entryPatches: LambdaEntryPatchesSchema.parse(options.entryPatches ?? {}),
   };
 }

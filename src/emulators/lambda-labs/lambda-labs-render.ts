@@ -1,3 +1,4 @@
+import { mergePatch } from './entry-patches.js';
 import { regionOf } from './lambda-labs-catalog.js';
 import type { EmulatedFileSystem, EmulatedInstance, EmulatedSshKey, LambdaLabsState } from './lambda-labs-state.js';
 
@@ -17,7 +18,7 @@ export function renderInstance(state: LambdaLabsState, instance: EmulatedInstanc
     const fileSystem = state.fileSystemByName(name);
     return fileSystem === undefined ? [] : [{ mount_point: `/lambda/nfs/${name}`, file_system_id: fileSystem.id }];
   });
-  return {
+  const rendered = {
     id: instance.id,
     ...(instance.name !== null && { name: instance.name }),
     ...(status !== 'booting' && { ip: instance.ip, private_ip: instance.privateIp }),
@@ -35,15 +36,16 @@ export function renderInstance(state: LambdaLabsState, instance: EmulatedInstanc
       rebuild: action(running, reason),
       restart: action(running, reason),
       cold_reboot: action(running, reason),
-      terminate: action(status === 'booting' || running, reason),
+      terminate: action(state.canTerminate(instance), reason),
     },
     tags: instance.tags.map((tag) => ({ ...tag })),
     firewall_rulesets: [],
   };
+  return mergePatch(rendered, state.entryPatches.instances[instance.id]) as Record<string, unknown>;
 }
 
 export function renderFileSystem(state: LambdaLabsState, fileSystem: EmulatedFileSystem): Record<string, unknown> {
-  return {
+  const rendered = {
     id: fileSystem.id,
     name: fileSystem.name,
     mount_point: `/lambda/nfs/${fileSystem.name}`,
@@ -53,6 +55,7 @@ export function renderFileSystem(state: LambdaLabsState, fileSystem: EmulatedFil
     region: regionOf(fileSystem.region),
     bytes_used: 0,
   };
+  return mergePatch(rendered, state.entryPatches.fileSystems[fileSystem.id]) as Record<string, unknown>;
 }
 
 export function renderSshKey(key: EmulatedSshKey): Record<string, unknown> {

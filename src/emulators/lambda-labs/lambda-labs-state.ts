@@ -1,5 +1,6 @@
 import { SeededRandom } from '../../chaos/seeded-random.js';
 import { EMULATED_INSTANCE_TYPES, regionOf, type WireInstanceType } from './lambda-labs-catalog.js';
+import type { LambdaEntryPatches } from './entry-patches.js';
 import type { ResolvedLambdaLabsOptions } from './lambda-labs-options.js';
 
 export type EmulatedStatus = 'booting' | 'active' | 'unhealthy' | 'terminating' | 'terminated' | 'preempted';
@@ -49,10 +50,13 @@ export class LambdaLabsState {
   readonly sshKeys = new Map<string, EmulatedSshKey>();
   /** When true every authenticated request answers 403 `global/account-inactive`. */
   accountInactive = false;
+  /** Raw JSON served over the rendered entries (`PUT /_emulator/entry-patches`). */
+  entryPatches: LambdaEntryPatches;
   private readonly random: SeededRandom;
 
   constructor(readonly options: ResolvedLambdaLabsOptions) {
     this.random = new SeededRandom(options.seed);
+    this.entryPatches = options.entryPatches;
     for (const name of options.sshKeyNames) this.addSshKey(name, `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${this.hex(16)} ${name}`);
   }
 
@@ -133,6 +137,12 @@ export class LambdaLabsState {
     };
     this.instances.set(instance.id, instance);
     return instance;
+  }
+
+  /** Lambda's `actions.terminate.available`: false once the instance is terminating, terminated or preempted (`vm-is-terminating`). */
+  canTerminate(instance: EmulatedInstance): boolean {
+    const status = this.statusOf(instance);
+    return status === 'booting' || status === 'active' || status === 'unhealthy';
   }
 
   terminate(instance: EmulatedInstance): void {

@@ -1,21 +1,26 @@
-import type { GpuShape, InstanceTypeOffering } from '../../contracts/index.js';
-import type { LambdaInstanceType, LambdaInstanceTypes } from './lambda-labs-wire.js';
+import { z } from 'zod';
+import { type GpuShape, type InstanceTypeOffering, readEach, type SkippedEntryLog } from '../../contracts/index.js';
+import { type LambdaInstanceType, LambdaInstanceTypesItemSchema, type LambdaInstanceTypes } from './lambda-labs-wire.js';
+
+/** The raw instance-types answer: entries by name, each read on its own (`readInstanceTypes`). */
+export type RawInstanceTypes = Record<string, unknown>;
+export const RawInstanceTypesSchema = z.record(z.string(), z.unknown());
 
 /**
- * The instance-types answer, kept for a short while: it is both the catalog and the capacity map
+ * The instance-types answer, kept raw for a short while: it is both the catalog and the capacity map
  * (`regions_with_capacity_available`) a launch is checked against, so the scarce launch budget is
  * not spent on a region that has nothing. Concurrent readers share one request.
  */
 export class InstanceTypesCache {
-  private value: { types: LambdaInstanceTypes; fetchedAt: number } | null = null;
-  private inFlight: Promise<LambdaInstanceTypes> | null = null;
+  private value: { types: RawInstanceTypes; fetchedAt: number } | null = null;
+  private inFlight: Promise<RawInstanceTypes> | null = null;
 
   constructor(
-    private readonly fetchTypes: () => Promise<LambdaInstanceTypes>,
+    private readonly fetchTypes: () => Promise<RawInstanceTypes>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(maxAgeMs: number): Promise<LambdaInstanceTypes> {
+  async get(maxAgeMs: number): Promise<RawInstanceTypes> {
     if (this.value !== null && this.now() - this.value.fetchedAt < maxAgeMs) return this.value.types;
     if (this.inFlight === null) {
       this.inFlight = this.fetchTypes()
@@ -42,8 +47,31 @@ const GPU_DESCRIPTION = /^(.+?)\s*\((\d+(?:\.\d+)?)\s*GB\b/;
 export function gpuShapeOf(type: LambdaInstanceType): GpuShape | null {
   if (type.specs.gpus <= 0) return null;
   const match = GPU_DESCRIPTION.exec(type.gpu_description);
-  if (match?.[1] === undefined || match[2] === undefined) return null;
+  if (match?.[1] === undefined || match[2] === undefined || !(Number(match[2]) > 0)) return null;
   return { model: match[1], count: type.specs.gpus, memoryGiB: Number(match[2]) };
+}
+
+/** A catalog item Hangar can offer: the wire shape, and for a GPU type a GPU description it can read. */
+const CatalogItemSchema = LambdaInstanceTypesItemSchema.superRefine((item, context) => {
+  if (item.instance_type.specs.gpus > 0 && gpuShapeOf(item.instance_type) === null) {
+    context.addIssue({
+      code: 'custom',
+      path: ['instance_type', 'gpu_description'],
+      message: `GPU model and memory unreadable from ${JSON.stringify(item.instance_type.gpu_description.slice(0, 80))}`,
+    });
+  }
+});
+
+/**
+ * The instance types Hangar can read, by name. Each entry is read on its own: one it cannot read (a
+ * null field, a GPU description in a form it does not know) is left out and recorded in `log` under
+ * its name, every time a read leaves it out, so the catalog's warnings and health name it.
+ */
+export function readInstanceTypes(raw: RawInstanceTypes, log: SkippedEntryLog | undefined): LambdaInstanceTypes {
+  // One single-entry record per item, so the reason's path starts with the type's name like the full answer's would.
+  const entries = Object.entries(raw).map(([name, item]) => ({ [name]: item }));
+  const read = readEach(z.record(z.string(), CatalogItemSchema), entries, { kind: 'instance-type', log, idOf: (entry) => Object.keys(entry as object)[0] ?? null });
+  return Object.assign({}, ...read) as LambdaInstanceTypes;
 }
 
 /**
@@ -54,16 +82,13 @@ export function gpuShapeOf(type: LambdaInstanceType): GpuShape | null {
 export function lambdaOfferings(types: LambdaInstanceTypes, regions: readonly string[]): InstanceTypeOffering[] {
   return Object.values(types)
     .map(({ instance_type: type, regions_with_capacity_available: available }): InstanceTypeOffering => {
-      const gpu = gpuShapeOf(type);
-      const warnings: string[] = [];
-      if (type.specs.gpus > 0 && gpu === null) warnings.push(`GPU memory unreadable from "${type.gpu_description}"`);
       const withCapacity = available.map((region) => region.name).filter((name) => regions.includes(name));
-      warnings.push(withCapacity.length === 0 ? 'no configured region has capacity right now' : `capacity right now in ${withCapacity.join(', ')}`);
+      const warnings = [withCapacity.length === 0 ? 'no configured region has capacity right now' : `capacity right now in ${withCapacity.join(', ')}`];
       return {
         name: type.name,
         vcpus: Math.max(1, type.specs.vcpus),
         memoryGiB: Math.max(1, type.specs.memory_gib),
-        gpu,
+        gpu: gpuShapeOf(type),
         regions: regions.map((region) => ({ region, zones: [] })),
         pricePerHour: type.price_cents_per_hour / 100,
         spotPricePerHour: null,

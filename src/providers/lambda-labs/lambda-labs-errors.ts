@@ -32,15 +32,16 @@ export interface LambdaLabsErrorRow {
 
 /**
  * Every failure Lambda Cloud can answer, and what it means; the first matching row wins. The API says
- * to branch on `error.code` only (message and suggestion change), so codes come first, HTTP statuses
- * only where no code is readable.
+ * to branch on `error.code` only (message and suggestion change), so codes decide, except for three
+ * statuses that mean one thing whatever the body: 429, and 401 / 403 (every 401 and 403 the document
+ * lists is a refused key or account: `global/invalid-api-key`, `global/account-inactive`,
+ * `global/invalid-address`), so a refused key is AUTH_ERROR everywhere, never an unknown outcome.
  */
 export const LAMBDA_LABS_ERROR_TABLE: readonly LambdaLabsErrorRow[] = [
   // Rate limiting is not in the OpenAPI document; HTTP 429 is what clients observe (SOURCES.md), whatever the body says.
   { match: { status: 429 }, outcome: 'RATE_LIMIT_ERROR', explain: 'Lambda is rate limiting this API key' },
-  { match: { code: 'global/invalid-api-key' }, outcome: 'AUTH_ERROR', explain: 'the API key is invalid, expired or deleted' },
-  { match: { code: 'global/account-inactive' }, outcome: 'AUTH_ERROR', explain: 'the Lambda account is inactive (verify the e-mail address and payment method)' },
-  { match: { code: 'global/invalid-address' }, outcome: 'AUTH_ERROR', explain: 'the account’s billing address is invalid' },
+  { match: { status: 401 }, outcome: 'AUTH_ERROR', explain: 'Lambda refused the API key (invalid, expired or deleted)' },
+  { match: { status: 403 }, outcome: 'AUTH_ERROR', explain: 'Lambda refused the account (inactive, or its billing address is invalid)' },
   { match: { code: 'instance-operations/launch/insufficient-capacity' }, outcome: 'CAPACITY_ERROR', explain: 'Lambda has no capacity for this instance type in this region' },
   { match: { code: 'global/quota-exceeded' }, outcome: 'QUOTA_EXCEEDED', explain: 'the account’s quota is reached' },
   { match: { code: 'instance-operations/launch/file-system-in-wrong-region' }, outcome: 'INVALID_SPEC', explain: 'a file system is not in the launch region' },
@@ -53,8 +54,8 @@ export const LAMBDA_LABS_ERROR_TABLE: readonly LambdaLabsErrorRow[] = [
   // Upstream outages: whether a launch went through is not known, so reconciliation must look.
   { match: { code: 'provider/' }, outcome: 'unknown', explain: 'an upstream provider of Lambda failed' },
   { match: { code: 'global/internal-error' }, outcome: 'unknown', explain: 'Lambda had an internal error' },
-  { match: { status: 401 }, outcome: 'AUTH_ERROR', explain: 'Lambda refused the credentials' },
-  { match: { status: 403 }, outcome: 'AUTH_ERROR', explain: 'Lambda refused the account' },
+  // Lambda's answer to a terminate of a machine already terminating (and to other unknowns): terminate confirms by a read.
+  { match: { code: 'global/unknown' }, outcome: 'unknown', explain: 'Lambda answered an unknown error' },
   { match: { status: '5xx' }, outcome: 'unknown', explain: 'Lambda failed with a server error' },
   { match: { transport: 'network' }, outcome: 'unknown', explain: 'the connection to Lambda failed' },
   { match: { transport: 'timeout' }, outcome: 'unknown', explain: 'Lambda did not answer in time' },

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type Ownership, OWNERSHIP_TAGS, ownershipTags } from '../../contracts/index.js';
 
 /** Every name Hangar gives a Lambda instance or file system starts with this. */
@@ -41,6 +42,25 @@ export function ownershipOf(name: string | undefined, tags: Record<string, strin
     owner: tags[OWNERSHIP_TAGS.owner] ?? fromName?.owner ?? null,
     hangarInstanceId: tags[OWNERSHIP_TAGS.instanceId] ?? fromName?.instanceId ?? null,
   };
+}
+
+/** Name and tags, each read only if it can be: all that is needed to know whose machine an otherwise unreadable instance is. */
+const LooseMarksSchema = z.object({
+  name: z.string().optional().catch(undefined),
+  tags: z.array(z.unknown()).optional().catch(undefined),
+});
+const TagEntrySchema = z.object({ key: z.string(), value: z.string() });
+
+/** The Hangar id an instance Hangar cannot otherwise read still carries (tags first, then name), or null. */
+export function hangarInstanceIdOfRaw(raw: unknown): string | null {
+  const marks = LooseMarksSchema.safeParse(raw);
+  if (!marks.success) return null;
+  const tags: Record<string, string> = {};
+  for (const entry of marks.data.tags ?? []) {
+    const tag = TagEntrySchema.safeParse(entry);
+    if (tag.success) tags[tag.data.key] = tag.data.value;
+  }
+  return ownershipOf(marks.data.name, tags).hangarInstanceId;
 }
 
 /** Lambda's `RequestedTagEntry`: key `^[a-z][a-z0-9-:]+$` up to 55 characters, value up to 128. */

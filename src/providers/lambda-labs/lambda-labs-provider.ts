@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import {
   type BootstrapConfig,
   type BootstrapOutput,
+  idField,
   type InstanceTypeOffering,
   isWarmVolumeRequest,
   cloudConfigBootstrap,
@@ -12,18 +14,21 @@ import {
   ProviderSnapshotSchema,
   type ProviderSnapshot,
   type ProviderVolume,
+  materialize,
+  readEach,
+  type SkippedEntryLog,
   type SpawnOptions,
   type TerminateResult,
   VendorResponseError,
   type VolumeOptions,
 } from '../../contracts/index.js';
-/** Lambda's `user_data` limit: plain text, at most 1 MB. */
-const USER_DATA_MAX_BYTES = 1024 * 1024;
 import { InFlight } from './in-flight.js';
-import { InstanceTypesCache, lambdaOfferings } from './lambda-labs-catalog.js';
+import { InstanceTypesCache, lambdaOfferings, RawInstanceTypesSchema, readInstanceTypes } from './lambda-labs-catalog.js';
 import type { LambdaLabsClient } from './lambda-labs-client.js';
+import { LambdaLabsCallError } from './lambda-labs-errors.js';
 import { IMAGE_TAG, LAUNCHED_AT_TAG, type LambdaLabsInstance, LambdaLabsInstanceSchema, toLambdaLabsInstance } from './lambda-labs-instance.js';
-import { FILE_SYSTEM_PREFIX, fileSystemNameFor, instanceNameFor, launchTags } from './lambda-labs-naming.js';
+import { FILE_SYSTEM_PREFIX, fileSystemNameFor, hangarInstanceIdOfRaw, instanceNameFor, launchTags } from './lambda-labs-naming.js';
+import { InstanceSightings } from './lambda-labs-sightings.js';
 import { toProviderVolume } from './lambda-labs-volume.js';
 import {
   type LambdaFileSystem,
@@ -31,11 +36,14 @@ import {
   LambdaFileSystemSchema,
   type LambdaInstance,
   LambdaInstanceSchema,
-  LambdaInstanceTypesSchema,
+  type LambdaInstanceTypes,
   type LambdaLaunchRequest,
   LambdaLaunchResponseSchema,
   LambdaTerminateResponseSchema,
 } from './lambda-labs-wire.js';
+
+/** Lambda's `user_data` limit: plain text, at most 1 MB. */
+const USER_DATA_MAX_BYTES = 1024 * 1024;
 
 export const LAMBDA_LABS_CAPABILITIES = {
   snapshots: { unsupported: 'the Lambda Cloud API has no snapshot or image-capture endpoint; keep state on a persistent file system (persistentVolumes) instead' },
@@ -66,7 +74,12 @@ export interface LambdaLabsProviderOptions {
   readonly regions: readonly string[];
   readonly capacityCacheMs: number;
   readonly now?: () => number;
+  /** Where list entries Hangar cannot read are recorded (the registration's log, shown in health and the catalog). */
+  readonly skippedEntries?: SkippedEntryLog;
 }
+
+const RawListSchema = z.array(z.unknown());
+const byId = idField('id');
 
 const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME = /^[a-z0-9][0-9a-z-]{0,62}$/;
@@ -79,18 +92,20 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   readonly capabilities = LAMBDA_LABS_CAPABILITIES;
   readonly schemas = { instance: LambdaLabsInstanceSchema, snapshot: ProviderSnapshotSchema };
   private readonly types: InstanceTypesCache;
-  /** Lambda reports no launch time: an instance without Hangar's tag launched no later than first seen. */
-  private readonly firstSeen = new Map<string, string>();
+  /** Lambda reports no launch time (an instance without Hangar's tag launched no later than first seen), and terminate must know what is already ending. */
+  private readonly sightings: InstanceSightings;
+  // Lists are read raw and entry by entry (readEach): one entry Hangar cannot read never fails the whole list.
   private readonly instanceList = new InFlight(() =>
-    this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: LambdaInstanceSchema.array() }),
+    this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: RawListSchema }),
   );
   private readonly fileSystemList = new InFlight(() =>
-    this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: LambdaFileSystemSchema.array() }),
+    this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: RawListSchema }),
   );
 
   constructor(private readonly options: LambdaLabsProviderOptions) {
+    this.sightings = new InstanceSightings(() => this.now());
     this.types = new InstanceTypesCache(
-      () => this.client.call({ operation: 'listInstanceTypes', method: 'GET', path: '/api/v1/instance-types', data: LambdaInstanceTypesSchema }),
+      () => this.client.call({ operation: 'listInstanceTypes', method: 'GET', path: '/api/v1/instance-types', data: RawInstanceTypesSchema }),
       options.now,
     );
   }
@@ -104,12 +119,14 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   async instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return lambdaOfferings(await this.types.get(this.options.capacityCacheMs), this.options.regions);
+    return lambdaOfferings(await this.readTypes(this.options.capacityCacheMs), this.options.regions);
   }
 
   /** The cheapest authenticated call, fresh: it proves key and endpoint, and refreshes the capacity map. */
-  async probe(): Promise<number> {
-    return Object.keys(await this.types.get(0)).length;
+  async probe(): Promise<{ types: number; skipped: number }> {
+    const raw = await this.types.get(0);
+    const types = Object.keys(readInstanceTypes(raw, this.options.skippedEntries)).length;
+    return { types, skipped: Object.keys(raw).length - types };
   }
 
   async spawn(options: SpawnOptions): Promise<LambdaLabsInstance> {
@@ -125,8 +142,11 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     );
     if ('refused' in tags) throw refuse(tags.refused);
 
-    const types = await this.types.get(this.options.capacityCacheMs);
-    const entry = types[options.instanceType];
+    const raw = await this.types.get(this.options.capacityCacheMs);
+    const entry = readInstanceTypes(raw, this.options.skippedEntries)[options.instanceType];
+    if (entry === undefined && options.instanceType in raw) {
+      throw refuse(`Lambda lists instance type "${options.instanceType}", but Hangar cannot read its entry (see the provider's skipped entries); no launch was attempted`);
+    }
     if (entry === undefined) throw refuse(`unknown instance type "${options.instanceType}"`);
     if (!entry.regions_with_capacity_available.some((region) => region.name === options.region)) {
       throw this.error('CAPACITY_ERROR', `Lambda reports no capacity for ${options.instanceType} in ${options.region}; no launch was attempted`);
@@ -136,10 +156,17 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     // A replay of a spawn whose outcome was unknown: the machine may already exist; never launch a second.
     // A first attempt skips this list, so it does not spend one of the scarce request slots.
     if (options.resumed === true) {
-      const existing = (await this.listRaw()).find(
+      const { instances, raws } = await this.readInstances();
+      const existing = instances.find(
         (instance) => !GONE.has(instance.status) && this.toInstance(instance).hangarInstanceId === options.ownership.instanceId,
       );
       if (existing !== undefined) return this.toInstance(existing);
+      // The machine may be one Lambda lists but Hangar cannot read: launching would make a second. Unknown outcome.
+      const readIds = new Set(instances.map((instance) => instance.id));
+      const unreadable = raws.find((candidate) => !readIds.has(byId(candidate) ?? '') && hangarInstanceIdOfRaw(candidate) === options.ownership.instanceId);
+      if (unreadable !== undefined) {
+        throw new VendorResponseError('lambda-labs', `lambda-labs: instance ${byId(unreadable) ?? '(no id)'} carries ${options.ownership.instanceId}, but Hangar cannot read it; not launching another`);
+      }
     }
 
     const name = instanceNameFor(options.ownership);
@@ -158,7 +185,7 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     this.types.invalidate();
     const id = launched.instance_ids[0];
     if (id === undefined) throw new VendorResponseError('lambda-labs', `lambda-labs: launch in ${options.region} answered without an instance id`);
-    this.firstSeen.set(id, launchedAt);
+    this.sightings.note(id, 'booting', launchedAt);
     // The launch answers ids only; what it launched is known, so no extra (rate-limited) read is spent.
     return this.toInstance({
       id,
@@ -173,7 +200,15 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     });
   }
 
+  /**
+   * A machine last seen terminating or terminated is not asked about again: Lambda answers a terminate of
+   * one with `global/unknown`. When Lambda answers an unknown outcome all the same (the machine was ended
+   * elsewhere, or the answer was lost), one read settles it: terminating or gone is done, anything else
+   * leaves the outcome unknown.
+   */
   async terminate(providerId: string): Promise<TerminateResult> {
+    const ending = this.sightings.ending(providerId);
+    if (ending !== null) return { providerId, status: ending };
     try {
       const answer = await this.client.call({
         operation: 'terminate',
@@ -183,19 +218,38 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
         body: { instance_ids: [providerId] },
       });
       const instance = answer.terminated_instances.find((candidate) => candidate.id === providerId);
-      return { providerId, status: instance === undefined || GONE.has(instance.status) ? 'terminated' : 'terminating' };
+      const status = instance === undefined || GONE.has(instance.status) ? 'terminated' : 'terminating';
+      this.sightings.note(providerId, instance?.status ?? 'terminated');
+      return { providerId, status };
     } catch (error) {
-      if (error instanceof ProviderError && error.code === 'NOT_FOUND') return { providerId, status: 'terminated' };
+      if (error instanceof ProviderError && error.code === 'NOT_FOUND') {
+        this.sightings.forget(providerId);
+        return { providerId, status: 'terminated' };
+      }
+      if (error instanceof LambdaLabsCallError && error.failure.kind === 'http') return this.confirmEnding(providerId, error);
       throw error;
     }
   }
 
-  /** Lambda answers every instance in one response (no pagination); filters apply in memory. */
+  /** After Lambda answered a terminate with an unknown outcome: done when a read shows the machine ending or gone. */
+  private async confirmEnding(providerId: string, unknownOutcome: LambdaLabsCallError): Promise<TerminateResult> {
+    const machine = await this.get(providerId).catch(() => {
+      throw unknownOutcome;
+    });
+    if (machine === null || machine.status === 'terminated') return { providerId, status: 'terminated' };
+    if (machine.status === 'terminating') return { providerId, status: 'terminating' };
+    throw unknownOutcome;
+  }
+
+  /**
+   * Lambda answers every instance in one response (no pagination); filters apply in memory. An instance
+   * Hangar cannot read is left out and recorded; `get` of it fails loudly, so reconciliation never takes
+   * it for gone.
+   */
   async list(filter?: ListFilter): Promise<LambdaLabsInstance[]> {
-    const instances = (await this.listRaw()).map((instance) => this.toInstance(instance));
-    const live = new Set(instances.map((instance) => instance.providerId));
-    for (const id of this.firstSeen.keys()) if (!live.has(id)) this.firstSeen.delete(id);
-    return instances.filter((instance) => matchesListFilter(instance, filter));
+    const { instances, raws } = await this.readInstances();
+    this.sightings.keepOnly(new Set(raws.map(byId).filter((id) => id !== null)));
+    return instances.map((instance) => this.toInstance(instance)).filter((instance) => matchesListFilter(instance, filter));
   }
 
   async get(providerId: string): Promise<LambdaLabsInstance | null> {
@@ -208,7 +262,10 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
       });
       return this.toInstance(instance);
     } catch (error) {
-      if (error instanceof ProviderError && error.code === 'NOT_FOUND') return null;
+      if (error instanceof ProviderError && error.code === 'NOT_FOUND') {
+        this.sightings.forget(providerId);
+        return null;
+      }
       throw error;
     }
   }
@@ -232,16 +289,21 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     return toProviderVolume(created, []);
   }
 
+  /** Lambda has no single-file-system read: it is found in the list, and read strictly (an unreadable one fails loudly, never reads as gone). */
   async getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
-    const fileSystem = (await this.listFileSystems()).find((candidate) => candidate.id === providerVolumeId);
-    return fileSystem === undefined ? null : toProviderVolume(fileSystem, await this.listRaw());
+    const fileSystem = await this.fileSystemById(providerVolumeId);
+    return fileSystem === null ? null : toProviderVolume(fileSystem, (await this.readInstances()).instances);
   }
 
-  /** The file systems Hangar created (name prefix `hangar-`). */
+  /** The file systems Hangar created (name prefix `hangar-`); one it cannot read is left out and recorded. */
   async listVolumes(): Promise<ProviderVolume[]> {
-    const fileSystems = (await this.listFileSystems()).filter((fileSystem) => fileSystem.name.startsWith(FILE_SYSTEM_PREFIX));
+    // An entry whose name says it is someone else's is not Hangar's to read; one without a readable name might be Hangar's.
+    const raws = (await this.fileSystemList.run()).filter((raw) => idField('name')(raw)?.startsWith(FILE_SYSTEM_PREFIX) ?? true);
+    const fileSystems = readEach(LambdaFileSystemSchema, raws, { kind: 'volume', log: this.options.skippedEntries, idOf: byId }).filter((fileSystem) =>
+      fileSystem.name.startsWith(FILE_SYSTEM_PREFIX),
+    );
     if (fileSystems.length === 0) return [];
-    const instances = await this.listRaw();
+    const { instances } = await this.readInstances();
     return fileSystems.map((fileSystem) => toProviderVolume(fileSystem, instances));
   }
 
@@ -263,10 +325,10 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   private async fileSystemNamesFor(options: SpawnOptions): Promise<string[]> {
     const ids = (options.volumes ?? []).flatMap((volume) => ('providerVolumeId' in volume ? [volume.providerVolumeId] : []));
     if (ids.length === 0) return [];
-    const fileSystems = await this.listFileSystems();
-    return ids.map((id) => {
-      const fileSystem = fileSystems.find((candidate) => candidate.id === id);
-      if (fileSystem === undefined) throw this.error('INVALID_SPEC', `no such volume "${id}" (Lambda file system)`);
+    const fileSystems = await Promise.all(ids.map((id) => this.fileSystemById(id)));
+    return ids.map((id, index) => {
+      const fileSystem = fileSystems[index];
+      if (fileSystem === undefined || fileSystem === null) throw this.error('INVALID_SPEC', `no such volume "${id}" (Lambda file system)`);
       if (fileSystem.region.name !== options.region) {
         throw this.error('INVALID_SPEC', `volume ${id} is in ${fileSystem.region.name}, not in the spawn's region ${options.region}`);
       }
@@ -274,21 +336,25 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     });
   }
 
-  private listRaw(): Promise<LambdaInstance[]> {
-    return this.instanceList.run();
+  /** The instance list: the entries Hangar can read (the others recorded), and the raw answer. */
+  private async readInstances(): Promise<{ instances: LambdaInstance[]; raws: unknown[] }> {
+    const raws = await this.instanceList.run();
+    return { instances: readEach(LambdaInstanceSchema, raws, { kind: 'instance', log: this.options.skippedEntries, idOf: byId }), raws };
   }
 
-  private listFileSystems(): Promise<LambdaFileSystem[]> {
-    return this.fileSystemList.run();
+  /** One file system by id from the list, read strictly: null when Lambda does not list it, VendorResponseError when Hangar cannot read it. */
+  private async fileSystemById(id: string): Promise<LambdaFileSystem | null> {
+    const raw = (await this.fileSystemList.run()).find((candidate) => byId(candidate) === id);
+    return raw === undefined ? null : materialize(LambdaFileSystemSchema, raw, 'lambda-labs', `file system ${id}`);
+  }
+
+  /** The catalog by name, each entry read on its own (an unreadable one is recorded and left out). */
+  private async readTypes(maxAgeMs: number): Promise<LambdaInstanceTypes> {
+    return readInstanceTypes(await this.types.get(maxAgeMs), this.options.skippedEntries);
   }
 
   private toInstance(instance: LambdaInstance): LambdaLabsInstance {
-    let firstSeenAt = this.firstSeen.get(instance.id);
-    if (firstSeenAt === undefined) {
-      firstSeenAt = new Date(this.now()).toISOString();
-      this.firstSeen.set(instance.id, firstSeenAt);
-    }
-    return toLambdaLabsInstance(instance, { firstSeenAt });
+    return toLambdaLabsInstance(instance, { firstSeenAt: this.sightings.note(instance.id, instance.status) });
   }
 
   private error(code: ProviderErrorCode, message: string): ProviderError {

@@ -1,4 +1,11 @@
-import type { HeartbeatResult, HeartbeatTask, ProviderRegistration, ProviderSnapshot } from '../../contracts/index.js';
+import {
+  type HeartbeatResult,
+  type HeartbeatTask,
+  heartbeatFailure,
+  type ProviderRegistration,
+  type ProviderSnapshot,
+  SkippedEntryLog,
+} from '../../contracts/index.js';
 import { LambdaLabsClient } from './lambda-labs-client.js';
 import { LAMBDA_LABS_DEFAULT_BASE_URL, type LambdaLabsConfig } from './lambda-labs-config.js';
 import type { LambdaLabsInstance } from './lambda-labs-instance.js';
@@ -38,8 +45,11 @@ export function createLambdaLabsRegistration(config: LambdaLabsConfig, context: 
     requestTimeoutMs: config.requestTimeoutMs,
     ...(context.fetch !== undefined && { fetch: context.fetch }),
   });
+  // One log per registration: the provider records the entries it cannot read, the control plane shows them.
+  const skippedEntries = new SkippedEntryLog(context.now);
   const provider = new LambdaLabsProvider({
     client,
+    skippedEntries,
     sshKeyName: config.sshKeyName,
     regions,
     capacityCacheMs: config.capacityCacheMs,
@@ -47,16 +57,19 @@ export function createLambdaLabsRegistration(config: LambdaLabsConfig, context: 
   });
   return {
     provider,
+    skippedEntries,
     hooks: {
       onShutdown: async () => client.close(),
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
         // The control plane's reconcile lists every machine itself; Lambda keeps nothing else to tend.
         if (task === 'reconcile') return { task, ok: true, message: null };
         try {
-          const types = await provider.probe();
-          return { task, ok: true, message: `Lambda Cloud answers at ${new URL(baseUrl).host} (${types} instance types)` };
+          const { types, skipped } = await provider.probe();
+          const unread = skipped === 0 ? '' : `, ${skipped} skipped: Hangar cannot read them`;
+          return { task, ok: true, message: `Lambda Cloud answers at ${new URL(baseUrl).host} (${types} instance types${unread})` };
         } catch (error) {
-          return { task, ok: false, message: error instanceof Error ? error.message : String(error) };
+          // The taxonomy code travels with the message: AUTH_ERROR makes the control plane warn at start-up.
+          return heartbeatFailure(task, error);
         }
       },
     },

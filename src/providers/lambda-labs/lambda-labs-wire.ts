@@ -10,14 +10,12 @@ export const LambdaInstanceTypeSchema = z.object({
   name: z.string().min(1),
   description: z.string(),
   gpu_description: z.string(),
-  price_cents_per_hour: z.number().int(),
+  price_cents_per_hour: z.number().int().nonnegative(),
   specs: z.object({ vcpus: z.number().int(), memory_gib: z.number().int(), storage_gib: z.number().int(), gpus: z.number().int() }),
 });
 
-export const LambdaInstanceTypesSchema = z.record(
-  z.string(),
-  z.object({ instance_type: LambdaInstanceTypeSchema, regions_with_capacity_available: z.array(LambdaRegionSchema) }),
-);
+/** One item of the instance-types answer (`InstanceTypesItem`); the answer maps type names to them. */
+export const LambdaInstanceTypesItemSchema = z.object({ instance_type: LambdaInstanceTypeSchema, regions_with_capacity_available: z.array(LambdaRegionSchema) });
 
 export const LAMBDA_INSTANCE_STATUSES = ['booting', 'active', 'unhealthy', 'terminated', 'terminating', 'preempted'] as const;
 
@@ -46,7 +44,13 @@ export const LambdaFileSystemSchema = z.object({
 });
 
 export const LambdaLaunchResponseSchema = z.object({ instance_ids: z.array(z.string().min(1)) });
-export const LambdaTerminateResponseSchema = z.object({ terminated_instances: z.array(LambdaInstanceSchema) });
+/**
+ * Only the id and status of each terminated instance are read: the terminate went through whatever else
+ * the answer holds, so a field Hangar cannot read elsewhere in it must not turn it into an unknown outcome.
+ */
+export const LambdaTerminateResponseSchema = z.object({
+  terminated_instances: z.array(z.object({ id: z.string().min(1), status: z.enum(LAMBDA_INSTANCE_STATUSES).catch('terminating') })),
+});
 export const LambdaFileSystemDeleteResponseSchema = z.object({ deleted_ids: z.array(z.string()) });
 
 export const LambdaErrorEnvelopeSchema = z.object({
@@ -55,7 +59,7 @@ export const LambdaErrorEnvelopeSchema = z.object({
 
 export type LambdaRegion = z.infer<typeof LambdaRegionSchema>;
 export type LambdaInstanceType = z.infer<typeof LambdaInstanceTypeSchema>;
-export type LambdaInstanceTypes = z.infer<typeof LambdaInstanceTypesSchema>;
+export type LambdaInstanceTypes = Record<string, z.infer<typeof LambdaInstanceTypesItemSchema>>;
 export type LambdaInstanceStatus = (typeof LAMBDA_INSTANCE_STATUSES)[number];
 export type LambdaInstance = z.infer<typeof LambdaInstanceSchema>;
 export type LambdaFileSystem = z.infer<typeof LambdaFileSystemSchema>;

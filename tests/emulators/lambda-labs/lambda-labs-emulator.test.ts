@@ -102,6 +102,30 @@ describe('Lambda Cloud emulator: instance lifecycle', () => {
     expect(await status()).toBe('gone');
   });
 
+  it('terminating an instance that is already ending answers global/unknown (HTTP 500), as Lambda does, and terminates none of the request', async () => {
+    const bed = await open();
+    const launch = async () => ((await bed.call('POST', '/api/v1/instance-operations/launch', launchBody())).body as Data<{ instance_ids: string[] }>).data.instance_ids[0] ?? '';
+    const id = await launch();
+    const other = await launch();
+    const status = async (which: string) => ((await bed.call('GET', `/api/v1/instances/${which}`)).body as Data<{ status: string }>).data.status;
+    bed.clock += 1_300;
+    expect((await bed.call('POST', '/api/v1/instance-operations/terminate', { instance_ids: [id] })).status).toBe(200);
+    const unknown = { error: { code: 'global/unknown', message: 'An unknown error occurred.' } };
+    // Terminating: Lambda's own `actions.terminate` says `vm-is-terminating`, and the API answers an unknown error.
+    const again = await bed.call('POST', '/api/v1/instance-operations/terminate', { instance_ids: [other, id] });
+    expect([again.status, again.body]).toEqual([500, unknown]);
+    expect(await status(other)).toBe('active');
+    // Terminated (still listed) and preempted: the terminate action is unavailable there too.
+    bed.clock += 1_000;
+    expect(await status(id)).toBe('terminated');
+    const terminated = await bed.call('POST', '/api/v1/instance-operations/terminate', { instance_ids: [id] });
+    expect([terminated.status, terminated.body]).toEqual([500, unknown]);
+    expect((await fetch(`${bed.emulator.url}/_emulator/preempt/${other}`, { method: 'POST' })).status).toBe(204);
+    const preempted = await bed.call('POST', '/api/v1/instance-operations/terminate', { instance_ids: [other] });
+    expect([preempted.status, preempted.body]).toEqual([500, unknown]);
+    expectExchangesMatchSpec(bed.emulator.exchanges);
+  });
+
   it('preempts on request: status preempted, capacity freed', async () => {
     const bed = await open({ capacity: { default: 1 } });
     const launched = await bed.call('POST', '/api/v1/instance-operations/launch', launchBody());
@@ -137,5 +161,43 @@ describe('Lambda Cloud emulator: capacity and quota', () => {
     const refused = await bed.call('POST', '/api/v1/instance-operations/launch', launchBody({ region_name: 'us-west-1' }));
     expect([refused.status, errorCode(refused.body)]).toEqual([400, 'global/quota-exceeded']);
     expectExchangesMatchSpec(bed.emulator.exchanges);
+  });
+});
+
+describe('Lambda Cloud emulator: entry patches serve real-world entries a client may not read', () => {
+  it('merges patches over the catalog, instances and file systems (null sets null), adds unknown types, and clears', async () => {
+    const bed = await open();
+    const controls = async (method: string, body?: unknown) =>
+      fetch(`${bed.emulator.url}/_emulator/entry-patches`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    const launched = await bed.call('POST', '/api/v1/instance-operations/launch', launchBody());
+    const id = (launched.body as Data<{ instance_ids: string[] }>).data.instance_ids[0] ?? '';
+    const fs = await bed.call('POST', '/api/v1/filesystems', { name: 'hangar-data', region: 'us-east-1' });
+    const fsId = (fs.body as Data<{ id: string }>).data.id;
+
+    expect((await controls('PUT', { instances: 'not an object' })).status).toBe(400);
+    const put = await controls('PUT', {
+      instanceTypes: { gpu_1x_a10: { instance_type: { gpu_description: 'Mystery accelerator', specs: { gpus: null } } }, gpu_1x_new: { regions_with_capacity_available: [] } },
+      instances: { [id]: { name: null, instance_type: { price_cents_per_hour: null } } },
+      fileSystems: { [fsId]: { created_by: null } },
+    });
+    expect(put.status).toBe(200);
+
+    type Catalog = Data<Record<string, { instance_type: { gpu_description: string; specs: Record<string, unknown>; name: string } }>>;
+    const catalog = (await bed.call('GET', '/api/v1/instance-types')).body as Catalog;
+    expect(catalog.data.gpu_1x_a10?.instance_type).toMatchObject({ name: 'gpu_1x_a10', gpu_description: 'Mystery accelerator', specs: { gpus: null, vcpus: 30 } });
+    expect(catalog.data.gpu_1x_new).toEqual({ regions_with_capacity_available: [] });
+    const listed = ((await bed.call('GET', '/api/v1/instances')).body as Data<Record<string, unknown>[]>).data[0];
+    const got = ((await bed.call('GET', `/api/v1/instances/${id}`)).body as Data<Record<string, unknown>>).data;
+    for (const instance of [listed, got]) expect(instance).toMatchObject({ id, name: null, status: 'booting', instance_type: { name: 'gpu_1x_a10', price_cents_per_hour: null } });
+    expect(((await bed.call('GET', '/api/v1/file-systems')).body as Data<Record<string, unknown>[]>).data[0]).toMatchObject({ id: fsId, created_by: null, name: 'hangar-data' });
+
+    expect((await controls('DELETE')).status).toBe(204);
+    expect((((await bed.call('GET', `/api/v1/instances/${id}`)).body as Data<Record<string, unknown>>).data).name).toBe('hangar:test:i-1');
+    expect(((await bed.call('GET', '/api/v1/instance-types')).body as Catalog).data.gpu_1x_new).toBeUndefined();
+    expectExchangesMatchSpec(bed.emulator.exchanges.slice(-2));
   });
 });

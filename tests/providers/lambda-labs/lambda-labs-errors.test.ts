@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/contracts/index.js';
+import { ProviderError, type SpawnOptions } from '../../../src/contracts/index.js';
+import { LambdaLabsConfigSchema } from '../../../src/providers/lambda-labs/lambda-labs-config.js';
 import { parseRetryAfter } from '../../../src/providers/lambda-labs/lambda-labs-client.js';
 import {
   LAMBDA_LABS_ERROR_TABLE,
@@ -10,6 +12,7 @@ import {
   lambdaLabsErrorRow,
 } from '../../../src/providers/lambda-labs/lambda-labs-errors.js';
 import { LAMBDA_STATUS_TABLE, toLambdaLabsInstance } from '../../../src/providers/lambda-labs/lambda-labs-instance.js';
+import { createLambdaLabsRegistration } from '../../../src/providers/lambda-labs/lambda-labs-registration.js';
 import { LAMBDA_INSTANCE_STATUSES } from '../../../src/providers/lambda-labs/lambda-labs-wire.js';
 import { useTestBed } from '../../support/use-test-bed.js';
 import { LAUNCH_PATH, openLambdaLabsBed } from './lambda-labs-test-bed.js';
@@ -32,8 +35,13 @@ const CASES: readonly { failure: LambdaLabsFailure; operation: LambdaLabsOperati
   { failure: http(400, 'filesystems/filesystem-in-use'), operation: 'deleteFileSystem', expected: 'INVALID_SPEC' },
   { failure: http(503, 'provider/internal-unavailable'), operation: 'launch', expected: 'unknown' },
   { failure: http(500, 'global/internal-error'), operation: 'launch', expected: 'unknown' },
+  { failure: http(500, 'global/unknown'), operation: 'terminate', expected: 'unknown' },
   { failure: http(401, null), operation: 'listInstances', expected: 'AUTH_ERROR' },
   { failure: http(403, null), operation: 'listInstances', expected: 'AUTH_ERROR' },
+  // 401 and 403 are refusals of the key or the account whatever code the body carries.
+  { failure: http(403, 'global/object-does-not-exist'), operation: 'getInstance', expected: 'AUTH_ERROR' },
+  { failure: http(401, 'provider/internal-unavailable'), operation: 'launch', expected: 'AUTH_ERROR' },
+  { failure: http(403, 'global/internal-error'), operation: 'terminate', expected: 'AUTH_ERROR' },
   { failure: http(502, null), operation: 'launch', expected: 'unknown' },
   { failure: { kind: 'network', message: 'ECONNREFUSED' }, operation: 'launch', expected: 'unknown' },
   { failure: { kind: 'timeout', timeoutMs: 100 }, operation: 'launch', expected: 'unknown' },
@@ -51,8 +59,9 @@ describe('the Lambda Labs error table', () => {
         expect(error, JSON.stringify(failure)).toBeInstanceOf(LambdaLabsCallError);
       } else {
         expect(error, JSON.stringify(failure)).toBeInstanceOf(ProviderError);
-        expect((error as ProviderError).code).toBe(expected);
+        expect([JSON.stringify(failure), (error as ProviderError).code]).toEqual([JSON.stringify(failure), expected]);
         expect((error as ProviderError).provider).toBe('lambda-labs');
+        if (expected === 'AUTH_ERROR') expect((error as ProviderError).retryable).toBe(false);
       }
     }
     expect([...hit].sort((a, b) => a - b)).toEqual(LAMBDA_LABS_ERROR_TABLE.map((_, index) => index));
@@ -166,6 +175,50 @@ describe('vendor errors end to end through the emulator', () => {
     for (const error of errors) {
       const text = error instanceof Error ? `${error.message} ${error.stack ?? ''} ${JSON.stringify(error)} ${String(error.cause ?? '')}` : JSON.stringify(error);
       expect(text).not.toContain(bed.apiKey);
+    }
+  });
+});
+
+describe('a key Lambda refuses: AUTH_ERROR everywhere, never retryable, and the key never echoed', () => {
+  it('every operation and the health check answer AUTH_ERROR for a planted fake key (401) and an inactive account (403)', async () => {
+    const bed = await open();
+    const planted = `secret_planted-fake-key-${randomUUID()}`;
+    const registration = createLambdaLabsRegistration(
+      LambdaLabsConfigSchema.parse({ sshKeyName: 'hangar-emulator', regions: ['us-east-1'], rateLimits: { requestIntervalMs: 10, launchIntervalMs: 30, guardMs: 2 } }),
+      { env: { LAMBDA_API_KEY: planted, HANGAR_LAMBDA_LABS_URL: bed.emulator.url } },
+    );
+    try {
+      const surfaces = async (provider: typeof bed.provider, spawnOptions: SpawnOptions) => [
+        await provider.instanceTypes().catch((caught: unknown) => caught),
+        await provider.list().catch((caught: unknown) => caught),
+        await provider.get('0123456789abcdef0123456789abcdef').catch((caught: unknown) => caught),
+        await provider.spawn(spawnOptions).catch((caught: unknown) => caught),
+        await provider.terminate('0123456789abcdef0123456789abcdef').catch((caught: unknown) => caught),
+        await provider.listVolumes().catch((caught: unknown) => caught),
+        await provider.getVolume('0123456789abcdef0123456789abcdef').catch((caught: unknown) => caught),
+        await provider.createVolume({ name: 'data', region: 'us-east-1', zone: null, sizeGiB: 1, tags: {} }).catch((caught: unknown) => caught),
+        await provider.deleteVolume('0123456789abcdef0123456789abcdef').catch((caught: unknown) => caught),
+      ];
+      const expectAuth = (errors: unknown[], key: string) => {
+        for (const [index, error] of errors.entries()) {
+          expect([index, error instanceof ProviderError && error.code, error instanceof ProviderError && error.retryable]).toEqual([index, 'AUTH_ERROR', false]);
+          const text = error instanceof Error ? `${error.message} ${error.stack ?? ''} ${JSON.stringify(error)} ${String(error.cause ?? '')}` : JSON.stringify(error);
+          expect(text).not.toContain(key);
+        }
+      };
+      expectAuth(await surfaces(registration.provider, bed.spawnOptions({ region: 'us-east-1' })), planted);
+      const health = await registration.hooks.onHeartbeat?.('health_check');
+      expect(health).toMatchObject({ task: 'health_check', ok: false, errorCode: 'AUTH_ERROR' });
+      expect(JSON.stringify(health)).not.toContain(planted);
+
+      bed.emulator.state.accountInactive = true;
+      expectAuth(await surfaces(bed.provider, bed.spawnOptions()), bed.apiKey);
+      const inactive = await bed.registration.hooks.onHeartbeat?.('health_check');
+      expect(inactive).toMatchObject({ task: 'health_check', ok: false, errorCode: 'AUTH_ERROR' });
+      expect(inactive?.message).toContain('inactive');
+      expect(JSON.stringify(inactive)).not.toContain(bed.apiKey);
+    } finally {
+      await registration.hooks.onShutdown?.();
     }
   });
 });
