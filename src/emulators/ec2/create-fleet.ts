@@ -1,4 +1,4 @@
-import { type Ec2InstanceTypeInfo, findInstanceType } from './ec2-catalog.js';
+import { type Ec2InstanceTypeInfo, findInstanceType, offeredInZone } from './ec2-catalog.js';
 import { Ec2Error, dryRunSucceeded, invalidParameterValue, missingParameter } from './ec2-error.js';
 import { assertAmiIdFormat } from './ec2-id-formats.js';
 import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
@@ -12,10 +12,12 @@ import {
   type Ec2LaunchTemplateRecord,
   fleetStore,
 } from './fleet-state.js';
-import { assertClientToken, defaultSubnetId, freeCapacity, launchInstance } from './launch-instance.js';
+import { assertClientToken, freeCapacity, launchInstance } from './launch-instance.js';
 import { assertTemplateVersion, resolveLaunchTemplate } from './launch-templates.js';
 import type { QueryParams } from './query-params.js';
 import { spotPriceAt } from './spot-prices.js';
+import { defaultSubnet, freeAddresses, namedSubnet } from './subnet-lookup.js';
+import type { Ec2SubnetRecord } from './subnet-state.js';
 import { parseTagSpecifications } from './tag-specifications.js';
 import { type XmlElement, el } from './xml-renderer.js';
 
@@ -53,6 +55,8 @@ interface Pool {
   readonly index: number;
   readonly ref: Ec2FleetPoolRef;
   readonly template: Ec2LaunchTemplateRecord;
+  /** The override's subnet, else the zone's default subnet: instances take their addresses there. */
+  readonly subnet: Ec2SubnetRecord;
   readonly typeInfo: Ec2InstanceTypeInfo;
   readonly imageId: string;
   readonly weight: number;
@@ -127,6 +131,7 @@ export const createFleet: Ec2Operation = (context) => {
         const instance = launchInstance(context, {
           reservationId,
           zone: pool.ref.zone,
+          subnet: pool.subnet,
           typeInfo: pool.typeInfo,
           imageId: pool.imageId,
           tags: new Map([...(pool.template.data.tags.get('instance') ?? []), ...instanceTags]),
@@ -173,7 +178,7 @@ function fleetIdFrom(a: number, b: number): string {
 }
 
 function parsePools(context: Ec2RequestContext): Pool[] {
-  const { params, state } = context;
+  const { params } = context;
   const configs = params.structs('LaunchTemplateConfigs');
   if (configs.length === 0) throw missingParameter('LaunchTemplateConfigs');
   if (configs.length > 50) throw invalidParameterValue('A fleet can have at most 50 launch template configurations.');
@@ -202,12 +207,11 @@ function parsePools(context: Ec2RequestContext): Pool[] {
       if (maxPrice !== undefined && (!Number.isFinite(maxPrice) || maxPrice < MIN_MAX_PRICE)) {
         throw invalidParameterValue(`Invalid max price '${rawMaxPrice ?? ''}': the max price must be more than USD $0.001.`);
       }
-      const subnetId = override?.string('SubnetId');
-      const zones = overrideZones(context, override);
-      for (const zone of zones) {
+      for (const { zone, subnet } of overridePlacements(context, override)) {
         pools.push({
           index: pools.length,
           template,
+          subnet,
           typeInfo,
           imageId,
           weight,
@@ -219,7 +223,7 @@ function parsePools(context: Ec2RequestContext): Pool[] {
             version,
             instanceType,
             zone,
-            subnetId: subnetId ?? defaultSubnetId(state.options.seed, zone),
+            subnetId: subnet.subnetId,
             maxPrice: rawMaxPrice,
             weightedCapacity: override?.string('WeightedCapacity') === undefined ? undefined : weight,
             priority: rawPriority === undefined ? undefined : priority,
@@ -233,22 +237,21 @@ function parsePools(context: Ec2RequestContext): Pool[] {
   return pools;
 }
 
-/** An override's zone: AvailabilityZone, Placement.AvailabilityZone or its subnet's zone; none means every zone of the region. */
-function overrideZones(context: Ec2RequestContext, override: QueryParams | undefined): string[] {
-  const { region, state } = context;
-  if (override === undefined) return region.zones.map((zone) => zone.name);
-  const named = override.string('AvailabilityZone') ?? override.struct('Placement').string('AvailabilityZone');
+/**
+ * An override's pools: its subnet's zone when it names a SubnetId (a different AvailabilityZone
+ * beside it is refused with RunInstances' InvalidParameterValue: EC2 Fleet launches through
+ * RunInstances, and whether it fails the request or only the pool is not documented; the
+ * emulator fails the request), else AvailabilityZone / Placement.AvailabilityZone, else every
+ * zone of the region; the latter two launch in the zone's default subnet, which needs a default VPC.
+ */
+function overridePlacements(context: Ec2RequestContext, override: QueryParams | undefined): { zone: string; subnet: Ec2SubnetRecord }[] {
+  const { region } = context;
+  const named = override?.string('AvailabilityZone') ?? override?.struct('Placement').string('AvailabilityZone');
   if (named !== undefined && !region.zones.some((zone) => zone.name === named)) throw invalidParameterValue(`Invalid availability zone: [${named}]`);
-  const subnetId = override.string('SubnetId');
-  if (subnetId !== undefined) {
-    const zone = region.zones.find((candidate) => defaultSubnetId(state.options.seed, candidate.name) === subnetId);
-    if (zone === undefined) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
-    if (named !== undefined && named !== zone.name) {
-      throw new Ec2Error('InvalidParameterCombination', `The subnet ${subnetId} is in ${zone.name}, not in ${named}.`);
-    }
-    return [zone.name];
-  }
-  return named === undefined ? region.zones.map((zone) => zone.name) : [named];
+  const subnet = namedSubnet(context, override?.string('SubnetId'), named);
+  if (subnet !== undefined) return [{ zone: subnet.zone, subnet }];
+  const zones = named === undefined ? region.zones.map((zone) => zone.name) : [named];
+  return zones.map((zone) => ({ zone, subnet: defaultSubnet(context, zone) }));
 }
 
 function parseTargets(params: QueryParams): { spot: MarketOptions; onDemand: MarketOptions } {
@@ -314,14 +317,28 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 }
 
 const capacityKey = (pool: Pool): string => `${pool.ref.zone}|${pool.ref.instanceType}`;
+/** Addresses a subnet gives out are counted in the same map as capacity, under their own key. */
+const addressKey = (pool: Pool): string => `subnet|${pool.subnet.subnetId}`;
+
+/** Counts `take` instances of the pool against its capacity and its subnet's addresses. */
+function claim(claimed: Map<string, number>, pool: Pool, take: number): void {
+  for (const key of [capacityKey(pool), addressKey(pool)]) claimed.set(key, (claimed.get(key) ?? 0) + take);
+}
 
 /** Decides one market's launches against the shared `taken` counts, records its errors, and commits what it takes. */
 function fulfil(context: Ec2RequestContext, pools: readonly Pool[], market: MarketOptions, taken: Map<string, number>, errors: Ec2FleetLaunchError[]): MarketResult {
   const priced = pools.map((pool) => ({ pool, price: poolPrice(context, pool, market.lifecycle) }));
   const pricedOut = market.lifecycle === 'spot' ? priced.filter(({ pool, price }) => price > (pool.maxPrice ?? pool.typeInfo.onDemandUsdPerHour)) : [];
   const eligible = priced.filter((entry) => !pricedOut.includes(entry));
+  // A pool is as deep as its capacity and its subnet's free addresses allow.
   const available = (pool: Pool, claimed: ReadonlyMap<string, number>): number =>
-    Math.max(0, freeCapacity(context, pool.ref.zone, pool.ref.instanceType) - (claimed.get(capacityKey(pool)) ?? 0));
+    Math.max(
+      0,
+      Math.min(
+        freeCapacity(context, pool.ref.zone, pool.ref.instanceType) - (claimed.get(capacityKey(pool)) ?? 0),
+        freeAddresses(context, pool.subnet) - (claimed.get(addressKey(pool)) ?? 0),
+      ),
+    );
 
   const groups = groupPools(eligible, market);
   let best: { result: MarketResult; claimed: Map<string, number> } | undefined;
@@ -340,13 +357,25 @@ function fulfil(context: Ec2RequestContext, pools: readonly Pool[], market: Mark
   if (!met) {
     for (const { pool } of eligible) {
       if (available(pool, taken) > 0 && !belowMinimum) continue;
+      const outOfAddresses = !belowMinimum && freeAddresses(context, pool.subnet) - (taken.get(addressKey(pool)) ?? 0) <= 0;
+      if (!belowMinimum && !offeredInZone(pool.typeInfo, pool.ref.zone)) {
+        errors.push({
+          pool: pool.ref,
+          lifecycle: market.lifecycle,
+          errorCode: 'Unsupported',
+          errorMessage: `Your requested instance type (${pool.ref.instanceType}) is not supported in your requested Availability Zone (${pool.ref.zone}).`,
+        });
+        continue;
+      }
       errors.push({
         pool: pool.ref,
         lifecycle: market.lifecycle,
-        errorCode: belowMinimum ? 'UnfulfillableCapacity' : 'InsufficientInstanceCapacity',
+        errorCode: belowMinimum ? 'UnfulfillableCapacity' : outOfAddresses ? 'InsufficientFreeAddressesInSubnet' : 'InsufficientInstanceCapacity',
         errorMessage: belowMinimum
           ? `Unable to fulfill the minimum target capacity of ${market.minTargetCapacity} (${result.units} available); no ${market.lifecycle} instances were launched.`
-          : market.lifecycle === 'spot'
+          : outOfAddresses
+            ? `There are not enough free addresses in subnet '${pool.subnet.subnetId}' to satisfy the requested number of instances.`
+            : market.lifecycle === 'spot'
             ? `There is no Spot capacity available that matches your request (${pool.ref.instanceType} in ${pool.ref.zone}).`
             : `We currently do not have sufficient ${pool.ref.instanceType} capacity in the Availability Zone you requested (${pool.ref.zone}).`,
       });
@@ -405,7 +434,7 @@ function allocate(
     const allocation = allocations.get(pool.index) ?? { pool, count: 0 };
     allocation.count += take;
     allocations.set(pool.index, allocation);
-    claimed.set(capacityKey(pool), (claimed.get(capacityKey(pool)) ?? 0) + take);
+    claim(claimed, pool, take);
     units += take * pool.weight;
     cost += take * price;
   }

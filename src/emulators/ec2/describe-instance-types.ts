@@ -1,4 +1,4 @@
-import { EC2_INSTANCE_TYPES, type Ec2InstanceTypeInfo } from './ec2-catalog.js';
+import { EC2_INSTANCE_TYPES, type Ec2Gpu, type Ec2InstanceTypeInfo } from './ec2-catalog.js';
 import { dryRunSucceeded, invalidParameterValue } from './ec2-error.js';
 import { type FilterValues, matchesFilters, parseFilters } from './ec2-filters.js';
 import type { Ec2Operation } from './ec2-operation.js';
@@ -31,7 +31,7 @@ function instanceTypeFilterValues(info: Ec2InstanceTypeInfo): FilterValues {
       case 'current-generation':
         return ['true'];
       case 'bare-metal':
-        return ['false'];
+        return [String(info.bareMetal === true)];
       case 'processor-info.supported-architecture':
         return [info.architecture];
       case 'supported-usage-class':
@@ -43,15 +43,20 @@ function instanceTypeFilterValues(info: Ec2InstanceTypeInfo): FilterValues {
       case 'burstable-performance-supported':
         return [String(info.burstable)];
       case 'gpu-info.total-gpu-memory-in-mib':
-        return info.gpu === undefined ? [] : [String(info.gpu.count * info.gpu.memoryMiB)];
+        return info.gpu === undefined ? [] : [String(totalGpuMemoryMiB(info.gpu))];
       default:
         return undefined;
     }
   };
 }
 
+/** A fractional GPU reports Count 0, so the total is the slices' memory, not count × memory. */
+function totalGpuMemoryMiB(gpu: Ec2Gpu): number {
+  return gpu.count === 0 ? gpu.memoryMiB * (gpu.logicalCount ?? 1) : gpu.count * gpu.memoryMiB;
+}
+
 function instanceTypeXml(info: Ec2InstanceTypeInfo): XmlElement[] {
-  const { gpu } = info;
+  const { gpu, neuron } = info;
   return [
     ...el('instanceType', info.instanceType),
     ...el('currentGeneration', true),
@@ -59,8 +64,9 @@ function instanceTypeXml(info: Ec2InstanceTypeInfo): XmlElement[] {
     ...scalarItemList('supportedUsageClasses', info.usageClasses),
     ...scalarItemList('supportedRootDeviceTypes', ['ebs']),
     ...scalarItemList('supportedVirtualizationTypes', ['hvm']),
-    ...el('bareMetal', false),
-    ...el('hypervisor', 'nitro'),
+    ...el('bareMetal', info.bareMetal === true),
+    // A bare-metal type runs on no hypervisor, so EC2 leaves the field out.
+    ...(info.bareMetal === true ? [] : el('hypervisor', 'nitro')),
     ...el('processorInfo', [
       ...scalarItemList('supportedArchitectures', [info.architecture]),
       ...el('sustainedClockSpeedInGhz', info.clockGhz),
@@ -81,10 +87,25 @@ function instanceTypeXml(info: Ec2InstanceTypeInfo): XmlElement[] {
               ...el('name', gpu.name),
               ...el('manufacturer', gpu.manufacturer),
               ...el('count', gpu.count),
+              ...el('logicalGpuCount', gpu.logicalCount),
+              ...el('gpuPartitionSize', gpu.partitionSize),
               ...el('memoryInfo', el('sizeInMiB', gpu.memoryMiB)),
             ],
           ]),
-          ...el('totalGpuMemoryInMiB', gpu.count * gpu.memoryMiB),
+          ...el('totalGpuMemoryInMiB', totalGpuMemoryMiB(gpu)),
+        ])),
+    ...(neuron === undefined
+      ? []
+      : el('neuronInfo', [
+          ...itemList('neuronDevices', [
+            [
+              ...el('count', neuron.count),
+              ...el('name', neuron.name),
+              ...el('coreInfo', [...el('count', neuron.coreCount), ...el('version', 2)]),
+              ...el('memoryInfo', el('sizeInMiB', neuron.memoryMiB)),
+            ],
+          ]),
+          ...el('totalNeuronDeviceMemoryInMiB', neuron.count * neuron.memoryMiB),
         ])),
     ...el('burstablePerformanceSupported', info.burstable),
     ...el('supportedInRegion', true),

@@ -1,4 +1,4 @@
-import { EC2_INSTANCE_TYPES } from './ec2-catalog.js';
+import { EC2_INSTANCE_TYPES, offeredInZone } from './ec2-catalog.js';
 import { dryRunSucceeded, invalidParameterValue } from './ec2-error.js';
 import { type FilterValues, matchesFilters, parseFilters } from './ec2-filters.js';
 import type { Ec2Operation } from './ec2-operation.js';
@@ -37,6 +37,8 @@ export const describeSpotPriceHistory: Ec2Operation = ({ params, region, state, 
       if ((zoneName !== undefined && zone.name !== zoneName) || (zoneId !== undefined && zone.zoneId !== zoneId)) continue;
       for (const type of EC2_INSTANCE_TYPES) {
         if (types.length > 0 && !types.includes(type.instanceType)) continue;
+        // EC2 prices only what it sells as spot in that zone: no history for an on-demand-only type or an unoffered zone.
+        if (!type.usageClasses.includes('spot') || !offeredInZone(type, zone.name)) continue;
         // The price in effect at StartTime, then every change up to EndTime.
         for (let period = spotPricePeriodStart(startTime); period <= endTime; period += SPOT_PRICE_PERIOD_MS) {
           points.push({ zone: zone.name, zoneId: zone.zoneId, instanceType: type.instanceType, price: spotPriceAt(state.options.seed, zone.name, type, period), timestamp: period });

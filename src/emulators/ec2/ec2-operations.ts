@@ -8,11 +8,13 @@ import { deleteTags } from './delete-tags.js';
 import { deleteVolume } from './delete-volume.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { describeAvailabilityZones } from './describe-availability-zones.js';
+import { describeInstanceTypeOfferings } from './describe-instance-type-offerings.js';
 import { describeInstanceTypes } from './describe-instance-types.js';
 import { describeInstances } from './describe-instances.js';
 import { describeSnapshots } from './describe-snapshots.js';
 import { describeSpotInstanceRequests } from './describe-spot-instance-requests.js';
 import { describeSpotPriceHistory } from './describe-spot-price-history.js';
+import { describeSubnets } from './describe-subnets.js';
 import { describeVolumes } from './describe-volumes.js';
 import { detachVolume } from './detach-volume.js';
 import type { Ec2Operation } from './ec2-operation.js';
@@ -27,7 +29,9 @@ export const EC2_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   TerminateInstances: terminateInstances,
   DescribeAvailabilityZones: describeAvailabilityZones,
   DescribeInstanceTypes: describeInstanceTypes,
+  DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
   DescribeSpotPriceHistory: describeSpotPriceHistory,
+  DescribeSubnets: describeSubnets,
   DescribeSpotInstanceRequests: describeSpotInstanceRequests,
   CancelSpotInstanceRequests: cancelSpotInstanceRequests,
   CreateSnapshot: createSnapshot,

@@ -1,9 +1,9 @@
-import type { Ec2InstanceTypeInfo } from './ec2-catalog.js';
+import { type Ec2InstanceTypeInfo, findInstanceType, offeredInZone } from './ec2-catalog.js';
 import { invalidParameterValue } from './ec2-error.js';
 import type { Ec2RequestContext } from './ec2-operation.js';
 import type { Ec2InstanceRecord, Ec2SpotRequestRecord, SpotInstanceType } from './ec2-state.js';
 import { holdsCapacityAt } from './instance-lifecycle.js';
-import { hashToHex } from './seeded-ids.js';
+import type { Ec2SubnetRecord } from './subnet-state.js';
 
 /**
  * What RunInstances and CreateFleet share: one instance's creation (ids, addresses, root volume,
@@ -24,6 +24,8 @@ export interface SpotLaunch {
 export interface InstanceLaunch {
   readonly reservationId: string;
   readonly zone: string;
+  /** The subnet the instance takes an address in; it is in `zone`. */
+  readonly subnet: Pick<Ec2SubnetRecord, 'subnetId' | 'vpcId'>;
   readonly typeInfo: Ec2InstanceTypeInfo;
   readonly imageId: string;
   readonly tags: ReadonlyMap<string, string> | undefined;
@@ -34,15 +36,6 @@ export interface InstanceLaunch {
   readonly amiLaunchIndex: number;
   /** Undefined for on-demand. */
   readonly spot: SpotLaunch | undefined;
-}
-
-/** Every zone of a region has one default subnet, and every region one VPC, derived from the seed. */
-export function defaultSubnetId(seed: number, zone: string): string {
-  return `subnet-${hashToHex(`${seed}|subnet|${zone}`, 17)}`;
-}
-
-export function defaultVpcId(seed: number, region: string): string {
-  return `vpc-${hashToHex(`${seed}|vpc|${region}`, 17)}`;
 }
 
 /** Creates one instance (and its spot request) in state; the caller has already checked capacity. */
@@ -71,8 +64,8 @@ export function launchInstance(context: Ec2RequestContext, launch: InstanceLaunc
     rootVolumeSizeGiB: ROOT_VOLUME_SIZE_GIB,
     privateIpAddress: `10.0.${(seq >> 8) & 0xff}.${seq & 0xff}`,
     publicIpAddress: `3.${80 + ((seq >> 16) & 0x7f)}.${(seq >> 8) & 0xff}.${seq & 0xff}`,
-    subnetId: defaultSubnetId(state.options.seed, launch.zone),
-    vpcId: defaultVpcId(state.options.seed, region.name),
+    subnetId: launch.subnet.subnetId,
+    vpcId: launch.subnet.vpcId,
     amiLaunchIndex: launch.amiLaunchIndex,
   };
   state.instances.set(instance.instanceId, instance);
@@ -97,6 +90,9 @@ export function launchInstance(context: Ec2RequestContext, launch: InstanceLaunc
 /** Instances of `instanceType` that `zone` can still start: its limit less every instance not yet fully terminated. */
 export function freeCapacity(context: Ec2RequestContext, zone: string, instanceType: string): number {
   const { state, now } = context;
+  // A zone that does not offer the type has none of it (RunInstances names that case `Unsupported`).
+  const info = findInstanceType(instanceType);
+  if (info !== undefined && !offeredInZone(info, zone)) return 0;
   const limit = state.options.capacity.byZone[zone]?.[instanceType] ?? state.options.capacity.default;
   let used = 0;
   for (const instance of state.instances.values()) {

@@ -1,4 +1,4 @@
-import { type Ec2InstanceTypeInfo, findInstanceType } from './ec2-catalog.js';
+import { type Ec2InstanceTypeInfo, findInstanceType, offeredInZone } from './ec2-catalog.js';
 import { Ec2Error, dryRunSucceeded, invalidParameterValue, missingParameter } from './ec2-error.js';
 import { assertAmiIdFormat } from './ec2-id-formats.js';
 import type { Ec2Operation, Ec2RequestContext } from './ec2-operation.js';
@@ -8,6 +8,8 @@ import { assertClientToken, assertUserData, freeCapacity, launchInstance } from 
 import { type SpotMarketRequest, parseInstanceMarketOptions } from './spot-market-options.js';
 import { spotPriceAt } from './spot-prices.js';
 import { parseTagSpecifications } from './tag-specifications.js';
+import { defaultSubnet, freeAddresses, namedSubnet } from './subnet-lookup.js';
+import type { Ec2SubnetRecord } from './subnet-state.js';
 import type { XmlElement } from './xml-renderer.js';
 
 /** RunInstances' documented default; the emulator does not sell it, so omitting InstanceType fails like an unknown type. */
@@ -31,6 +33,8 @@ export const runInstances: Ec2Operation = (context) => {
   if (requestedZone !== undefined && !region.zones.some((zone) => zone.name === requestedZone)) {
     throw invalidParameterValue(`Invalid availability zone: [${requestedZone}]`);
   }
+  // The subnet fixes the zone: a Placement zone other than the subnet's is refused, as EC2 does.
+  const requestedSubnet = namedSubnet(context, params.string('SubnetId'), requestedZone);
   const tags = parseTagSpecifications(params, ['instance', 'volume', 'spot-instances-request', 'network-interface']);
   const userData = params.string('UserData');
   if (userData !== undefined) assertUserData(userData);
@@ -50,12 +54,13 @@ export const runInstances: Ec2Operation = (context) => {
     }
   }
 
-  const { zone, count } = placeInstances(context, typeInfo, requestedZone, minCount, maxCount, spot);
+  const { zone, subnet, count } = placeInstances(context, typeInfo, requestedSubnet?.zone ?? requestedZone, requestedSubnet, minCount, maxCount, spot);
   const reservationId = state.ids.resourceId('r');
   for (let index = 0; index < count; index += 1) {
     launchInstance(context, {
       reservationId,
       zone: zone.name,
+      subnet,
       typeInfo,
       imageId,
       tags: tags.get('instance'),
@@ -81,18 +86,27 @@ export const runInstances: Ec2Operation = (context) => {
 
 /**
  * MinCount must fit in one zone; MaxCount is filled as far as that zone allows. A spot launch only
- * considers zones whose current spot price is within its MaxPrice.
+ * considers zones whose current spot price is within its MaxPrice. Every instance takes an address
+ * in its subnet (the named one, else the zone's default), so MinCount must also fit there.
  */
 function placeInstances(
   context: Ec2RequestContext,
   typeInfo: Ec2InstanceTypeInfo,
   requestedZone: string | undefined,
+  requestedSubnet: Ec2SubnetRecord | undefined,
   minCount: number,
   maxCount: number,
   spot: SpotMarketRequest | undefined,
-): { zone: Ec2ZoneOption; count: number } {
+): { zone: Ec2ZoneOption; subnet: Ec2SubnetRecord; count: number } {
   const { region } = context;
   const { instanceType } = typeInfo;
+  if (requestedZone !== undefined && !offeredInZone(typeInfo, requestedZone)) {
+    const offered = region.zones.filter((zone) => offeredInZone(typeInfo, zone.name)).map((zone) => zone.name);
+    throw new Ec2Error(
+      'Unsupported',
+      `Your requested instance type (${instanceType}) is not supported in your requested Availability Zone (${requestedZone}). Please retry your request by not specifying an Availability Zone or choosing ${offered.join(', ')}.`,
+    );
+  }
   const zones = requestedZone === undefined ? region.zones : region.zones.filter((zone) => zone.name === requestedZone);
   const candidates = spot === undefined ? zones : affordableZones(context, typeInfo, zones, spot);
   let best: { zone: Ec2ZoneOption; free: number } | undefined;
@@ -108,7 +122,15 @@ function placeInstances(
       500,
     );
   }
-  return { zone: best.zone, count: Math.min(maxCount, best.free) };
+  const subnet = requestedSubnet ?? defaultSubnet(context, best.zone.name);
+  const addresses = freeAddresses(context, subnet);
+  if (addresses < minCount) {
+    throw new Ec2Error(
+      'InsufficientFreeAddressesInSubnet',
+      `There are not enough free addresses in subnet '${subnet.subnetId}' to satisfy the requested number of instances.`,
+    );
+  }
+  return { zone: best.zone, subnet, count: Math.min(maxCount, best.free, addresses) };
 }
 
 function affordableZones(context: Ec2RequestContext, typeInfo: Ec2InstanceTypeInfo, zones: readonly Ec2ZoneOption[], spot: SpotMarketRequest): Ec2ZoneOption[] {

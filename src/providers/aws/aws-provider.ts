@@ -18,12 +18,15 @@ import {
   type BootstrapOutput,
   cloudConfigBootstrap,
   type InstanceTypeOffering,
+  isWarmVolumeRequest,
   type ListFilter,
   matchesListFilter,
   OWNERSHIP_TAGS,
   ownershipTags,
   type Provider,
   ProviderError,
+  readOrSkip,
+  type SkippedEntryLog,
   type SnapshotOptions,
   type SpawnOptions,
   type SpotPrice,
@@ -53,6 +56,8 @@ import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { InstanceSightings } from './instance-sightings.js';
 import { RegionMemo } from './region-memo.js';
 import { AwsVolumes } from './aws-volumes.js';
+import { SubnetChooser } from './subnet-chooser.js';
+import type { KnownSubnet } from './subnet-discovery.js';
 import type { ProviderVolume, VolumeOptions } from '../../contracts/index.js';
 
 const NOT_BUILT = "not built yet in Hangar's AWS provider";
@@ -68,7 +73,7 @@ export const AWS_CAPABILITIES = {
   costExplorer: { unsupported: `reading AWS Cost Explorer (actual spend) is ${NOT_BUILT}; list prices come from a bundled table refreshed from the Price List API` },
   tailscaleNative: { unsupported: 'EC2 has no Tailscale integration: a machine joins a tailnet only if its bootstrap script installs Tailscale' },
   idempotentSpawn: true,
-  customNetworking: { unsupported: `per-spawn VPCs, subnets and security groups are ${NOT_BUILT}; only the configured subnetId applies` },
+  customNetworking: { unsupported: `per-spawn VPCs, subnets and security groups are ${NOT_BUILT}; launches use the configured subnets (subnetId, subnets or subnetSelector)` },
 } as const;
 
 export type AwsCapabilities = typeof AWS_CAPABILITIES;
@@ -76,7 +81,8 @@ export type AwsCapabilities = typeof AWS_CAPABILITIES;
 export interface AwsProviderOptions {
   clients: Ec2Clients;
   defaultImageId: string;
-  subnetId?: string;
+  /** Where launches go (a subnet, and so a zone); default: no subnet configured, the default VPC. */
+  subnets?: SubnetChooser;
   keyName?: string;
   /** The on-demand prices in force; they may be refreshed while the provider runs. */
   prices?: () => OnDemandPriceTable;
@@ -89,6 +95,8 @@ export interface AwsProviderOptions {
   consistencyWindowMs?: number;
   /** EBS volumes and warm pools; the registration shares them with its heartbeat and workflow. */
   volumes?: AwsVolumes;
+  /** Where catalog entries and listed machines Hangar cannot read are recorded (they are skipped, never fatal). */
+  skippedEntries?: SkippedEntryLog;
 }
 
 /** DescribeInstances takes up to 1000 ids; 500 keeps one request's answer small. */
@@ -106,9 +114,11 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   private readonly getBatchers: ReadonlyMap<string, Batcher<string, Instance | null>>;
   private readonly volumes: AwsVolumes;
   private readonly sightings: InstanceSightings;
+  private readonly subnets: SubnetChooser;
 
   constructor(private readonly options: AwsProviderOptions) {
     this.sightings = new InstanceSightings(options.consistencyWindowMs);
+    this.subnets = options.subnets ?? new SubnetChooser(null);
     this.getBatchers = new Map(options.clients.regions.map((region) => [region, this.describeBatcher(region)]));
     this.volumes = options.volumes ?? new AwsVolumes({ clients: options.clients });
   }
@@ -122,16 +132,34 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   }
 
   instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return awsOfferings(this.clients, this.options.prices?.() ?? AWS_ON_DEMAND_PRICES, this.now());
+    return awsOfferings(this.clients, this.options.prices?.() ?? AWS_ON_DEMAND_PRICES, this.now(), this.options.skippedEntries);
   }
 
   async spawn(requested: SpawnOptions): Promise<AWSInstance> {
-    // Volumes first: an existing volume fixes the zone, and the attach intent rides on the instance's tags.
-    const options = await this.volumes.prepareSpawn(requested);
-    const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined).catch((error: unknown) => {
+    const { options, subnet } = await this.placeSpawn(requested);
+    const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined, subnet).catch((error: unknown) => {
       throw ec2Error('RunInstances', options.region, error);
     });
-    return this.volumes.afterLaunch(this.launchedInstance(reservation, options.region));
+    return this.volumes.afterLaunch(this.launchedInstance(reservation, options.region, subnet));
+  }
+
+  /**
+   * The spawn's zone and subnet. Volumes: an existing volume fixes the zone, and the attach intent
+   * rides on the instance's tags. Subnets: a zone is usable only through a configured subnet in it,
+   * so a named zone without one is refused before anything is claimed, and a spawn that names no
+   * zone (nor an existing volume) takes the region's roomiest subnet and claims warm volumes in its zone.
+   */
+  private async placeSpawn(requested: SpawnOptions): Promise<{ options: SpawnOptions; subnet: KnownSubnet | null }> {
+    if (!this.subnets.configured) return { options: await this.volumes.prepareSpawn(requested), subnet: null };
+    this.clients.of(requested.region); // an unconfigured region is INVALID_SPEC before any subnet lookup
+    const volumeFixesZone = (requested.volumes ?? []).some((volume) => !isWarmVolumeRequest(volume));
+    if (requested.zone === null && volumeFixesZone) {
+      const options = await this.volumes.prepareSpawn(requested);
+      return { options, subnet: await this.subnets.choose(options.region, options.zone, options.idempotencyToken) };
+    }
+    const subnet = await this.subnets.choose(requested.region, requested.zone, requested.idempotencyToken);
+    const options = await this.volumes.prepareSpawn({ ...requested, zone: subnet?.zone ?? requested.zone });
+    return { options, subnet };
   }
 
   async terminate(providerId: string): Promise<TerminateResult> {
@@ -253,9 +281,10 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
         `aws: a maximum price of ${maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE}); no spot request was made`,
       );
     }
+    const subnet = await this.subnets.choose(region, options.zone, options.idempotencyToken);
     let reservation: RunInstancesCommandOutput;
     try {
-      reservation = await this.runInstances(options, spotMarketOptions(maxPricePerHour));
+      reservation = await this.runInstances(options, spotMarketOptions(maxPricePerHour), subnet);
     } catch (error) {
       if (ec2CodeOf(error) === 'SpotMaxPriceTooLow') {
         const detail = error instanceof Error ? error.message : String(error);
@@ -263,7 +292,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       }
       throw ec2Error('RunInstances', region, error);
     }
-    const instance = this.launchedInstance(reservation, region);
+    const instance = this.launchedInstance(reservation, region, subnet);
     if (instance.spotInstanceRequestId === null) {
       throw new VendorResponseError('aws', `aws: RunInstances in ${region} launched ${instance.providerId} on the spot market without a spot request id`);
     }
@@ -279,8 +308,12 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     });
   }
 
-  /** One machine; EC2's refusal comes back unclassified, so a caller can read its code first. */
-  private async runInstances(options: SpawnOptions, market: InstanceMarketOptionsRequest | undefined): Promise<RunInstancesCommandOutput> {
+  /**
+   * One machine; EC2's refusal comes back unclassified, so a caller can read its code first. With a
+   * subnet, the zone is the subnet's: Placement names it too, so the two always agree.
+   */
+  private async runInstances(options: SpawnOptions, market: InstanceMarketOptionsRequest | undefined, subnet: KnownSubnet | null): Promise<RunInstancesCommandOutput> {
+    const zone = subnet?.zone ?? options.zone;
     const client = this.clients.of(options.region);
     // Ownership last, so no caller tag can overwrite the marks reconciliation depends on.
     const tags = { ...options.tags, Name: options.name, ...ownershipTags(options.ownership) };
@@ -296,17 +329,18 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
           { ResourceType: 'instance', Tags: toTagList(tags) },
           { ResourceType: 'volume', Tags: toTagList(ownershipTags(options.ownership)) },
         ],
-        ...(options.zone !== null && { Placement: { AvailabilityZone: options.zone } }),
+        ...(zone !== null && { Placement: { AvailabilityZone: zone } }),
         ...(market !== undefined && { InstanceMarketOptions: market }),
-        ...(this.options.subnetId !== undefined && { SubnetId: this.options.subnetId }),
+        ...(subnet !== null && { SubnetId: subnet.subnetId }),
         ...(this.options.keyName !== undefined && { KeyName: this.options.keyName }),
       }),
     );
   }
 
-  private launchedInstance(reservation: RunInstancesCommandOutput, region: string): AWSInstance {
+  private launchedInstance(reservation: RunInstancesCommandOutput, region: string, subnet: KnownSubnet | null): AWSInstance {
     const launched = reservation.Instances?.[0];
     if (launched === undefined) throw new VendorResponseError('aws', `aws: RunInstances in ${region} answered without an instance`);
+    if (subnet !== null) this.subnets.noteLaunch(subnet);
     const instance = toAWSInstance(launched, region);
     this.instanceRegions.remember(instance.providerId, region);
     this.sightings.launched(instance, this.now());
@@ -344,7 +378,10 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       for (const reservation of page.Reservations ?? []) {
         for (const raw of reservation.Instances ?? []) {
           this.volumes.attacher.noteListed(region, raw);
-          const instance = toAWSInstance(raw, region);
+          // One machine Hangar cannot read never fails the listing. The reconciler does not take it
+          // for gone: it confirms a missing machine with get(), which fails loudly on the same shape.
+          const instance = readOrSkip(this.options.skippedEntries, 'instance', raw.InstanceId ?? null, () => toAWSInstance(raw, region));
+          if (instance === undefined) continue;
           this.instanceRegions.remember(instance.providerId, region);
           instances.push(instance);
         }

@@ -1,4 +1,4 @@
-import type { HeartbeatResult, HeartbeatTask, ProviderRegistration } from '../../contracts/index.js';
+import { type HeartbeatResult, type HeartbeatTask, type ProviderRegistration, SkippedEntryLog } from '../../contracts/index.js';
 import { awsHealthCheck } from './aws-health-check.js';
 import { CapacityErrorCache } from './capacity-error-cache.js';
 import { createAwsDryRunProbe } from './dry-run-probe.js';
@@ -10,6 +10,7 @@ import { type Ec2ClientOptions, Ec2Clients } from './ec2-clients.js';
 import { createAwsMultiAzProbe } from './multi-az-probe.js';
 import { OnDemandPriceBook, pricingClient } from './on-demand-price-book.js';
 import { createAwsSpotFleet } from './spot-fleet.js';
+import { configuredSubnets } from './subnet-chooser.js';
 import { AwsVolumes, type AwsVolumesOptions } from './aws-volumes.js';
 import { createWarmVolumesWorkflow } from './warm-volumes-workflow.js';
 
@@ -30,14 +31,20 @@ export type AwsRegistration = ProviderRegistration<AWSInstance, AWSSnapshot, Aws
 
 export function createAwsRegistration(config: AwsConfig, context: AwsRegistrationContext = {}): AwsRegistration {
   const clients = new Ec2Clients(config, context);
+  // Where launches go: the configured subnets (read from EC2, shared by spawns and every workflow), or the default VPC.
+  const subnets = configuredSubnets(config, clients, context.now);
+  // Catalog entries, machines, volumes and prices EC2 answers that Hangar cannot read: skipped, counted, shown in health.
+  const skippedEntries = new SkippedEntryLog(context.now);
   const priceBook = new OnDemandPriceBook(
     context.prices ?? AWS_ON_DEMAND_PRICES,
     config.pricing.enabled ? pricingClient(config.pricing.endpoint, context.credentials) : null,
     context.now,
+    { skipped: skippedEntries },
   );
   const volumes = new AwsVolumes({
     clients,
     warmPools: config.warmVolumes.pools,
+    skippedEntries,
     ...(context.owner !== undefined && { owner: context.owner }),
     ...(context.now !== undefined && { now: context.now }),
     ...context.volumes,
@@ -46,9 +53,10 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     clients,
     volumes,
     defaultImageId: config.defaultImageId,
-    ...(config.subnetId !== undefined && { subnetId: config.subnetId }),
+    subnets,
     ...(config.keyName !== undefined && { keyName: config.keyName }),
     prices: () => priceBook.table(),
+    skippedEntries,
     ...(context.pageSize !== undefined && { pageSize: context.pageSize }),
     ...(context.now !== undefined && { now: context.now }),
     ...(context.consistencyWindowMs !== undefined && { consistencyWindowMs: context.consistencyWindowMs }),
@@ -57,6 +65,7 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
   const capacityErrors = new CapacityErrorCache(context.now !== undefined ? { now: context.now } : {});
   return {
     provider,
+    skippedEntries,
     hooks: {
       onShutdown: async () => {
         clients.destroy();
@@ -69,12 +78,13 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
       },
     },
     workflows: {
-      'dry-run-probe': createAwsDryRunProbe({ clients, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
+      'dry-run-probe': createAwsDryRunProbe({ clients, subnets, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
-      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, cache: capacityErrors, ...(context.now !== undefined && { now: context.now }) }),
+      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, subnets, cache: capacityErrors, ...(context.now !== undefined && { now: context.now }) }),
       'spot-fleet': createAwsSpotFleet({
         provider,
         clients,
+        subnets,
         cache: capacityErrors,
         defaultImageId: config.defaultImageId,
         ...(config.keyName !== undefined && { keyName: config.keyName }),

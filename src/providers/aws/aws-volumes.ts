@@ -7,6 +7,8 @@ import {
   type VolumeOptions,
   VolumeOptionsSchema,
   isWarmVolumeRequest,
+  readOrSkip,
+  type SkippedEntryLog,
 } from '../../contracts/index.js';
 import { type AWSInstance, toTagList } from './aws-instance.js';
 import { VOLUME_TAGS, attachVolumeTags, holdingInstanceIds, pendingAttachIds, toProviderVolume } from './aws-volume.js';
@@ -31,6 +33,8 @@ export interface AwsVolumesOptions {
    * every owned volume, so it runs on its own cadence rather than on every reconcile.
    */
   poolPassIntervalMs?: number;
+  /** Where listed volumes Hangar cannot read are recorded (skipped, never fatal). */
+  skippedEntries?: SkippedEntryLog;
 }
 
 export const DEFAULT_POOL_PASS_INTERVAL_MS = 60_000;
@@ -113,7 +117,11 @@ export class AwsVolumes {
       { Name: 'tag-key', Values: [VOLUME_TAGS.name] },
     ];
     const perRegion = await Promise.all(
-      this.clients.regions.map(async (region) => (await this.ebs.describeVolumes(region, filters)).map((volume) => toProviderVolume(volume, region))),
+      this.clients.regions.map(async (region) =>
+        (await this.ebs.describeVolumes(region, filters)).flatMap(
+          (volume) => readOrSkip(this.options.skippedEntries, 'volume', volume.VolumeId ?? null, () => toProviderVolume(volume, region)) ?? [],
+        ),
+      ),
     );
     for (const volume of perRegion.flat()) this.regions.remember(volume.providerVolumeId, volume.region);
     return perRegion.flat();

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import type { ProviderWorkflow } from '../../contracts/index.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2CodeOf, ec2Error } from './ec2-errors.js';
+import type { SubnetChooser } from './subnet-chooser.js';
 
 export const DryRunProbeInputSchema = z
   .object({
     /** Default: the first configured region. */
     region: z.string().min(1).optional(),
     instanceType: z.string().min(1).default('t3.micro'),
+    /** Default: any zone (with subnets configured, the region's roomiest subnet's). */
+    zone: z.string().min(1).optional(),
     /** Default: the configured default image. */
     imageId: z.string().min(1).optional(),
   })
@@ -19,6 +22,8 @@ export type DryRunProbeInput = z.input<typeof DryRunProbeInputSchema>;
 export interface DryRunProbeResult {
   region: string;
   instanceType: string;
+  /** The configured subnet the dry run named (a launch's subnet), or null when none is configured. */
+  subnetId: string | null;
   /** True when EC2 answered DryRunOperation: the credentials may launch this, and nothing was launched. */
   wouldSucceed: boolean;
   /** EC2's answer code (DryRunOperation, UnauthorizedOperation, …). */
@@ -32,14 +37,22 @@ export interface DryRunProbeResult {
  * UnauthorizedOperation means these credentials may not launch. Any other refusal surfaces as the
  * provider error its code maps to. The readiness layer uses it beside the health check.
  */
-export function createAwsDryRunProbe(options: { clients: Ec2Clients; defaultImageId: string; keyName?: string }): ProviderWorkflow<DryRunProbeInput, DryRunProbeResult> {
+export function createAwsDryRunProbe(options: {
+  clients: Ec2Clients;
+  defaultImageId: string;
+  keyName?: string;
+  /** A real launch names a subnet when subnets are configured (and must, without a default VPC): the dry run does too. */
+  subnets?: SubnetChooser;
+}): ProviderWorkflow<DryRunProbeInput, DryRunProbeResult> {
   return {
     description: 'RunInstances with DryRun: proves the credentials may launch (DryRunOperation) without launching anything',
     input: DryRunProbeInputSchema,
     async run(raw) {
       const input = DryRunProbeInputSchema.parse(raw);
       const region = input.region ?? options.clients.regions[0] ?? 'us-east-1';
-      const base = { region, instanceType: input.instanceType };
+      const subnet = (await options.subnets?.choose(region, input.zone ?? null)) ?? null;
+      const zone = subnet?.zone ?? input.zone;
+      const base = { region, instanceType: input.instanceType, subnetId: subnet?.subnetId ?? null };
       try {
         await options.clients.of(region).send(
           new RunInstancesCommand({
@@ -48,6 +61,8 @@ export function createAwsDryRunProbe(options: { clients: Ec2Clients; defaultImag
             MaxCount: 1,
             ImageId: input.imageId ?? options.defaultImageId,
             InstanceType: input.instanceType as _InstanceType,
+            ...(zone !== undefined && { Placement: { AvailabilityZone: zone } }),
+            ...(subnet !== null && { SubnetId: subnet.subnetId }),
             ...(options.keyName !== undefined && { KeyName: options.keyName }),
           }),
         );

@@ -9,6 +9,21 @@ export interface Ec2ClientOptions {
   onRequest?: (operation: string, input: unknown) => void;
 }
 
+/**
+ * Whether an SDK call failed before it was sent because no credentials could be had: the default
+ * chain found none (`CredentialsProviderError` from @smithy/property-provider: "Could not load
+ * credentials from any providers"), or a provider in it could not deliver (an expired SSO session
+ * is a `TokenProviderError`). Matched by name, since the SDK's packages may be installed more than
+ * once. The error names no secret; the chain never puts one in a message.
+ */
+export function isMissingCredentials(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'CredentialsProviderError' || error.name === 'TokenProviderError');
+}
+
+/** What a missing credential chain means, for the messages of every AWS call path. */
+export const MISSING_CREDENTIALS =
+  'no AWS credentials were found (the SDK’s default chain: environment variables, shared config and credential files, SSO, a container or instance role)';
+
 /** One SDK client per configured region. */
 export class Ec2Clients {
   private readonly clients: ReadonlyMap<string, EC2Client>;

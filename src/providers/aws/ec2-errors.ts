@@ -1,5 +1,6 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { ProviderError, type ProviderErrorCode } from '../../contracts/index.js';
+import { isMissingCredentials, MISSING_CREDENTIALS } from './ec2-clients.js';
 
 export interface Ec2ErrorRow {
   /** An exact EC2 error code, or a prefix ending in `.` that matches a family (`InvalidAMIID.`). */
@@ -28,10 +29,28 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'VcpuLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s vCPU limit for this instance family is reached' },
   { ec2Code: 'InstanceLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s instance limit is reached' },
   { ec2Code: 'VolumeLimitExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s volume limit is reached' },
+  // The fleet quota counts fleets, not machines: only deleting fleets or a quota increase helps, never a retry.
+  { ec2Code: 'MaxFleetCountExceeded', outcome: 'QUOTA_EXCEEDED', explain: 'the account’s EC2 Fleet limit is reached' },
   { ec2Code: 'RequestLimitExceeded', outcome: 'RATE_LIMIT_ERROR', explain: 'EC2 is throttling this account' },
+  // EC2 answers an unknown access key and a wrong secret alike with AuthFailure.
   { ec2Code: 'AuthFailure', outcome: 'AUTH_ERROR', explain: 'EC2 could not validate the credentials' },
+  // The family (e.g. AuthFailure.ServiceLinkedRoleCreationNotPermitted on a first spot launch): the credentials may not do something the request needs.
+  { ec2Code: 'AuthFailure.', outcome: 'AUTH_ERROR', explain: 'the credentials may not do something this request needs' },
+  // The other spellings of credentials AWS does not accept (EC2's common client errors; IAM and STS use them too).
+  { ec2Code: 'InvalidClientTokenId', outcome: 'AUTH_ERROR', explain: 'AWS does not know the access key id' },
+  { ec2Code: 'SignatureDoesNotMatch', outcome: 'AUTH_ERROR', explain: 'the request signature does not match (wrong secret access key?)' },
+  { ec2Code: 'IncompleteSignature', outcome: 'AUTH_ERROR', explain: 'the request signature is incomplete' },
+  { ec2Code: 'MissingAuthenticationToken', outcome: 'AUTH_ERROR', explain: 'the request carried no credentials' },
   { ec2Code: 'UnauthorizedOperation', outcome: 'AUTH_ERROR', explain: 'the credentials are not allowed to do this' },
-  { ec2Code: 'OptInRequired', outcome: 'AUTH_ERROR', explain: 'the account has not opted in to this service or region' },
+  // "You are not authorized to use the requested service": not subscribed to EC2 (a new account still being
+  // activated), or to a Marketplace AMI. No retry helps; an operator must subscribe. AUTH_ERROR, as before.
+  { ec2Code: 'OptInRequired', outcome: 'AUTH_ERROR', explain: 'the account has not subscribed to this service (or this Marketplace image)' },
+  // AWS: "Until the verification process is complete, you may not be able to carry out requests with this
+  // account … contact Support". Not QUOTA_EXCEEDED: no limit is reached, and the launch troubleshooting's
+  // remedies (a smaller request, a limit increase, waiting minutes) do nothing; the account may not act at all
+  // until AWS finishes, like Blocked. AUTH_ERROR is the code that stops retries and warns at start-up.
+  { ec2Code: 'PendingVerification', outcome: 'AUTH_ERROR', explain: 'the account is pending verification by AWS' },
+  { ec2Code: 'Blocked', outcome: 'AUTH_ERROR', explain: 'the account is blocked (contact AWS Support)' },
   { ec2Code: 'InvalidParameterValue', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a parameter value' },
   { ec2Code: 'InvalidParameter', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a parameter' },
   { ec2Code: 'InvalidParameterCombination', outcome: 'INVALID_SPEC', explain: 'EC2 rejected a combination of parameters' },
@@ -41,6 +60,8 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'InvalidAMIID.', outcome: 'INVALID_SPEC', explain: 'no such AMI (or not usable by this account)' },
   { ec2Code: 'InvalidSubnetID.', outcome: 'INVALID_SPEC', explain: 'the configured subnet does not exist' },
   { ec2Code: 'InvalidKeyPair.', outcome: 'INVALID_SPEC', explain: 'the configured key pair does not exist' },
+  // A launch without a subnet goes to the default VPC; without one, only configuring subnetId helps.
+  { ec2Code: 'VPCIdNotSpecified', outcome: 'INVALID_SPEC', explain: 'the account has no default VPC: configure subnetId' },
   { ec2Code: 'InvalidInstanceID.NotFound', outcome: 'NOT_FOUND', explain: 'no such instance' },
   // An id EC2 could never have issued names no instance.
   { ec2Code: 'InvalidInstanceID.Malformed', outcome: 'NOT_FOUND', explain: 'no such instance (malformed id)' },
@@ -55,6 +76,9 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'IncorrectState', outcome: 'INVALID_SPEC', explain: 'the volume is not in a state that allows this' },
   { ec2Code: 'InvalidSpotInstanceRequestID.NotFound', outcome: 'NOT_FOUND', explain: 'no such spot request (or deleted hours after it ended)' },
   { ec2Code: 'InvalidSpotInstanceRequestID.Malformed', outcome: 'NOT_FOUND', explain: 'no such spot request (malformed id)' },
+  // The same request names the same missing template, so it is not retryable as is; the spot fleet
+  // forgets the template on this answer and its next run creates it again.
+  { ec2Code: 'InvalidLaunchTemplateName.NotFoundException', outcome: 'NOT_FOUND', explain: 'the launch template does not exist (deleted outside Hangar?)' },
 ];
 
 export function ec2ErrorRow(ec2Code: string): Ec2ErrorRow | undefined {
@@ -86,12 +110,23 @@ export class Ec2CallError extends Error {
 }
 
 /**
+ * The part of a vendor's error message that may be shown: its first line, at most 300 characters.
+ * AWS appends to a signature refusal the canonical request it computed, and that names the value of
+ * every signed header, a session token included.
+ */
+export function vendorDetail(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = (message.split('\n')[0] ?? '').trim();
+  return first.length > 300 ? `${first.slice(0, 300)}…` : first;
+}
+
+/**
  * What of a failed call may travel on as `cause`: the SDK's error holds the raw HTTP exchange,
  * signed request headers included, which must never reach a log.
  */
-function safeCause(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const cause = new Error(error.message);
+export function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(vendorDetail(error));
+  const cause = new Error(vendorDetail(error));
   cause.name = error.name;
   if (error instanceof EC2ServiceException) {
     Object.assign(cause, { httpStatusCode: error.$metadata.httpStatusCode, requestId: error.$metadata.requestId });
@@ -108,7 +143,11 @@ export function ec2CodeBehind(error: ProviderError): string | null {
 export function ec2Error(operation: string, region: string, error: unknown): Error {
   if (error instanceof ProviderError || error instanceof Ec2CallError) return error;
   const code = ec2CodeOf(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = vendorDetail(error);
+  if (code === null && isMissingCredentials(error)) {
+    const name = (error as Error).name;
+    return new ProviderError({ code: 'AUTH_ERROR', provider: 'aws', message: `aws: ${operation} in ${region}: ${MISSING_CREDENTIALS} (${name}: ${detail})`, cause: safeCause(error) });
+  }
   const row = code === null ? undefined : ec2ErrorRow(code);
   if (row === undefined) {
     return new Ec2CallError(operation, region, code, `aws: ${operation} in ${region} failed (${code ?? 'no EC2 answer'}: ${detail})`, safeCause(error));

@@ -16,6 +16,7 @@ import type { AWSInstance } from './aws-instance.js';
 import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2CodeBehind } from './ec2-errors.js';
+import type { SubnetChooser } from './subnet-chooser.js';
 
 const spawnFields = SpawnOptionsSchema.shape;
 
@@ -37,7 +38,8 @@ export const MultiAzProbeInputSchema = z
 
 export type MultiAzProbeInput = z.infer<typeof MultiAzProbeInputSchema>;
 
-export const PROBE_ATTEMPT_OUTCOMES = ['launched', 'skipped-cached', 'failed'] as const;
+/** `skipped-no-subnet`: subnets are configured and none is in the zone, so nothing can launch there. */
+export const PROBE_ATTEMPT_OUTCOMES = ['launched', 'skipped-cached', 'skipped-no-subnet', 'failed'] as const;
 
 export interface ProbeAttempt {
   zone: string;
@@ -60,6 +62,8 @@ export interface MultiAzProbeOptions<TInstance extends ProviderInstance> {
   cache: CapacityErrorCache;
   /** Today's spot prices of one type in one region, per zone; only spot probes ask. */
   spotPrices: (query: { region: string; instanceType: string }) => Promise<SpotPrice[]>;
+  /** The configured subnets per zone; absent or null: no subnets configured, every zone can launch. */
+  subnets?: Pick<SubnetChooser, 'zones'>;
 }
 
 export type MultiAzProbe<TInstance extends ProviderInstance> = ProviderWorkflow<MultiAzProbeInput, MultiAzProbeResult<TInstance>>;
@@ -79,9 +83,22 @@ export function createMultiAzProbe<TInstance extends ProviderInstance>(options: 
       const input = parseInput(provider.name, raw);
       const market = input.spot ? 'spot' : 'on-demand';
       const zones = await probeOrder(options, input);
+      const subnets = (await options.subnets?.zones(input.region)) ?? null;
+      if (subnets !== null && !zones.some((zone) => subnets.byZone.has(zone))) {
+        throw new ProviderError({
+          code: 'INVALID_SPEC',
+          provider: provider.name,
+          message: `${provider.name}: no zone of ${input.region} offering ${input.instanceType} (${zones.join(', ')}) has a configured subnet: ${subnets.why(zones.join(', '))}`,
+        });
+      }
       const bootstrap = provider.generateBootstrap({ ...input.bootstrap, instanceId: input.ownership.instanceId });
       const attempts: ProbeAttempt[] = [];
       for (const zone of zones) {
+        // Only a subnet in the zone can put a machine there: a spawn would be refused (INVALID_SPEC), so skip it and say why.
+        if (subnets !== null && !subnets.byZone.has(zone)) {
+          attempts.push({ zone, outcome: 'skipped-no-subnet', message: subnets.why(zone) });
+          continue;
+        }
         const key: CapacityKey = { provider: provider.name, region: input.region, zone, instanceType: input.instanceType, market };
         const cached = cache.entry(key);
         if (cached !== undefined) {
@@ -162,6 +179,8 @@ export interface AwsMultiAzProbeOptions {
   now?: () => number;
   /** One cache per provider, shared by every probe; a fresh one on the provider's clock by default. */
   cache?: CapacityErrorCache;
+  /** The provider's subnets: zones without one are skipped. Default: none configured. */
+  subnets?: SubnetChooser;
 }
 
 /** The probe over the AWS provider, with zone spot prices straight from DescribeSpotPriceHistory. */
@@ -171,5 +190,6 @@ export function createAwsMultiAzProbe(options: AwsMultiAzProbeOptions): MultiAzP
     provider: options.provider,
     cache: options.cache ?? new CapacityErrorCache({ now }),
     spotPrices: ({ region, instanceType }) => describeSpotPrices(options.clients, region, now(), instanceType),
+    ...(options.subnets !== undefined && { subnets: options.subnets }),
   });
 }

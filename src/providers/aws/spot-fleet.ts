@@ -27,6 +27,7 @@ import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
 import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { Ec2CallError, ec2CodeOf, ec2Error, ec2ErrorRow } from './ec2-errors.js';
+import type { SubnetChooser } from './subnet-chooser.js';
 
 /**
  * The `spot-fleet` workflow: N spot machines across several instance types and zones in one
@@ -139,6 +140,8 @@ export interface SpotFleetOptions {
   defaultImageId: string;
   keyName?: string;
   cache?: CapacityErrorCache;
+  /** The provider's subnets: each pool launches in its zone's subnet, zones without one are skipped. Default: none configured. */
+  subnets?: SubnetChooser;
   now?: () => number;
   /** CreateTags right after launch can meet EC2's eventual consistency (InvalidInstanceID.NotFound): retried this often. */
   tagAttempts?: number;
@@ -150,6 +153,8 @@ export type SpotFleet = ProviderWorkflow<SpotFleetInput, SpotFleetResult>;
 interface Pool {
   instanceType: string;
   zone: string;
+  /** The zone's configured subnet, when subnets are configured. */
+  subnetId?: string;
 }
 
 const TAG_CONCURRENCY = 8;
@@ -160,11 +165,13 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
   const templates = new Map<string, Promise<string>>();
   const providerName = options.provider.name;
 
+  const templateKey = (region: string, name: string): string => `${region}\u0000${name}`;
+
   /** The owner's template in a region: created once, found again by name (AlreadyExists is success). */
   function ensureTemplate(region: string, owner: string): Promise<string> {
     const input = launchTemplateRequest(owner, options.keyName);
     const name = input.LaunchTemplateName ?? '';
-    const memoKey = `${region}\u0000${name}`;
+    const memoKey = templateKey(region, name);
     const known = templates.get(memoKey);
     if (known !== undefined) return known;
     const created = options.clients
@@ -196,13 +203,19 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
         });
       }
       const zones = await fleetZones(options.provider, input);
+      const subnetOf = await zoneSubnets(options.subnets, region, zones, input.idempotencyToken);
       const prices = await spotPriceTable(options.clients, region, now());
       const pools: Pool[] = [];
       const skipped: SpotFleetSkippedPool[] = [];
       for (const instanceType of input.instanceTypes) {
         for (const zone of zones) {
+          const subnet = subnetOf?.get(zone);
+          if (subnet === null) {
+            skipped.push({ instanceType, zone, reason: subnetOf?.why(zone) ?? '' });
+            continue;
+          }
           const entry = cache.entry(capacityKey(providerName, region, { instanceType, zone }));
-          if (entry === undefined) pools.push({ instanceType, zone });
+          if (entry === undefined) pools.push({ instanceType, zone, ...(subnet !== undefined && { subnetId: subnet }) });
           else skipped.push({ instanceType, zone, reason: entry.reason });
         }
       }
@@ -216,6 +229,8 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
         .of(region)
         .send(new CreateFleetCommand(request))
         .catch((error: unknown) => {
+          // The template was deleted outside Hangar: forget it, so the next fleet creates it again (Karpenter does the same).
+          if (ec2CodeOf(error) === 'InvalidLaunchTemplateName.NotFoundException') templates.delete(templateKey(region, templateName));
           throw ec2Error('CreateFleet', region, error);
         });
 
@@ -282,6 +297,31 @@ async function fleetZones(provider: SpotFleetProvider, input: SpotFleetInput): P
   return [...new Set(input.zones)];
 }
 
+/**
+ * Each zone's subnet (null: the zone has none, and why), or null when no subnet is configured. The
+ * choice is kept per intent and zone, so a retried fleet sends the same overrides (ClientToken).
+ * No zone with a subnet is INVALID_SPEC.
+ */
+async function zoneSubnets(
+  subnets: SubnetChooser | undefined,
+  region: string,
+  zones: readonly string[],
+  idempotencyToken: string,
+): Promise<{ get(zone: string): string | null; why(zone: string): string } | null> {
+  const known = (await subnets?.zones(region)) ?? null;
+  if (subnets === undefined || known === null) return null;
+  const chosen = new Map<string, string>();
+  for (const zone of zones) {
+    if (!known.byZone.has(zone)) continue;
+    const subnet = await subnets.choose(region, zone, `spot-fleet\n${idempotencyToken}`);
+    if (subnet !== null) chosen.set(zone, subnet.subnetId);
+  }
+  if (chosen.size === 0) {
+    throw new ProviderError({ code: 'INVALID_SPEC', provider: 'aws', message: `aws: no zone of the fleet (${zones.join(', ')}) has a configured subnet: ${known.why(zones.join(', '))}` });
+  }
+  return { get: (zone) => chosen.get(zone) ?? null, why: (zone) => known.why(zone) };
+}
+
 /** Today's spot price per `type|zone`, for reporting what each machine costs. */
 async function spotPriceTable(clients: Ec2Clients, region: string, now: number): Promise<Map<string, number>> {
   const prices = await describeSpotPrices(clients, region, now);
@@ -292,6 +332,9 @@ async function spotPriceTable(clients: Ec2Clients, region: string, now: number):
  * The owner's template: metadata tags on (a machine reads its `hangar:instance-id` from IMDS),
  * IMDSv2 only, the root volume tagged with the owner. Its name hashes its content, so the same
  * content is the same template and different content (another owner, another key) another one.
+ * The name is the idempotency key (AlreadyExists is success), so the request carries no
+ * ClientToken: a token outlives its template, and re-creating a deleted template with the same
+ * token is IdempotentParameterMismatch ("associated with a resource that is already deleted").
  */
 export function launchTemplateRequest(owner: string, keyName: string | undefined): CreateLaunchTemplateCommandInput {
   const ownerTag = [{ Key: OWNERSHIP_TAGS.owner, Value: owner }];
@@ -305,7 +348,6 @@ export function launchTemplateRequest(owner: string, keyName: string | undefined
     LaunchTemplateName: `${SPOT_FLEET_TEMPLATE_PREFIX}${digest.slice(0, 24)}`,
     LaunchTemplateData: data,
     VersionDescription: 'Hangar spot fleets: image and instance types come from each fleet’s overrides',
-    ClientToken: `lt-${digest.slice(0, 48)}`,
     TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownerTag }],
   };
 }
@@ -319,7 +361,9 @@ export function fleetRequest(input: SpotFleetInput, pools: readonly Pool[], temp
   const imageId = input.image ?? defaultImageId;
   const overrides: FleetLaunchTemplateOverridesRequest[] = pools.map((pool) => ({
     InstanceType: pool.instanceType as _InstanceType,
+    // With a subnet the zone is the subnet's; it stays named, as Karpenter does, so answers and errors say the zone.
     AvailabilityZone: pool.zone,
+    ...(pool.subnetId !== undefined && { SubnetId: pool.subnetId }),
     ImageId: imageId,
     // At or above EC2's floor `String` writes plain decimals, never exponent form.
     ...(input.maxPricePerHour !== null && { MaxPrice: String(input.maxPricePerHour) }),

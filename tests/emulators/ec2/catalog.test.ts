@@ -55,7 +55,23 @@ describe('EC2 emulator: catalog operations', () => {
     for await (const page of paginateDescribeInstanceTypes({ client: bed.client, pageSize: 5 }, {})) {
       all.push(...(page.InstanceTypes ?? []).map((info) => info.InstanceType ?? ''));
     }
-    expect(all).toEqual(['t3.micro', 'm5.large', 'g5.xlarge', 'g6.xlarge', 'p4d.24xlarge', 'p5.48xlarge']);
+    expect(all).toEqual([
+      't3.micro',
+      'm5.large',
+      'g5.xlarge',
+      'g6.xlarge',
+      'p4d.24xlarge',
+      'p5.48xlarge',
+      'g6f.large',
+      'g6f.2xlarge',
+      'gr6f.4xlarge',
+      'g4ad.xlarge',
+      'dl1.24xlarge',
+      'inf2.xlarge',
+      'm5.metal',
+      'g6e.xlarge',
+      'p4de.24xlarge',
+    ]);
     const unknown = await rejectionOf(bed.client.send(new DescribeInstanceTypesCommand({ InstanceTypes: [UNKNOWN_INSTANCE_TYPE] })));
     expect(unknown.name).toBe('InvalidParameterValue');
   });

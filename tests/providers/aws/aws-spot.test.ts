@@ -46,10 +46,12 @@ describe('AWS provider: spot', () => {
       expect(price.observedAt).toBe(new Date(Date.UTC(2025, 0, 1, 12)).toISOString());
     }
     const west = await provider.getSpotPrices({ region: 'us-west-2' });
-    expect(west).toHaveLength(2 * 6);
+    // Two zones × the 13 types sold as spot there (gr6f and p4de are not; p4de is not offered in us-west-2b either).
+    expect(west).toHaveLength(2 * 13);
     expect(new Set(west.map((price) => price.region))).toEqual(new Set(['us-west-2']));
     expect(await provider.getSpotPrices({ region: 'eu-west-1' })).toEqual([]);
-    expect(await provider.getSpotPrices()).toHaveLength(5 * 6);
+    // Five zones × 13 spot types, less dl1 in us-east-1c (offered in zones a and b only).
+    expect(await provider.getSpotPrices()).toHaveLength(5 * 13 - 1);
   });
 
   it('fulfils a request with a spot machine, honouring the maximum price and the caller’s zone', async () => {

@@ -13,11 +13,12 @@ export interface AwsTestBed {
 }
 
 /** The provider over real HTTP against the EC2 emulator on loopback, in two regions, on a test clock. */
-export async function startAwsTestBed(options: Ec2EmulatorOptions = {}, context: AwsRegistrationContext = {}): Promise<AwsTestBed> {
+/** `config`: more `providers.aws` keys (e.g. subnets), over the bed's regions and endpoints. */
+export async function startAwsTestBed(options: Ec2EmulatorOptions = {}, context: AwsRegistrationContext = {}, config: Record<string, unknown> = {}): Promise<AwsTestBed> {
   const bed = { clock: Date.UTC(2025, 0, 1, 12, 30) } as AwsTestBed;
   const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 1_000, terminateDelayMs: 2_000, snapshotDelayMs: 500, now: () => bed.clock, ...options });
-  const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url } });
-  const registration = createAwsRegistration(config, {
+  const parsed = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url }, ...config });
+  const registration = createAwsRegistration(parsed, {
     credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
     now: () => bed.clock,
     ...context,

@@ -45,6 +45,19 @@ describe('EC2 error table', () => {
       'InvalidAMIID.NotFound': 'INVALID_SPEC',
       'InvalidAMIID.Unavailable': 'INVALID_SPEC',
       'InvalidInstanceID.NotFound': 'NOT_FOUND',
+      // Real codes that used to leave the outcome unknown (issue 10).
+      'AuthFailure.ServiceLinkedRoleCreationNotPermitted': 'AUTH_ERROR',
+      PendingVerification: 'AUTH_ERROR',
+      Blocked: 'AUTH_ERROR',
+      OptInRequired: 'AUTH_ERROR',
+      VPCIdNotSpecified: 'INVALID_SPEC',
+      MaxFleetCountExceeded: 'QUOTA_EXCEEDED',
+      'InvalidLaunchTemplateName.NotFoundException': 'NOT_FOUND',
+      // Credentials AWS does not accept, as EC2 and the other query services spell it.
+      InvalidClientTokenId: 'AUTH_ERROR',
+      SignatureDoesNotMatch: 'AUTH_ERROR',
+      IncompleteSignature: 'AUTH_ERROR',
+      MissingAuthenticationToken: 'AUTH_ERROR',
     };
     for (const [code, outcome] of Object.entries(expected)) expect(ec2ErrorRow(code)?.outcome, code).toBe(outcome);
   });
@@ -52,6 +65,32 @@ describe('EC2 error table', () => {
   it('matches prefixes only at a family boundary', () => {
     expect(ec2ErrorRow('InvalidAMIIDX')).toBeUndefined();
     expect(ec2ErrorRow('InvalidInstanceID.Unknown')).toBeUndefined();
+  });
+
+  it('matches the AuthFailure family by prefix, and plain AuthFailure still', () => {
+    expect(ec2ErrorRow('AuthFailure')?.outcome).toBe('AUTH_ERROR');
+    expect(ec2ErrorRow('AuthFailure.SomethingNew')?.outcome).toBe('AUTH_ERROR');
+    expect(ec2ErrorRow('AuthFailureX')).toBeUndefined();
+  });
+
+  it('makes the SDK’s “no credentials found” an AUTH_ERROR, not an unknown outcome', () => {
+    // What the default credential chain throws when no provider has credentials (@smithy/property-provider).
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+    const error = ec2Error('RunInstances', 'us-east-1', missing);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).code).toBe('AUTH_ERROR');
+    expect((error as ProviderError).retryable).toBe(false);
+    expect(error.message).toMatch(/no AWS credentials/);
+  });
+
+  it('keeps only the first line of a vendor message: AWS appends the canonical request, signed headers and session token included', () => {
+    const message =
+      'The request signature we calculated does not match the signature you provided.\n\nThe Canonical String for this request should have been\n\'POST\n/\n\nx-amz-security-token:planted-session-token\n\'';
+    const error = ec2Error('DescribeInstances', 'us-east-1', answered('SignatureDoesNotMatch', message)) as ProviderError;
+    expect(error.code).toBe('AUTH_ERROR');
+    expect(error.message).toContain('The request signature we calculated does not match the signature you provided.');
+    expect(error.message).not.toContain('planted-session-token');
+    expect(JSON.stringify({ message: (error.cause as Error).message })).not.toContain('planted-session-token');
   });
 
   it('leaves unmapped codes and non-EC2 failures outside the taxonomy (outcome unknown)', () => {

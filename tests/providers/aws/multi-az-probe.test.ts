@@ -9,6 +9,7 @@ import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
 import {
   type MultiAzProbe,
   type MultiAzProbeInput,
+  type MultiAzProbeResult,
   MultiAzProbeInputSchema,
   createAwsMultiAzProbe,
   zoneToken,
@@ -192,6 +193,63 @@ describe('multi-AZ probe against the EC2 emulator', () => {
     });
     const result = await workflow?.run(input);
     expect(result).toMatchObject({ instance: { zone: 'us-west-2a', instanceType: 't3.micro' }, attempts: [{ zone: 'us-west-2a', outcome: 'launched' }] });
+  });
+});
+
+describe('multi-AZ probe with configured subnets', () => {
+  const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaa1';
+  const SUBNET_C = 'subnet-0ccccccccccccccc1';
+  /** A VPC with a subnet in us-east-1a and one in us-east-1c, none in us-east-1b, in an account without a default VPC. */
+  const NETWORK: Ec2EmulatorOptions = {
+    defaultVpc: false,
+    subnets: [
+      { subnetId: SUBNET_A, zone: 'us-east-1a', tags: { hangar: 'yes' } },
+      { subnetId: SUBNET_C, zone: 'us-east-1c', tags: { hangar: 'yes' } },
+    ],
+  };
+  const probeOf = (bed: AwsTestBed): NonNullable<AwsTestBed['registration']['workflows']>[string] => {
+    const workflow = bed.registration.workflows?.['multi-az-probe'];
+    if (workflow === undefined) throw new Error('no multi-az-probe workflow');
+    return workflow;
+  };
+  let bed: AwsTestBed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+
+  it('with the single subnetId (one zone pinned): tries only that zone and says why the others were skipped', async () => {
+    bed = await startAwsTestBed({ ...NETWORK, ...FULL_IN_1A }, {}, { subnetId: SUBNET_A });
+    const result = (await probeOf(bed).run(probeInput())) as MultiAzProbeResult<AWSInstance>;
+    expect(result.instance).toBeNull();
+    expect(result.attempts).toEqual([
+      { zone: 'us-east-1a', outcome: 'failed', errorCode: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity') },
+      { zone: 'us-east-1b', outcome: 'skipped-no-subnet', message: `providers.aws.subnetId pins launches to ${SUBNET_A} in us-east-1a` },
+      { zone: 'us-east-1c', outcome: 'skipped-no-subnet', message: `providers.aws.subnetId pins launches to ${SUBNET_A} in us-east-1a` },
+    ]);
+    expect(result).toMatchObject({ error: { code: 'CAPACITY_ERROR', message: expect.stringContaining('us-east-1b: skipped-no-subnet') } });
+    expect(bed.emulator.state.instances.size).toBe(0);
+  });
+
+  it('with subnets: skips a zone that has none (saying which subnets exist) and launches in the next zone’s subnet', async () => {
+    bed = await startAwsTestBed({ ...NETWORK, ...FULL_IN_1A }, {}, { subnetSelector: { tags: { hangar: 'yes' } } });
+    const result = (await probeOf(bed).run(probeInput())) as MultiAzProbeResult<AWSInstance>;
+    expect(result.attempts).toEqual([
+      { zone: 'us-east-1a', outcome: 'failed', errorCode: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity') },
+      {
+        zone: 'us-east-1b',
+        outcome: 'skipped-no-subnet',
+        message: `no subnet of providers.aws.subnetSelector is in us-east-1b (known in us-east-1: ${SUBNET_A} in us-east-1a, ${SUBNET_C} in us-east-1c)`,
+      },
+      { zone: 'us-east-1c', outcome: 'launched' },
+    ]);
+    expect(result.instance).toMatchObject({ zone: 'us-east-1c', subnetId: SUBNET_C });
+  });
+
+  it('with subnets in no zone the region offers the type: INVALID_SPEC, and nothing launched', async () => {
+    bed = await startAwsTestBed(NETWORK, {}, { subnets: [SUBNET_A, SUBNET_C] });
+    expect(await codeOf(probeOf(bed).run(probeInput({ region: 'us-west-2', instanceType: 't3.micro' })))).toBe('INVALID_SPEC');
+    expect(bed.emulator.state.instances.size).toBe(0);
   });
 });
 

@@ -270,3 +270,61 @@ describe('AWS spot-fleet workflow', () => {
     }
   });
 });
+
+describe('AWS spot-fleet workflow with configured subnets', () => {
+  const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaa1';
+  const SUBNET_B_SMALL = 'subnet-0bbbbbbbbbbbbbbb1';
+  const SUBNET_B_ROOMY = 'subnet-0bbbbbbbbbbbbbbb2';
+  /** An account without a default VPC: every launch must name a subnet. Two subnets in us-east-1b, none in us-east-1c. */
+  const NETWORK: Ec2EmulatorOptions = {
+    defaultVpc: false,
+    subnets: [
+      { subnetId: SUBNET_A, zone: 'us-east-1a', tags: { hangar: 'yes' } },
+      { subnetId: SUBNET_B_SMALL, zone: 'us-east-1b', availableIpAddressCount: 20, tags: { hangar: 'yes' } },
+      { subnetId: SUBNET_B_ROOMY, zone: 'us-east-1b', availableIpAddressCount: 200, tags: { hangar: 'yes' } },
+    ],
+  };
+  let bed: AwsTestBed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+
+  it('sets SubnetId per zone in the overrides (the roomiest subnet of each zone), launches there, and skips a zone without a subnet', async () => {
+    const sent: SentCommand[] = [];
+    bed = await startAwsTestBed(
+      NETWORK,
+      { onRequest: (name, input) => sent.push({ name, input: structuredClone(input) }) },
+      { subnetSelector: { tags: { hangar: 'yes' } } },
+    );
+    const fleet = bed.registration.workflows?.['spot-fleet'];
+    const result = (await fleet?.run(fleetInput({ instanceTypes: ['g5.xlarge'], count: 2 }))) as Awaited<ReturnType<SpotFleet['run']>>;
+    expect(result.outcome).toBe('fulfilled');
+    const overrides = sent
+      .filter((command) => command.name === 'CreateFleet')
+      .flatMap((command) => (command.input as { LaunchTemplateConfigs: { Overrides: Record<string, unknown>[] }[] }).LaunchTemplateConfigs[0]?.Overrides ?? []);
+    expect(overrides.map((override) => [override.AvailabilityZone, override.SubnetId])).toEqual([
+      ['us-east-1a', SUBNET_A],
+      ['us-east-1b', SUBNET_B_ROOMY],
+    ]);
+    expect(result.skipped).toEqual([{ instanceType: 'g5.xlarge', zone: 'us-east-1c', reason: expect.stringContaining('no subnet of providers.aws.subnetSelector is in us-east-1c') }]);
+    for (const machine of result.machines) {
+      const record = bed.emulator.state.instances.get(machine.providerId);
+      expect(record?.subnetId).toBe(machine.zone === 'us-east-1a' ? SUBNET_A : SUBNET_B_ROOMY);
+    }
+    for (const command of sent.filter((entry) => entry.name === 'CreateFleet' || entry.name === 'DescribeSubnets')) {
+      expect(requestProblems(command.name, command.input)).toEqual([]);
+    }
+  });
+
+  it('refuses a fleet whose zones have no configured subnet as INVALID_SPEC naming the subnets known', async () => {
+    bed = await startAwsTestBed(NETWORK, {}, { subnets: [SUBNET_A] });
+    const failure = await bed.registration.workflows?.['spot-fleet']?.run(fleetInput({ instanceTypes: ['g5.xlarge'], zones: ['us-east-1b', 'us-east-1c'], count: 1 })).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect(failure).toMatchObject({ code: 'INVALID_SPEC', message: expect.stringContaining(`${SUBNET_A} in us-east-1a`) });
+    expect(bed.emulator.state.instances.size).toBe(0);
+  });
+});

@@ -3,9 +3,17 @@ import type { PriceListProduct } from './price-list-products.js';
 /** A Price List API error in the JSON protocol: `{"__type", "Message"}` with its HTTP status. */
 export class PricingError extends Error {
   constructor(
-    readonly type: 'InvalidParameterException' | 'NotFoundException' | 'InvalidNextTokenException' | 'ThrottlingException',
+    readonly type:
+      | 'InvalidParameterException'
+      | 'NotFoundException'
+      | 'InvalidNextTokenException'
+      | 'ThrottlingException'
+      // Not in the Price List model: AWS's request front end answers these for every JSON service.
+      | 'UnrecognizedClientException'
+      | 'InvalidSignatureException'
+      | 'MissingAuthenticationTokenException',
     message: string,
-    readonly status: 400 | 404 = 400,
+    readonly status: 400 | 403 | 404 | 429 = 400,
   ) {
     super(message);
   }
@@ -64,9 +72,9 @@ function parseFilters(raw: unknown): Filter[] {
 }
 
 function matches(product: PriceListProduct, filter: Filter): boolean {
-  // Field names are attribute names; AWS matches them regardless of case (ServiceCode = servicecode).
-  const key = Object.keys(product.attributes).find((name) => name.toLowerCase() === filter.field.toLowerCase());
-  const actual = key === undefined ? undefined : product.attributes[key];
+  // Field names are attribute names (and productFamily); AWS matches them regardless of case (ServiceCode = servicecode).
+  const key = Object.keys(product.fields).find((name) => name.toLowerCase() === filter.field.toLowerCase());
+  const actual = key === undefined ? undefined : product.fields[key];
   if (actual === undefined) return filter.type === 'NONE_OF';
   const values = filter.value.split(',').map((value) => value.trim());
   switch (filter.type) {
