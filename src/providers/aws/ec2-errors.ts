@@ -61,7 +61,7 @@ export const EC2_ERROR_TABLE: readonly Ec2ErrorRow[] = [
   { ec2Code: 'InvalidSubnetID.', outcome: 'INVALID_SPEC', explain: 'the configured subnet does not exist' },
   { ec2Code: 'InvalidKeyPair.', outcome: 'INVALID_SPEC', explain: 'the configured key pair does not exist' },
   // A launch without a subnet goes to the default VPC; without one, only configuring subnetId helps.
-  { ec2Code: 'VPCIdNotSpecified', outcome: 'INVALID_SPEC', explain: 'the account has no default VPC: configure subnetId' },
+  { ec2Code: 'VPCIdNotSpecified', outcome: 'INVALID_SPEC', explain: 'the account has no default VPC: configure providers.aws subnets, subnetSelector or subnetId' },
   { ec2Code: 'InvalidInstanceID.NotFound', outcome: 'NOT_FOUND', explain: 'no such instance' },
   // An id EC2 could never have issued names no instance.
   { ec2Code: 'InvalidInstanceID.Malformed', outcome: 'NOT_FOUND', explain: 'no such instance (malformed id)' },
