@@ -1,8 +1,27 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** One `no-restricted-imports` rule per layer: the import graph of docs/architecture.md ("Who imports whom"), enforced. */
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map(({ group, because }) => ({ group, message: because })) },
+    ],
+  },
+});
+
+const NOT_CONTROL_PLANE = { group: ['**/control-plane/**'], because: 'only the composition root and tests see the control plane' };
+const NOT_EMULATORS = { group: ['**/emulators/**'], because: 'production code never imports an emulator' };
+const NOT_PROVIDERS = { group: ['**/providers/**'], because: 'the control plane and emulators never import a provider (provider-factories.ts is the only place that names them)' };
+const otherProviders = (self) => ({
+  group: ['aws', 'lambda-labs', 'runpod', 'orbstack'].filter((name) => name !== self).map((name) => `../${name}/**`),
+  because: 'a provider never imports another provider',
+});
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'reports/'] },
+  { ignores: ['node_modules/', 'data/', 'reports/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +32,15 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  layer(['src/contracts/**'], [{ group: ['../**'], because: 'contracts import nothing of ours' }]),
+  layer(['src/lib/**'], [{ group: ['../**'], because: 'src/lib holds generic helpers: it imports nothing of ours' }]),
+  layer(['src/chaos/**'], [NOT_CONTROL_PLANE, NOT_EMULATORS, NOT_PROVIDERS]),
+  ...['aws', 'lambda-labs', 'runpod', 'orbstack'].map((name) =>
+    layer([`src/providers/${name}/**`], [NOT_CONTROL_PLANE, NOT_EMULATORS, otherProviders(name)]),
+  ),
+  layer(['src/emulators/**'], [NOT_CONTROL_PLANE, NOT_PROVIDERS]),
+  layer(['src/control-plane/**'], [NOT_PROVIDERS, NOT_EMULATORS]),
+  layer(['src/provider-factories.ts', 'src/main.ts'], [NOT_EMULATORS]),
   {
     files: ['bench/**', '.ci/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
