@@ -1,8 +1,8 @@
-import { type DocumentNode, execute, GraphQLError, type GraphQLSchema, Kind, parse, validate } from 'graphql';
+import { type DocumentNode, execute, getOperationAST, GraphQLError, Kind, parse, validate } from 'graphql';
 import type { Hono } from 'hono';
 import type { ChaosCall } from '../../chaos/chaos-engine.js';
 import { type EmulatorChaos, type EmulatorFault, neverAnswer } from '../shared/emulator-chaos.js';
-import { apiKeyOf } from './api-key.js';
+import { apiKeyOf, keyAccess } from './api-key.js';
 import { graphqlRoot } from './graphql-resolvers.js';
 import { runPodGraphqlSchema } from './graphql-schema.js';
 import { GRAPHQL_FAULT_MESSAGES } from './problem-response.js';
@@ -47,15 +47,17 @@ function chaosCallOf(document: DocumentNode, variables: Record<string, unknown> 
 /**
  * `POST /graphql`. Like RunPod: a bad key is HTTP 401, everything the server could read is HTTP
  * 200 with GraphQL's `{data, errors}` envelope, errors included. Rate limiting (undocumented for
- * GraphQL) answers 429 with Retry-After when configured.
+ * GraphQL) answers 429 with Retry-After when configured; a read-only key's mutation 403.
  */
 export function mountGraphqlRoute(app: Hono, ctx: { state: RunPodEmulatorState; chaos: EmulatorChaos; limits: RateLimitWindows }): void {
-  const schema: GraphQLSchema = runPodGraphqlSchema();
+  // Once RunPod removes interruptable rentals, the mutation and its input type are gone from the schema.
+  const schemas = { offered: runPodGraphqlSchema({ interruptable: true }), removed: runPodGraphqlSchema({ interruptable: false }) };
   const rootValue = graphqlRoot(ctx.state);
 
   app.post('/graphql', async (c) => {
     const key = apiKeyOf(c.req.raw);
-    if (key === null || !ctx.state.options.apiKeys.includes(key)) return graphqlResponse(errorsOnly('Unauthorized'), 401);
+    const access = keyAccess(ctx.state, key);
+    if (key === null || access === null) return graphqlResponse(errorsOnly('Unauthorized'), 401);
     const verdict = ctx.limits.take(key);
     if (!verdict.allowed) {
       return graphqlResponse(errorsOnly('Too many requests: rate limit exceeded'), 429, { ...verdict.headers, 'Retry-After': String(verdict.retryAfterSeconds) });
@@ -74,15 +76,21 @@ export function mountGraphqlRoute(app: Hono, ctx: { state: RunPodEmulatorState; 
     } catch (error) {
       return graphqlResponse({ errors: [error instanceof GraphQLError ? error.toJSON() : { message: String(error) }] });
     }
+    const schema = ctx.state.interruptable === 'removed' ? schemas.removed : schemas.offered;
     const invalid = validate(schema, document);
     if (invalid.length > 0) return graphqlResponse({ errors: invalid.map((error) => error.toJSON()) });
+    const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+    // A key scoped to reads (an emulator assumption for GraphQL: HTTP 403, as REST v2 answers a scoped key).
+    if (access === 'read' && getOperationAST(document, operationName)?.operation === 'mutation') {
+      return graphqlResponse(errorsOnly('access denied: this API key does not grant write access'), 403, verdict.headers);
+    }
     const run = async () => {
       const result = await execute({
         schema,
         document,
         rootValue,
         variableValues: variables,
-        operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
+        operationName,
       });
       return graphqlResponse(result);
     };

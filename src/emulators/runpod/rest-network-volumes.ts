@@ -23,7 +23,7 @@ export function mountNetworkVolumeRoutes(app: Hono, ctx: RestContext): void {
       const parsed = UpdateNetworkVolumeRequestSchema.safeParse(await jsonBody(c));
       if (!parsed.success) throw new RunPodRefusal(422, 'Request validation failed.', validationErrors(parsed.error));
       const volume = state.volume(c.req.param('id'));
-      if (parsed.data.size !== undefined && parsed.data.size < volume.size) throw new RunPodRefusal(400, 'network volume storage cannot be reduced');
+      if (parsed.data.size !== undefined && volume.size !== null && parsed.data.size < volume.size) throw new RunPodRefusal(400, 'network volume storage cannot be reduced');
       if (parsed.data.name !== undefined) volume.name = parsed.data.name;
       if (parsed.data.size !== undefined) volume.size = parsed.data.size;
       return jsonResponse(volumeJson(volume), 200, headers);

@@ -55,6 +55,9 @@ export function mountPodRoutes(app: Hono, ctx: RestContext): void {
           networkVolumeId: network?.volumeId ?? null,
           mountPath: network?.path ?? null,
           bidPerGpu: null,
+          startSsh: body.startSsh === true,
+          // REST v2 has no supportPublicIp: a Community Cloud pod created here gets no public IP.
+          supportPublicIp: false,
         });
         return jsonResponse(podJson(state, pod), 201, headers);
       },

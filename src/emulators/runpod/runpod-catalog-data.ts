@@ -14,11 +14,17 @@ export interface EmulatedGpuType {
   readonly name: string;
   readonly pool: string | null;
   readonly manufacturer: 'NVIDIA' | 'AMD';
-  readonly memory: number;
+  /**
+   * VRAM in GB. `null` serves a real-world awkward entry: a GPU type RunPod lists before its
+   * specification is filled in (`memory: null` in the v2 catalog, which the v2 document does not allow).
+   */
+  readonly memory: number | null;
   readonly price: { readonly secure: number; readonly community: number };
   readonly maxCount: { readonly secure: number; readonly community: number };
-  /** The lowest bid per GPU per hour an interruptible pod of this type is placed at. */
+  /** The lowest bid per GPU per hour an interruptible pod of this type is placed at (in every data center not named below). */
   readonly minimumBid: number;
+  /** Minimum bids that differ by data center: RunPod's `lowestPrice(input: {dataCenterId})` answers per data center. */
+  readonly minimumBidByDataCenter?: Readonly<Record<string, number>>;
   /** Data centers that have machines with this GPU. */
   readonly dataCenters: readonly string[];
 }
@@ -40,6 +46,8 @@ export const DEFAULT_RUNPOD_GPU_TYPES: readonly EmulatedGpuType[] = [
     price: { secure: 0.69, community: 0.34 },
     maxCount: { secure: 8, community: 4 },
     minimumBid: 0.29,
+    // Bids differ by data center: a bid at the cheapest minimum anywhere is refused in EU-RO-1.
+    minimumBidByDataCenter: { 'EU-RO-1': 0.35 },
     dataCenters: ['US-KS-2', 'US-GA-1', 'EU-RO-1'],
   },
   {

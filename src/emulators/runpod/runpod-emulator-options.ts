@@ -21,6 +21,25 @@ export interface RunPodEmulatorOptions {
   readonly seed?: number;
   /** The API keys the emulator accepts (Bearer header, or `?api_key=` as the GraphQL docs show). */
   readonly apiKeys?: readonly string[];
+  /**
+   * Keys accepted for reads only: RunPod keys are "scoped to the permissions granted when created",
+   * and a valid key without access answers 403 (v2 `ForbiddenError`). GraphQL mutations answer HTTP
+   * 403 too (an emulator assumption: RunPod does not document how GraphQL refuses a scoped key).
+   */
+  readonly readOnlyApiKeys?: readonly string[];
+  /**
+   * Whether GraphQL still rents interruptable (spot) pods. RunPod's docs dropped spot pods and
+   * `podRentInterruptable` in May 2026 and the GraphQL API is to be retired in early 2027:
+   * `refused` answers the mutation with a GraphQL error, `removed` serves a schema without it (so a
+   * client gets GraphQL's validation errors). Default `offered`. Changeable at run time through
+   * `state.interruptable`.
+   */
+  readonly interruptable?: InterruptableRentals;
+  /** Real-world awkward entries served next to the well-formed ones. */
+  readonly awkward?: {
+    /** GraphQL `gpuTypes` entries with `id: null` (RunPod's schema allows it), one per display name. */
+    readonly gpuTypesWithoutId?: readonly string[];
+  };
   readonly dataCenters?: readonly EmulatedDataCenter[];
   readonly gpuTypes?: readonly EmulatedGpuType[];
   /** GPUs per data center and GPU type; `byDataCenter[dc][gpuTypeId]` overrides `default`. */
@@ -46,9 +65,14 @@ export interface RunPodEmulatorOptions {
   readonly now?: () => number;
 }
 
+export type InterruptableRentals = 'offered' | 'refused' | 'removed';
+
 export interface ResolvedRunPodEmulatorOptions {
   readonly seed: number;
   readonly apiKeys: readonly string[];
+  readonly readOnlyApiKeys: readonly string[];
+  readonly interruptable: InterruptableRentals;
+  readonly gpuTypesWithoutId: readonly string[];
   readonly dataCenters: readonly EmulatedDataCenter[];
   readonly gpuTypes: readonly EmulatedGpuType[];
   readonly stock: { readonly default: number; readonly byDataCenter: Readonly<Record<string, Readonly<Record<string, number>>>> };
@@ -77,6 +101,9 @@ export function resolveRunPodEmulatorOptions(options: RunPodEmulatorOptions): Re
   return {
     seed: options.seed ?? 1,
     apiKeys: options.apiKeys ?? [EMULATOR_API_KEY],
+    readOnlyApiKeys: options.readOnlyApiKeys ?? [],
+    interruptable: options.interruptable ?? 'offered',
+    gpuTypesWithoutId: options.awkward?.gpuTypesWithoutId ?? [],
     dataCenters: options.dataCenters ?? DEFAULT_RUNPOD_DATA_CENTERS,
     gpuTypes: options.gpuTypes ?? DEFAULT_RUNPOD_GPU_TYPES,
     stock: { default: options.stock?.default ?? 16, byDataCenter: options.stock?.byDataCenter ?? {} },

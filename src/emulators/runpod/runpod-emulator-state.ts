@@ -1,6 +1,6 @@
 import { SeededRandom } from '../../chaos/seeded-random.js';
 import type { EmulatedGpuType } from './runpod-catalog-data.js';
-import type { ResolvedRunPodEmulatorOptions } from './runpod-emulator-options.js';
+import type { InterruptableRentals, ResolvedRunPodEmulatorOptions } from './runpod-emulator-options.js';
 
 export type EmulatedPodStatus = 'PROVISIONING' | 'STARTING' | 'RUNNING' | 'EXITED' | 'ERROR' | 'TERMINATED';
 export type Availability = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
@@ -23,6 +23,18 @@ export interface EmulatedPod {
   readonly bidPerGpu: number | null;
   readonly networkVolumeId: string | null;
   readonly mountPath: string | null;
+  /** Asked for SSH at create time (`startSsh`): RunPod then injects the account's SSH keys. Not readable through the API. */
+  readonly startSsh: boolean;
+  /**
+   * The pod's public IP. Secure Cloud pods always have one; a Community Cloud pod only when it was
+   * asked for one (`supportPublicIp`, which only GraphQL takes: REST v2 has no such field). RunPod
+   * says such a pod "might not" have one; the emulator takes the worst case.
+   */
+  readonly publicIp: string | null;
+  /** Public port per private TCP port (only with a public IP). */
+  readonly publicPorts: Readonly<Record<number, number>>;
+  /** The machine record is gone (a real-world awkward pod: it reads with `gpu: null` on REST v2, `machine: null` on GraphQL). */
+  machineLost: boolean;
   readonly createdAtMs: number;
   /** When the current boot started (creation, or the last `start`). */
   bootStartedAtMs: number;
@@ -36,7 +48,8 @@ export interface EmulatedPod {
 export interface EmulatedVolume {
   readonly id: string;
   name: string;
-  size: number;
+  /** GB; `null` serves a real-world awkward entry (a volume whose size RunPod does not report, which the v2 document does not allow). */
+  size: number | null;
   readonly dataCenter: string;
   readonly type: 'STANDARD' | 'HIGH_PERFORMANCE';
   readonly createdAtMs: number;
@@ -72,6 +85,24 @@ export interface CreatePodInput {
   networkVolumeId: string | null;
   mountPath: string | null;
   bidPerGpu: number | null;
+  startSsh?: boolean;
+  /** Community Cloud: give the pod a public IP (GraphQL `supportPublicIp`). */
+  supportPublicIp?: boolean;
+}
+
+/** A stable number from a text, so that addresses and ports follow from the pod id (no draw from the seeded sequence). */
+function hashOf(text: string): number {
+  let hash = 2166136261;
+  for (const char of text) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  return hash;
+}
+
+/** The TCP ports of `["22/tcp", "8888/http"]`. */
+export function tcpPorts(ports: readonly string[]): number[] {
+  return ports.flatMap((port) => {
+    const match = /^(\d+)\/tcp$/.exec(port.trim());
+    return match === null ? [] : [Number(match[1])];
+  });
 }
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -80,10 +111,13 @@ const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export class RunPodEmulatorState {
   readonly pods = new Map<string, EmulatedPod>();
   readonly volumes = new Map<string, EmulatedVolume>();
+  /** Whether GraphQL rents interruptable pods now (`offered`), refuses them, or no longer has the mutation. */
+  interruptable: InterruptableRentals;
   private readonly random: SeededRandom;
 
   constructor(readonly options: ResolvedRunPodEmulatorOptions) {
     this.random = new SeededRandom(options.seed);
+    this.interruptable = options.interruptable;
   }
 
   now(): number {
@@ -102,6 +136,23 @@ export class RunPodEmulatorState {
 
   dataCenter(id: string) {
     return this.options.dataCenters.find((dc) => dc.id === id);
+  }
+
+  /** The lowest bid per GPU that places an interruptible pod of this type in this data center. */
+  minimumBid(gpu: EmulatedGpuType, dataCenterId: string): number {
+    return gpu.minimumBidByDataCenter?.[dataCenterId] ?? gpu.minimumBid;
+  }
+
+  /** The cheapest minimum bid over the data centers that have the type (what `lowestPrice` answers without a data center). */
+  lowestMinimumBid(gpu: EmulatedGpuType): number {
+    return Math.min(gpu.minimumBid, ...gpu.dataCenters.map((dc) => this.minimumBid(gpu, dc)));
+  }
+
+  /** The machine record of a pod disappears (test hook for a real-world awkward pod). */
+  loseMachine(id: string): EmulatedPod {
+    const pod = this.livePod(id);
+    pod.machineLost = true;
+    return pod;
   }
 
   statusOf(pod: EmulatedPod, now = this.now()): EmulatedPodStatus {
@@ -193,8 +244,15 @@ export class RunPodEmulatorState {
       }
       candidates = [volume.dataCenter];
     }
-    if (input.bidPerGpu !== null && input.bidPerGpu < gpu.minimumBid) {
-      throw new RunPodRefusal(400, `Your bid price of $${input.bidPerGpu}/hr is below the minimum bid price of $${gpu.minimumBid}/hr for this GPU type.`);
+    const bid = input.bidPerGpu;
+    if (bid !== null && candidates.length > 0) {
+      // Minimum bids differ by data center: a bid is placed only where it reaches that data center's minimum.
+      const reachable = candidates.filter((dc) => bid >= this.minimumBid(gpu, dc));
+      if (reachable.length === 0) {
+        const minimum = Math.min(...candidates.map((dc) => this.minimumBid(gpu, dc)));
+        throw new RunPodRefusal(400, `Your bid price of $${bid}/hr is below the minimum bid price of $${minimum}/hr for this GPU type.`);
+      }
+      candidates = reachable;
     }
     const placed = candidates.find((dc) => this.makeRoom(dc, gpu.id, input.gpuCount, input.bidPerGpu === null));
     if (placed === undefined) throw new RunPodRefusal(400, NO_CAPACITY_MESSAGE);
@@ -202,8 +260,10 @@ export class RunPodEmulatorState {
     const interruptible = input.bidPerGpu !== null;
     const preemption = this.options.preemption;
     const preempted = interruptible && preemption !== null && this.random.next() < preemption.probability;
+    const id = this.newId(14);
+    const hasPublicIp = input.cloud === 'SECURE' || input.supportPublicIp === true;
     const pod: EmulatedPod = {
-      id: this.newId(14),
+      id,
       machineId: this.newId(12),
       name: input.name,
       image: input.image,
@@ -219,6 +279,10 @@ export class RunPodEmulatorState {
       bidPerGpu: input.bidPerGpu,
       networkVolumeId: input.networkVolumeId,
       mountPath: input.mountPath,
+      startSsh: input.startSsh === true,
+      publicIp: hasPublicIp ? `203.0.113.${1 + (hashOf(id) % 254)}` : null,
+      publicPorts: hasPublicIp ? Object.fromEntries(tcpPorts(input.ports).map((port) => [port, 10_000 + (hashOf(`${id}:${port}`) % 50_000)])) : {},
+      machineLost: false,
       createdAtMs: now,
       bootStartedAtMs: now,
       stoppedAtMs: null,

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { EmulatorChaos } from '../shared/emulator-chaos.js';
 import { mountGraphqlRoute } from './graphql-route.js';
 import { problemResponse } from './problem-response.js';
@@ -25,15 +25,18 @@ export function createRunPodEmulator(options: RunPodEmulatorOptions = {}): RunPo
   const chaos = new EmulatorChaos('runpod', options.chaos ?? null);
   const app = new Hono();
   chaos.mount(app);
-  app.post('/_emulator/pods/:id/preempt', (c) => {
+  // Test hooks: the vendor reclaims an interruptible pod; a pod's machine record disappears (a real-world awkward pod).
+  const hook = (act: (id: string) => unknown) => (c: Context) => {
     try {
-      state.preempt(c.req.param('id'));
+      act(c.req.param('id') ?? '');
       return c.body(null, 204);
     } catch (error) {
       if (error instanceof RunPodRefusal) return problemResponse(error.status, error.message);
       throw error;
     }
-  });
+  };
+  app.post('/_emulator/pods/:id/preempt', hook((id) => state.preempt(id)));
+  app.post('/_emulator/pods/:id/lose-machine', hook((id) => state.loseMachine(id)));
 
   const rest = { state, chaos, limits: new RateLimitWindows(state.options.rateLimits, state.options.now) };
   mountPodRoutes(app, rest);

@@ -1,27 +1,40 @@
-import type { InstanceTypeOffering, SpotPrice, SpotPriceQuery } from '../../contracts/index.js';
+import { idField, type InstanceTypeOffering, materialize, readEach, type SkippedEntryLog, type SpotPrice, type SpotPriceQuery } from '../../contracts/index.js';
 import type { RunPodConfig } from './runpod-config.js';
 import type { RunPodGraphqlClient } from './runpod-graphql-client.js';
-import { instanceTypeName } from './runpod-naming.js';
+import { dataCenterAlias, GPU_SPOT_PRICES, gpuSpotPricesByDataCenter } from './runpod-graphql-documents.js';
+import { instanceTypeName, parseInstanceType } from './runpod-naming.js';
 import type { RunPodRestClient } from './runpod-rest-client.js';
-import { type GpuSpotWire, GpuSpotWireSchema, type GpuTypeWire, ListGpuTypesWireSchema } from './runpod-wire.js';
-
-const SPOT_QUERY = /* GraphQL */ `
-  query HangarGpuSpotPrices($input: GpuTypeFilter, $price: GpuLowestPriceInput) {
-    gpuTypes(input: $input) {
-      id
-      secureSpotPrice
-      communitySpotPrice
-      lowestPrice(input: $price) { minimumBidPrice uninterruptablePrice }
-    }
-  }
-`;
+import {
+  type DataCenterAvailabilityWire,
+  DataCenterAvailabilityWireSchema,
+  type GpuSpotWire,
+  GpuSpotWireSchema,
+  gpuSpotByDataCenterWireSchema,
+  GpuTypesAnswerWireSchema,
+  type GpuTypeWire,
+  GpuTypeWireSchema,
+  ListGpuTypesWireSchema,
+} from './runpod-wire.js';
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/** A GPU type as the catalog reads it: the readable type, with the data centers that could be read. */
+export interface CatalogGpu {
+  readonly gpu: GpuTypeWire;
+  readonly dataCenters: readonly DataCenterAvailabilityWire[];
+}
+
+/** Why spot is unavailable, when RunPod has refused interruptible rentals as withdrawn. */
+export interface SpotWithdrawal {
+  readonly since: string;
+  readonly message: string;
+}
 
 /**
  * The catalog: GPU types, data centers and stock from REST v2 (`/v2/catalog/gpus` with
  * `include=AVAILABILITY&product=POD`), spot bids from GraphQL (`gpuTypes { lowestPrice { minimumBidPrice } }`),
- * because v2 has no spot prices.
+ * because v2 has no spot prices. Every list is read entry by entry: one GPU type, data center or
+ * price Hangar cannot read is skipped and named in the log.
  */
 export class RunPodCatalog {
   constructor(
@@ -29,10 +42,11 @@ export class RunPodCatalog {
     private readonly graphql: RunPodGraphqlClient,
     private readonly config: RunPodConfig,
     private readonly now: () => number,
+    private readonly skipped: SkippedEntryLog,
   ) {}
 
   /** GPU types with per-data-center stock for pods of `count` GPUs in the configured cloud. */
-  async gpus(count: number): Promise<GpuTypeWire[]> {
+  async gpus(count: number): Promise<CatalogGpu[]> {
     const answer = await this.rest.call(
       {
         operation: 'listGpuTypes',
@@ -42,18 +56,43 @@ export class RunPodCatalog {
       },
       ListGpuTypesWireSchema,
     );
-    return answer.gpus;
+    return readEach(GpuTypeWireSchema, answer.gpus, { kind: 'instance-type', log: this.skipped, idOf: idField('id') }).map((gpu) => ({
+      gpu,
+      dataCenters: readEach(DataCenterAvailabilityWireSchema, gpu.dataCenters ?? [], { kind: 'data-center', log: this.skipped, idOf: idField('id') }),
+    }));
   }
 
-  /** The spot figures of every GPU type (or one), for pods of `count` GPUs. */
-  async spotQuotes(gpuTypeId: string | undefined, count: number): Promise<GpuSpotWire[]> {
+  /**
+   * The spot figures of every GPU type (or one), for pods of `count` GPUs: the cheapest minimum bid
+   * anywhere, or, with `dataCenterId`, the minimum bid of that data center.
+   */
+  async spotQuotes(gpuTypeId: string | undefined, count: number, dataCenterId?: string): Promise<GpuSpotWire[]> {
+    const entries = await this.askSpot(gpuTypeId, count, dataCenterId);
+    return readEach(GpuSpotWireSchema, entries, { kind: 'price', log: this.skipped, idOf: idField('id') });
+  }
+
+  /**
+   * The spot figures of one GPU type in one data center (what a rental pinned there must bid), or
+   * null when RunPod does not know the type. An entry for it that Hangar cannot read fails loudly:
+   * a bid must not be guessed.
+   */
+  async spotQuote(gpuTypeId: string, count: number, dataCenterId: string): Promise<GpuSpotWire | null> {
+    const entries = await this.askSpot(gpuTypeId, count, dataCenterId);
+    const entry = entries.find((raw) => idField('id')(raw) === gpuTypeId);
+    return entry === undefined ? null : materialize(GpuSpotWireSchema, entry, 'runpod', `the spot price of ${gpuTypeId} in ${dataCenterId}`);
+  }
+
+  private async askSpot(gpuTypeId: string | undefined, count: number, dataCenterId: string | undefined): Promise<unknown[]> {
     const answer = await this.graphql.request(
       'gpuTypes',
-      SPOT_QUERY,
-      { input: gpuTypeId === undefined ? null : { id: gpuTypeId }, price: { gpuCount: count, secureCloud: this.config.cloud === 'SECURE' } },
-      GpuSpotWireSchema,
+      GPU_SPOT_PRICES,
+      {
+        input: gpuTypeId === undefined ? null : { id: gpuTypeId },
+        price: { gpuCount: count, secureCloud: this.config.cloud === 'SECURE', ...(dataCenterId !== undefined && { dataCenterId }) },
+      },
+      GpuTypesAnswerWireSchema,
     );
-    return answer.gpuTypes;
+    return answer.gpuTypes ?? [];
   }
 
   /** The lowest bid per GPU that places an interruptible pod now, or null when RunPod names none. */
@@ -61,19 +100,21 @@ export class RunPodCatalog {
     return quote.lowestPrice?.minimumBidPrice ?? (this.config.cloud === 'SECURE' ? quote.secureSpotPrice : quote.communitySpotPrice) ?? null;
   }
 
-  async offerings(): Promise<InstanceTypeOffering[]> {
+  async offerings(withdrawal: SpotWithdrawal | null): Promise<InstanceTypeOffering[]> {
     const counts = this.config.gpuCounts;
     const [perCount, spot] = await Promise.all([
       Promise.all(counts.map(async (count) => ({ count, gpus: await this.gpus(count) }))),
-      this.spotQuotes(undefined, 1).then(
-        (quotes) => ({ quotes, error: null }),
-        (error: unknown) => ({ quotes: [] as GpuSpotWire[], error: error instanceof Error ? error.message : String(error) }),
-      ),
+      withdrawal !== null
+        ? { quotes: [] as GpuSpotWire[], error: null }
+        : this.spotQuotes(undefined, 1).then(
+            (quotes) => ({ quotes, error: null }),
+            (error: unknown) => ({ quotes: [] as GpuSpotWire[], error: error instanceof Error ? error.message : String(error) }),
+          ),
     ]);
     const spotById = new Map(spot.quotes.map((quote) => [quote.id, quote]));
+    const publicIpWarning = this.publicIpWarning();
     return perCount.flatMap(({ count, gpus }) =>
-      gpus.flatMap((gpu): InstanceTypeOffering[] => {
-        const dataCenters = gpu.dataCenters ?? [];
+      gpus.flatMap(({ gpu, dataCenters }): InstanceTypeOffering[] => {
         if (dataCenters.length === 0) return [];
         const listPrice = this.config.cloud === 'SECURE' ? gpu.price.secure : gpu.price.community;
         const quote = spotById.get(gpu.id);
@@ -83,7 +124,14 @@ export class RunPodCatalog {
           `stock now (a hint, not a reservation): ${dataCenters.map((dc) => `${dc.id} ${dc.availability}`).join(', ')}`,
         ];
         if (listPrice <= 0) warnings.push(`RunPod lists no ${this.config.cloud} price for ${gpu.id}`);
-        if (spotPerGpu === null) warnings.push(spot.error === null ? `RunPod quotes no spot bid for ${gpu.id}` : `spot prices unavailable: ${spot.error}`);
+        if (withdrawal !== null) {
+          warnings.push(`spot withdrawn since ${withdrawal.since}: ${withdrawal.message}`);
+        } else if (spotPerGpu === null) {
+          warnings.push(spot.error === null ? `RunPod quotes no spot bid for ${gpu.id}` : `spot prices unavailable: ${spot.error}`);
+        } else {
+          warnings.push("spotPricePerHour is the lowest minimum bid anywhere: RunPod's minimum bid differs by data center (getSpotPrices answers per data center)");
+        }
+        if (publicIpWarning !== null) warnings.push(publicIpWarning);
         return [
           {
             name: instanceTypeName(gpu.id, count),
@@ -92,7 +140,7 @@ export class RunPodCatalog {
             gpu: { model: gpu.name, count, memoryGiB: gpu.memory },
             regions: dataCenters.map((dc) => ({ region: dc.id, zones: [] })),
             pricePerHour: listPrice > 0 ? round(listPrice * count) : null,
-            spotPricePerHour: spotPerGpu === null ? null : round(spotPerGpu * count),
+            spotPricePerHour: withdrawal !== null || spotPerGpu === null ? null : round(spotPerGpu * count),
             warnings,
           },
         ];
@@ -100,29 +148,42 @@ export class RunPodCatalog {
     );
   }
 
-  /** One price per data center offering the type: RunPod's minimum bid is per GPU type, not per place. */
+  /** Community Cloud with TCP ports: REST v2 cannot ask for a public IP (only GraphQL's `supportPublicIp` can). */
+  private publicIpWarning(): string | null {
+    if (this.config.cloud !== 'COMMUNITY' || !this.config.ports.some((port) => port.endsWith('/tcp'))) return null;
+    return 'COMMUNITY cloud: an on-demand pod may get no public IP, so its TCP ports may not be reachable (REST v2 has no supportPublicIp); spot pods ask for one';
+  }
+
+  /** The minimum bid per GPU type and data center: one GraphQL request per GPU count, one aliased `lowestPrice` per data center. */
   async spotPrices(query: SpotPriceQuery | undefined): Promise<SpotPrice[]> {
     const observedAt = new Date(this.now()).toISOString();
+    const wanted = query?.instanceType === undefined ? null : parseInstanceType(query.instanceType);
+    const counts = wanted === null ? this.config.gpuCounts : this.config.gpuCounts.filter((count) => count === wanted.count);
     const perCount = await Promise.all(
-      this.config.gpuCounts.map(async (count) => {
-        const [gpus, quotes] = await Promise.all([this.gpus(count), this.spotQuotes(undefined, count)]);
-        const quoteById = new Map(quotes.map((quote) => [quote.id, quote]));
-        return gpus.flatMap((gpu) => {
-          const quote = quoteById.get(gpu.id);
-          const perGpu = quote === undefined ? null : this.spotPricePerGpu(quote);
-          if (perGpu === null) return [];
-          return (gpu.dataCenters ?? []).map((dc) => ({
-            instanceType: instanceTypeName(gpu.id, count),
-            region: dc.id,
-            zone: null,
-            pricePerHour: round(perGpu * count),
-            observedAt,
-          }));
+      counts.map(async (count) => {
+        const gpus = (await this.gpus(count)).filter(({ gpu }) => wanted === null || gpu.id === wanted.gpuTypeId);
+        const places = [...new Set(gpus.flatMap(({ dataCenters }) => dataCenters.map((dc) => dc.id)))].filter(
+          (dc) => query?.region === undefined || dc === query.region,
+        );
+        if (places.length === 0) return [];
+        const aliases = places.map((_, index) => dataCenterAlias(index));
+        const variables: Record<string, unknown> = { input: wanted === null ? null : { id: wanted.gpuTypeId } };
+        places.forEach((dc, index) => {
+          variables[dataCenterAlias(index)] = { gpuCount: count, secureCloud: this.config.cloud === 'SECURE', dataCenterId: dc };
         });
+        const answer = await this.graphql.request('gpuTypes', gpuSpotPricesByDataCenter(places.length), variables, GpuTypesAnswerWireSchema);
+        const quotes = readEach(gpuSpotByDataCenterWireSchema(aliases), answer.gpuTypes ?? [], { kind: 'price', log: this.skipped, idOf: idField('id') });
+        const quoteById = new Map(quotes.map((quote) => [quote.id, quote]));
+        return gpus.flatMap(({ gpu, dataCenters }) =>
+          dataCenters.flatMap((dc): SpotPrice[] => {
+            const index = places.indexOf(dc.id);
+            const perGpu = index < 0 ? null : (quoteById.get(gpu.id)?.byAlias[dataCenterAlias(index)]?.minimumBidPrice ?? null);
+            if (perGpu === null) return [];
+            return [{ instanceType: instanceTypeName(gpu.id, count), region: dc.id, zone: null, pricePerHour: round(perGpu * count), observedAt }];
+          }),
+        );
       }),
     );
-    return perCount
-      .flat()
-      .filter((price) => (query?.instanceType === undefined || price.instanceType === query.instanceType) && (query?.region === undefined || price.region === query.region));
+    return perCount.flat();
   }
 }

@@ -15,9 +15,19 @@ export interface RunPodErrorRow {
   readonly message: RegExp | null;
   readonly outcome: ProviderErrorCode;
   readonly explain: string;
+  /** The refusal means RunPod no longer rents interruptible pods (raised as SpotWithdrawnError). */
+  readonly spotWithdrawn?: true;
 }
 
 const CAPACITY = /no longer any instances available|does not have the resources to deploy/i;
+/**
+ * RunPod withdrawing interruptable rentals: RunPod's docs dropped spot pods and podRentInterruptable
+ * in May 2026 and the GraphQL API is to be retired in early 2027. Either the mutation is refused with
+ * a message saying so, or it is gone from the schema (GraphQL's own validation errors name it).
+ */
+const SPOT_WITHDRAWN =
+  /Unknown type "PodRentInterruptableInput"|Cannot query field "podRentInterruptable"|(podRentInterruptable|interrupt[ai]ble|spot)\b[^.]*\b(no longer|discontinued|deprecated|withdrawn|retired|not supported)/i;
+const WITHDRAWN_EXPLAIN = 'RunPod no longer rents interruptible (spot) pods';
 const GRAPHQL_SPEC_ERRORS = /^Syntax Error|^Cannot query field|^Unknown (argument|type)|got invalid value|^Field ".*" of required type|^Variable "\$/;
 
 /**
@@ -40,12 +50,36 @@ export const RUNPOD_ERROR_TABLE: readonly RunPodErrorRow[] = [
   { api: 'rest', status: 409, message: null, outcome: 'INVALID_SPEC', explain: 'the resource is not in a state that allows this' },
   { api: 'graphql', status: 401, message: null, outcome: 'AUTH_ERROR', explain: 'RunPod rejected the API key' },
   { api: 'graphql', status: 403, message: null, outcome: 'AUTH_ERROR', explain: 'the API key is not allowed to do this' },
+  {
+    api: 'graphql',
+    status: 404,
+    message: null,
+    outcome: 'INVALID_SPEC',
+    explain: `${WITHDRAWN_EXPLAIN} here: its GraphQL API does not answer at this URL (RunPod retires GraphQL in early 2027); spawn with spot: false`,
+    spotWithdrawn: true,
+  },
+  {
+    api: 'graphql',
+    status: 410,
+    message: null,
+    outcome: 'INVALID_SPEC',
+    explain: `${WITHDRAWN_EXPLAIN}: its GraphQL API is gone (RunPod retires GraphQL in early 2027); spawn with spot: false`,
+    spotWithdrawn: true,
+  },
   { api: 'graphql', status: 429, message: null, outcome: 'RATE_LIMIT_ERROR', explain: 'RunPod is rate limiting this API key' },
   { api: 'graphql', status: null, message: CAPACITY, outcome: 'CAPACITY_ERROR', explain: 'RunPod has no machine for this GPU type and count' },
   { api: 'graphql', status: null, message: /bid price .*below the minimum/i, outcome: 'CAPACITY_ERROR', explain: 'the bid is below the current minimum bid for this GPU type' },
   { api: 'graphql', status: null, message: /rate limit|too many requests/i, outcome: 'RATE_LIMIT_ERROR', explain: 'RunPod is rate limiting this API key' },
-  { api: 'graphql', status: null, message: /unauthori[sz]ed|api key/i, outcome: 'AUTH_ERROR', explain: 'RunPod rejected the API key' },
+  { api: 'graphql', status: null, message: /unauthori[sz]ed|api key|forbidden|permission denied|access denied/i, outcome: 'AUTH_ERROR', explain: 'RunPod rejected the API key' },
   { api: 'graphql', status: null, message: /balance/i, outcome: 'QUOTA_EXCEEDED', explain: 'the RunPod account balance is too low' },
+  {
+    api: 'graphql',
+    status: null,
+    message: SPOT_WITHDRAWN,
+    outcome: 'INVALID_SPEC',
+    explain: `${WITHDRAWN_EXPLAIN} (its docs dropped them in May 2026; GraphQL, which rents them, is retired in early 2027); spawn with spot: false`,
+    spotWithdrawn: true,
+  },
   { api: 'graphql', status: null, message: /interrupted/i, outcome: 'SPOT_INTERRUPTED', explain: 'the interruptible pod was interrupted' },
   {
     api: 'graphql',
@@ -85,22 +119,43 @@ export function runPodError(operation: string, failure: RunPodFailure, retryAfte
   if (row === undefined) {
     return new RunPodCallError(operation, failure.status, `runpod: ${operation} failed (${api} HTTP ${failure.status}: ${failure.message})`);
   }
+  const message = `runpod: ${operation}: ${row.explain} (${api} HTTP ${failure.status}: ${failure.message})`;
+  if (row.spotWithdrawn === true) return new SpotWithdrawnError(message);
   return new ProviderError({
     code: row.outcome,
     provider: 'runpod',
-    message: `runpod: ${operation}: ${row.explain} (${api} HTTP ${failure.status}: ${failure.message})`,
+    message,
     ...(row.outcome === 'RATE_LIMIT_ERROR' && { retryAfterMs: retryAfterMs ?? 1_000 }),
   });
+}
+
+/**
+ * RunPod refused an interruptible rental because it no longer offers them: INVALID_SPEC (asking
+ * again will not help), and the provider remembers it for its health and catalog.
+ */
+export class SpotWithdrawnError extends ProviderError {
+  constructor(message: string) {
+    super({ code: 'INVALID_SPEC', provider: 'runpod', message });
+    this.name = 'SpotWithdrawnError';
+  }
 }
 
 export function isRunPodOutcome(error: unknown, outcome: ProviderErrorCode): boolean {
   return error instanceof ProviderError && error.code === outcome;
 }
 
-/** What of a transport failure may travel on as `cause`: name and message only. */
-export function safeCause(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const cause = new Error(error.message);
-  cause.name = error.name;
+/**
+ * A text with the API key taken out, and any `api_key=` URL parameter (some clients put the key in
+ * the GraphQL URL): for everything Hangar builds from a vendor answer, a transport error or a URL.
+ */
+export function redact(text: string, secret: string): string {
+  const cleared = secret.length > 0 ? text.replaceAll(secret, '[redacted]') : text;
+  return cleared.replace(/(api_key=)[^&\s"'<>]+/gi, '$1[redacted]');
+}
+
+/** What of a transport failure may travel on as `cause`: name and message only, the key taken out. */
+export function safeCause(error: unknown, secret: string): Error {
+  const cause = new Error(redact(error instanceof Error ? error.message : String(error), secret));
+  if (error instanceof Error) cause.name = error.name;
   return cause;
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
 import type { RateLimitPacer } from './rate-limit-pacer.js';
 import { retryAfterMs } from './ratelimit-headers.js';
-import { RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
+import { redact, RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
 
 export interface GraphqlClientOptions {
   /** The full endpoint (`https://api.runpod.io/graphql`). */
@@ -22,7 +22,8 @@ interface GraphqlEnvelope {
 /**
  * RunPod's GraphQL API, used only for what REST v2 lacks (interruptible pods and their bids). The
  * docs pass the key as `?api_key=`; the official SDK sends `Authorization: Bearer`, which keeps the
- * key out of URLs (and so out of any log or error that prints one), so Hangar does the same.
+ * key out of URLs (and so out of any log or error that prints one), so Hangar does the same, and
+ * redacts the key from every vendor message and transport error it passes on.
  * GraphQL answers errors inside HTTP 200: any `errors` entry fails the call through the same table
  * as REST.
  */
@@ -41,7 +42,7 @@ export class RunPodGraphqlClient {
       });
     } catch (error) {
       done(null);
-      throw new RunPodCallError(operation, null, `runpod: ${operation} (GraphQL) got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error));
+      throw new RunPodCallError(operation, null, `runpod: ${operation} (GraphQL) got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error, this.options.apiKey));
     }
     const waitMs = retryAfterMs(response.headers.get('retry-after'), (this.options.now ?? Date.now)());
     done({ status: response.status, headers: response.headers, retryAfterMs: waitMs });
@@ -49,18 +50,18 @@ export class RunPodGraphqlClient {
     try {
       text = await response.text();
     } catch (error) {
-      throw new RunPodCallError(operation, response.status, `runpod: ${operation} (GraphQL): the answer broke off`, safeCause(error));
+      throw new RunPodCallError(operation, response.status, `runpod: ${operation} (GraphQL): the answer broke off`, safeCause(error, this.options.apiKey));
     }
     let envelope: GraphqlEnvelope | undefined;
     try {
       envelope = JSON.parse(text) as GraphqlEnvelope;
     } catch (error) {
-      if (response.ok) throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (GraphQL, not JSON)`, safeCause(error));
+      if (response.ok) throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (GraphQL, not JSON)`, safeCause(error, this.options.apiKey));
     }
     const first = envelope?.errors?.[0];
     if (first !== undefined || !response.ok) {
       const message = typeof first?.message === 'string' ? first.message : text.slice(0, 200) || response.statusText;
-      throw runPodError(operation, { api: 'graphql', status: response.status, message }, waitMs);
+      throw runPodError(operation, { api: 'graphql', status: response.status, message: redact(message, this.options.apiKey) }, waitMs);
     }
     return materialize(schema, envelope?.data, 'runpod', `the ${operation} answer (GraphQL)`);
   }

@@ -9,7 +9,7 @@ import {
   ProviderVolumeSchema,
 } from '../../contracts/index.js';
 import { instanceTypeName, parsePodName, parseVolumeName, POD_ENV } from './runpod-naming.js';
-import { type NetworkVolumeWire, POD_STATUSES, type PodWire, type RunPodPodStatus } from './runpod-wire.js';
+import { type NetworkVolumeWire, POD_STATUSES, type PodWire, PodWireSchema, type RunPodPodStatus } from './runpod-wire.js';
 
 /** The RunPod provider's enhanced instance: the generic fields plus what v2 reports of the pod. */
 export const RunPodInstanceSchema = ProviderInstanceSchema.extend({
@@ -53,48 +53,52 @@ function callerTags(env: Record<string, string>): Record<string, string> {
   }
 }
 
-/** A v2 `Pod` as the enhanced instance; a shape Hangar cannot read fails loudly (VendorResponseError). */
-export function toRunPodInstance(pod: PodWire): RunPodInstance {
+/** The enhanced instance's fields from a v2 `Pod`, not yet checked against RunPodInstanceSchema. */
+function podInstanceFields(pod: PodWire): Record<string, unknown> {
   const ownership = parsePodName(pod.name);
   const tags = { ...callerTags(pod.env), ...(ownership === null ? {} : ownershipTags(ownership)) };
   const interruptible = pod.env[POD_ENV.market] === 'spot';
   const gpuCount = pod.gpu?.count ?? 0;
   const reclaimed = interruptible && pod.status === 'EXITED';
-  return materialize(
-    RunPodInstanceSchema,
-    {
-      providerId: pod.id,
-      name: pod.env[POD_ENV.name] ?? pod.name,
-      status: POD_STATUS[pod.status],
-      instanceType: pod.gpu === undefined ? 'cpu' : instanceTypeName(pod.gpu.id, gpuCount),
-      region: pod.dataCenterId ?? 'unassigned',
-      zone: null,
-      spot: interruptible,
-      image: pod.image,
-      tags,
-      owner: tags[OWNERSHIP_TAGS.owner] ?? null,
-      hangarInstanceId: tags[OWNERSHIP_TAGS.instanceId] ?? null,
-      launchedAt: normalizeIso(pod.createdAt),
-      stateReason: reclaimed
-        ? { code: 'SPOT_INTERRUPTED', message: `RunPod stopped interruptible pod ${pod.id} (outbid or reclaimed for another pod)` }
-        : null,
-      podId: pod.id,
-      podName: pod.name,
-      podStatus: pod.status,
-      gpuTypeId: pod.gpu?.id ?? null,
-      gpuCount,
-      cloud: pod.cloud,
-      dataCenterId: pod.dataCenterId,
-      interruptible,
-      costPerHour: pod.cost,
-      networkVolumeId: pod.mounts.network?.[0]?.volumeId ?? null,
-      bootstrapChecksum: pod.env[POD_ENV.bootstrapChecksum] ?? null,
-      startedAt: pod.startedAt === null ? null : normalizeIso(pod.startedAt),
-    },
-    'runpod',
-    `pod ${pod.id}`,
-  );
+  return {
+    providerId: pod.id,
+    name: pod.env[POD_ENV.name] ?? pod.name,
+    status: POD_STATUS[pod.status],
+    instanceType: pod.gpu === undefined ? 'cpu' : instanceTypeName(pod.gpu.id, gpuCount),
+    region: pod.dataCenterId ?? 'unassigned',
+    zone: null,
+    spot: interruptible,
+    image: pod.image,
+    tags,
+    owner: tags[OWNERSHIP_TAGS.owner] ?? null,
+    hangarInstanceId: tags[OWNERSHIP_TAGS.instanceId] ?? null,
+    launchedAt: normalizeIso(pod.createdAt),
+    stateReason: reclaimed ? { code: 'SPOT_INTERRUPTED', message: `RunPod stopped interruptible pod ${pod.id} (outbid or reclaimed for another pod)` } : null,
+    podId: pod.id,
+    podName: pod.name,
+    podStatus: pod.status,
+    gpuTypeId: pod.gpu?.id ?? null,
+    gpuCount,
+    cloud: pod.cloud,
+    dataCenterId: pod.dataCenterId,
+    interruptible,
+    costPerHour: pod.cost,
+    networkVolumeId: pod.mounts.network?.[0]?.volumeId ?? null,
+    bootstrapChecksum: pod.env[POD_ENV.bootstrapChecksum] ?? null,
+    startedAt: pod.startedAt === null ? null : normalizeIso(pod.startedAt),
+  };
 }
+
+/** A v2 `Pod` as the enhanced instance; a shape Hangar cannot read fails loudly (VendorResponseError): `get` and a spawn's answer. */
+export function toRunPodInstance(pod: PodWire): RunPodInstance {
+  return materialize(RunPodInstanceSchema, podInstanceFields(pod), 'runpod', `pod ${pod.id}`);
+}
+
+/**
+ * One entry of `GET /v2/pods` as the enhanced instance, for `readEach`: a pod Hangar cannot read is
+ * skipped from a list and named in the log (its `get` still fails loudly).
+ */
+export const ListedPodSchema = PodWireSchema.transform(podInstanceFields).pipe(RunPodInstanceSchema);
 
 /** RunPod writes `2026-06-01T12:00:00Z`; the contract's datetime accepts it, but an offset form is normalised. */
 function normalizeIso(value: string): string {

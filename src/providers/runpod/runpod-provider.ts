@@ -1,6 +1,7 @@
 import {
   type BootstrapConfig,
   type BootstrapOutput,
+  idField,
   type InstanceTypeOffering,
   isWarmVolumeRequest,
   type ListFilter,
@@ -10,6 +11,8 @@ import {
   type ProviderSnapshot,
   ProviderSnapshotSchema,
   type ProviderVolume,
+  readEach,
+  SkippedEntryLog,
   type SpawnOptions,
   type SpotPrice,
   type SpotPriceQuery,
@@ -21,17 +24,20 @@ import {
   VendorResponseError,
 } from '../../contracts/index.js';
 import { bootstrapDelivery, runPodBootstrap } from './runpod-bootstrap.js';
-import { RunPodCatalog } from './runpod-catalog.js';
+import { RunPodCatalog, type SpotWithdrawal } from './runpod-catalog.js';
 import type { RunPodConfig } from './runpod-config.js';
-import { isRunPodOutcome } from './runpod-errors.js';
+import { isRunPodOutcome, SpotWithdrawnError } from './runpod-errors.js';
 import type { RunPodGraphqlClient } from './runpod-graphql-client.js';
-import { type RunPodInstance, RunPodInstanceSchema, toRunPodInstance, toRunPodVolume } from './runpod-instance.js';
+import { RENT_INTERRUPTABLE } from './runpod-graphql-documents.js';
+import { ListedPodSchema, type RunPodInstance, RunPodInstanceSchema, toRunPodInstance, toRunPodVolume } from './runpod-instance.js';
 import { ownerIsEncodable, parseInstanceType, parseVolumeName, POD_ENV, podName, volumeName } from './runpod-naming.js';
 import type { RunPodRestClient } from './runpod-rest-client.js';
 import { ListNetworkVolumesWireSchema, ListPodsWireSchema, NetworkVolumeWireSchema, type PodWire, PodWireSchema, RentInterruptableWireSchema } from './runpod-wire.js';
 
 export const RUNPOD_CAPABILITIES = {
   snapshots: { unsupported: 'RunPod has no pod snapshot or image export in REST v2 or GraphQL; keep data that must outlive a pod on a network volume (persistentVolumes)' },
+  // When RunPod withdraws interruptible rentals (its docs dropped them in May 2026; GraphQL goes in early 2027), a spot spawn or
+  // bid fails with INVALID_SPEC naming the cause, getSpotPrices answers [], and health and the catalog say "spot withdrawn".
   spot: true,
   gpu: true,
   multiRegion: true,
@@ -53,18 +59,16 @@ export type RunPodCapabilities = typeof RUNPOD_CAPABILITIES;
 
 const SPOT_REQUEST_PREFIX = 'runpod-bid-';
 
-const RENT_INTERRUPTABLE = /* GraphQL */ `
-  mutation HangarRentInterruptable($input: PodRentInterruptableInput!) {
-    podRentInterruptable(input: $input) { id desiredStatus }
-  }
-`;
-
 export interface RunPodProviderOptions {
   rest: RunPodRestClient;
   graphql: RunPodGraphqlClient;
   config: RunPodConfig;
   now?: () => number;
+  /** Where list entries Hangar cannot read are recorded (the registration's log). */
+  skippedEntries?: SkippedEntryLog;
 }
+
+const LIVE_STATUSES = ['pending', 'running', 'stopping', 'stopped'] as const;
 
 interface PreparedSpawn {
   gpuTypeId: string;
@@ -87,10 +91,20 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   readonly tier = 'compact' as const;
   readonly capabilities = RUNPOD_CAPABILITIES;
   readonly schemas = { instance: RunPodInstanceSchema, snapshot: ProviderSnapshotSchema };
+  /** Every vendor entry skipped because Hangar could not read it. */
+  readonly skippedEntries: SkippedEntryLog;
   private readonly catalog: RunPodCatalog;
+  /** Set when RunPod refused an interruptible rental as withdrawn; cleared by the next rental that succeeds. */
+  private withdrawal: SpotWithdrawal | null = null;
 
   constructor(private readonly options: RunPodProviderOptions) {
-    this.catalog = new RunPodCatalog(options.rest, options.graphql, options.config, () => this.now());
+    this.skippedEntries = options.skippedEntries ?? new SkippedEntryLog(() => this.now());
+    this.catalog = new RunPodCatalog(options.rest, options.graphql, options.config, () => this.now(), this.skippedEntries);
+  }
+
+  /** Whether RunPod still rents interruptible pods, as far as the last refusal says (null: no refusal seen). */
+  spotWithdrawal(): SpotWithdrawal | null {
+    return this.withdrawal;
   }
 
   private get rest(): RunPodRestClient {
@@ -106,14 +120,14 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   }
 
   instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return this.catalog.offerings();
+    return this.catalog.offerings(this.withdrawal);
   }
 
   async spawn(options: SpawnOptions): Promise<RunPodInstance> {
     // RunPod takes no idempotency key: a spawn re-driven after an unknown outcome finds the pod the first attempt made, never a second.
     if (options.resumed === true) {
-      const [existing] = await this.list({ hangarInstanceId: options.ownership.instanceId, statuses: ['pending', 'running', 'stopping', 'stopped'] });
-      if (existing !== undefined) return existing;
+      const existing = await this.findOwnPod(options);
+      if (existing !== null) return existing;
     }
     if (options.spot) return this.rentInterruptable(options, null);
     const prepared = await this.prepare(options);
@@ -131,7 +145,8 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
           env: prepared.env,
           args: prepared.args,
           disk: this.config.containerDiskGb,
-          ...(this.config.ports.length > 0 && { ports: this.config.ports }),
+          // REST v2 takes startSsh but has no supportPublicIp (CreatePodRequest is unevaluatedProperties: false).
+          ...(this.config.ports.length > 0 && { ports: this.config.ports, startSsh: true }),
           ...(prepared.volume !== null && { mounts: { network: [{ volumeId: prepared.volume.id, path: prepared.volume.mountPath }] } }),
         },
       },
@@ -158,10 +173,34 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return { providerId, status: 'terminated' };
   }
 
-  /** `GET /v2/pods` answers every pod at once (v2 has no pagination), then filters in memory. */
+  /**
+   * `GET /v2/pods` answers every pod at once (v2 has no pagination), then filters in memory. A pod
+   * Hangar cannot read is left out and named in the log; it never reads as gone, because the
+   * control plane confirms a missing machine with `get`, which fails loudly on the same pod.
+   */
   async list(filter?: ListFilter): Promise<RunPodInstance[]> {
+    const { instances } = await this.listPods();
+    return instances.filter((instance) => matchesListFilter(instance, filter));
+  }
+
+  private async listPods(): Promise<{ instances: RunPodInstance[]; raws: unknown[] }> {
     const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema);
-    return answer.pods.map(toRunPodInstance).filter((instance) => matchesListFilter(instance, filter));
+    return { instances: readEach(ListedPodSchema, answer.pods, { kind: 'instance', log: this.skippedEntries, idOf: idField('id') }), raws: answer.pods };
+  }
+
+  /** The live pod a first attempt of this spawn made; a pod by that name that cannot be read stops the spawn rather than make a second one. */
+  private async findOwnPod(options: SpawnOptions): Promise<RunPodInstance | null> {
+    const { instances, raws } = await this.listPods();
+    const mine = instances.find(
+      (instance) => instance.hangarInstanceId === options.ownership.instanceId && (LIVE_STATUSES as readonly string[]).includes(instance.status),
+    );
+    if (mine !== undefined) return mine;
+    const name = podName(options.ownership);
+    const unreadable = raws.some((raw) => idField('name')(raw) === name) && !instances.some((instance) => instance.podName === name);
+    if (unreadable) {
+      throw new VendorResponseError('runpod', `runpod: pod ${name} exists but cannot be read (see the skipped entries); not creating a second one`);
+    }
+    return null;
   }
 
   async get(providerId: string): Promise<RunPodInstance | null> {
@@ -173,7 +212,9 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return runPodBootstrap(config);
   }
 
-  getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
+  /** The minimum bid per data center; none once RunPod has withdrawn interruptible rentals. */
+  async getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
+    if (this.withdrawal !== null) return [];
     return this.catalog.spotPrices(query);
   }
 
@@ -233,7 +274,7 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
       this.rest.call({ operation: 'listNetworkVolumes', method: 'GET', path: '/v2/network-volumes' }, ListNetworkVolumesWireSchema),
       this.attachments(),
     ]);
-    return answer.networkVolumes
+    return readEach(NetworkVolumeWireSchema, answer.networkVolumes, { kind: 'volume', log: this.skippedEntries, idOf: idField('id') })
       .filter((volume) => {
         const owned = parseVolumeName(volume.name);
         return owned !== null && (filter?.owner === undefined || owned.owner === filter.owner);
@@ -252,10 +293,11 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     }
   }
 
-  /** The health check: one authenticated read. */
+  /** The health check: one authenticated read (its entries are not read, so an odd volume never fails it), and spot's state. */
   async ping(): Promise<string> {
     await this.rest.call({ operation: 'listNetworkVolumes', method: 'GET', path: '/v2/network-volumes' }, ListNetworkVolumesWireSchema);
-    return 'RunPod REST v2 answers';
+    const withdrawal = this.withdrawal;
+    return withdrawal === null ? 'RunPod REST v2 answers' : `RunPod REST v2 answers; spot withdrawn since ${withdrawal.since}: ${withdrawal.message}`;
   }
 
   private async readPod(providerId: string): Promise<PodWire | null> {
@@ -283,7 +325,7 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   private async attachments(): Promise<Map<string, string[]>> {
     const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema);
     const byVolume = new Map<string, string[]>();
-    for (const pod of answer.pods) {
+    for (const pod of readEach(PodWireSchema, answer.pods, { kind: 'instance', log: this.skippedEntries, idOf: idField('id') })) {
       if (pod.status === 'TERMINATED') continue;
       for (const mount of pod.mounts.network ?? []) byVolume.set(mount.volumeId, [...(byVolume.get(mount.volumeId) ?? []), pod.id]);
     }
@@ -319,42 +361,51 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return { gpuTypeId, count, image: options.image ?? this.config.defaultImage, env, args: delivery.args, volume };
   }
 
-  /** An interruptible pod through GraphQL; `maxPricePerHour` null bids RunPod's current minimum. */
+  /**
+   * An interruptible pod through GraphQL; `maxPricePerHour` null bids the current minimum of the data
+   * center the pod is pinned to (minimum bids differ by data center: the cheapest one elsewhere can be
+   * refused here).
+   */
   private async rentInterruptable(options: SpawnOptions, maxPricePerHour: number | null): Promise<RunPodInstance> {
     const prepared = await this.prepare({ ...options, spot: true });
-    const [quote] = await this.catalog.spotQuotes(prepared.gpuTypeId, prepared.count);
-    if (quote === undefined || quote.id !== prepared.gpuTypeId) throw invalid(`no GPU type ${prepared.gpuTypeId}`);
-    const minimum = this.catalog.spotPricePerGpu(quote);
+    const quote = await this.spotCall(() => this.catalog.spotQuote(prepared.gpuTypeId, prepared.count, options.region));
+    if (quote === null) throw invalid(`no GPU type ${prepared.gpuTypeId}`);
+    const minimum = quote.lowestPrice?.minimumBidPrice ?? null;
     if (minimum === null) {
-      throw new ProviderError({ code: 'CAPACITY_ERROR', provider: 'runpod', message: `runpod: RunPod quotes no spot bid for ${prepared.gpuTypeId} now` });
+      throw new ProviderError({ code: 'CAPACITY_ERROR', provider: 'runpod', message: `runpod: RunPod quotes no spot bid for ${prepared.gpuTypeId} in ${options.region} now` });
     }
     const bidPerGpu = maxPricePerHour === null ? minimum : maxPricePerHour / prepared.count;
     if (bidPerGpu < minimum) {
       throw new BidTooLow(
-        `runpod: a bid of ${round(bidPerGpu)} USD/GPU/hour is below RunPod's minimum bid of ${minimum} for ${prepared.gpuTypeId}; no pod was rented`,
+        `runpod: a bid of ${round(bidPerGpu)} USD/GPU/hour is below RunPod's minimum bid of ${minimum} for ${prepared.gpuTypeId} in ${options.region}; no pod was rented`,
       );
     }
-    const answer = await this.options.graphql.request(
-      'podRentInterruptable',
-      RENT_INTERRUPTABLE,
-      {
-        input: {
-          name: podName(options.ownership),
-          imageName: prepared.image,
-          gpuTypeId: prepared.gpuTypeId,
-          gpuCount: prepared.count,
-          bidPerGpu,
-          cloudType: this.config.cloud,
-          dataCenterId: options.region,
-          containerDiskInGb: this.config.containerDiskGb,
-          dockerArgs: prepared.args,
-          env: Object.entries(prepared.env).map(([key, value]) => ({ key, value })),
-          ...(this.config.ports.length > 0 && { ports: this.config.ports.join(',') }),
-          ...(prepared.volume !== null && { networkVolumeId: prepared.volume.id, volumeMountPath: prepared.volume.mountPath }),
+    const ports = this.config.ports;
+    const answer = await this.spotCall(() =>
+      this.options.graphql.request(
+        'podRentInterruptable',
+        RENT_INTERRUPTABLE,
+        {
+          input: {
+            name: podName(options.ownership),
+            imageName: prepared.image,
+            gpuTypeId: prepared.gpuTypeId,
+            gpuCount: prepared.count,
+            bidPerGpu,
+            cloudType: this.config.cloud,
+            dataCenterId: options.region,
+            containerDiskInGb: this.config.containerDiskGb,
+            dockerArgs: prepared.args,
+            env: Object.entries(prepared.env).map(([key, value]) => ({ key, value })),
+            // Without supportPublicIp a Community Cloud pod may get no public IP, so no reachable TCP port.
+            ...(ports.length > 0 && { ports: ports.join(','), supportPublicIp: true, startSsh: true }),
+            ...(prepared.volume !== null && { networkVolumeId: prepared.volume.id, volumeMountPath: prepared.volume.mountPath }),
+          },
         },
-      },
-      RentInterruptableWireSchema,
+        RentInterruptableWireSchema,
+      ),
     );
+    this.withdrawal = null;
     const rented = answer.podRentInterruptable;
     if (rented === null) throw invalid(`podRentInterruptable answered no pod for ${prepared.gpuTypeId}`);
     // The mutation answers a few fields; the pod itself is read through REST v2 like any other.
@@ -362,6 +413,18 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     // The pod exists: an outcome Hangar cannot read is left to reconciliation, which adopts it by name.
     if (pod === null) throw new VendorResponseError('runpod', `runpod: rented pod ${rented.id} is not readable through REST v2 yet`);
     return toRunPodInstance(pod);
+  }
+
+  /** A spot call; RunPod refusing it as withdrawn is remembered (health, catalog, prices) before the error goes on. */
+  private async spotCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof SpotWithdrawnError) {
+        this.withdrawal = { since: this.withdrawal?.since ?? new Date(this.now()).toISOString(), message: error.message.replace(/^runpod: [^:]+: /, '') };
+      }
+      throw error;
+    }
   }
 }
 

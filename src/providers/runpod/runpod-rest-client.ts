@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
 import type { RateLimitPacer } from './rate-limit-pacer.js';
 import { retryAfterMs } from './ratelimit-headers.js';
-import { RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
+import { redact, RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
 import { ProblemWireSchema } from './runpod-wire.js';
 
 export interface RestClientOptions {
@@ -26,7 +26,8 @@ export interface RestRequest {
 
 /**
  * REST v2 over fetch: Bearer auth, the pacer before every request, problem documents through the
- * error table. The key goes only in the Authorization header, never in a URL or a message.
+ * error table. The key goes only in the Authorization header, never in a URL or a message: every
+ * vendor text and transport error is redacted before it becomes an error.
  */
 export class RunPodRestClient {
   constructor(private readonly options: RestClientOptions) {}
@@ -52,7 +53,7 @@ export class RunPodRestClient {
       });
     } catch (error) {
       done(null);
-      throw new RunPodCallError(request.operation, null, `runpod: ${request.operation} got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error));
+      throw new RunPodCallError(request.operation, null, `runpod: ${request.operation} got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error, this.options.apiKey));
     }
     const now = (this.options.now ?? Date.now)();
     const waitMs = retryAfterMs(response.headers.get('retry-after'), now);
@@ -61,17 +62,18 @@ export class RunPodRestClient {
     try {
       text = await response.text();
     } catch (error) {
-      throw new RunPodCallError(request.operation, response.status, `runpod: ${request.operation}: the answer broke off`, safeCause(error));
+      throw new RunPodCallError(request.operation, response.status, `runpod: ${request.operation}: the answer broke off`, safeCause(error, this.options.apiKey));
     }
     if (response.ok) {
       if (schema === null || response.status === 204) return null;
-      return materialize(schema, parseJson(text, request.operation), 'runpod', `the ${request.operation} answer`);
+      return materialize(schema, parseJson(text, request.operation, this.options.apiKey), 'runpod', `the ${request.operation} answer`);
     }
     const problem = ProblemWireSchema.safeParse(safeJson(text));
     const detail = problem.success
       ? [problem.data.detail, ...(problem.data.errors ?? [])].join('; ')
       : text.slice(0, 200) || response.statusText;
-    throw runPodError(request.operation, { api: 'rest', status: response.status, message: detail }, waitMs);
+    // The vendor's words travel into the error; the key never does, even if an answer echoes it.
+    throw runPodError(request.operation, { api: 'rest', status: response.status, message: redact(detail, this.options.apiKey) }, waitMs);
   }
 }
 
@@ -83,10 +85,11 @@ function safeJson(text: string): unknown {
   }
 }
 
-function parseJson(text: string, operation: string): unknown {
+function parseJson(text: string, operation: string, secret: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (not JSON)`, safeCause(error));
+    // JSON.parse quotes the text it could not read: that quote goes through redact too.
+    throw new VendorResponseError('runpod', `runpod: cannot read the ${operation} answer (not JSON)`, safeCause(error, secret));
   }
 }

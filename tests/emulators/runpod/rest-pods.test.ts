@@ -99,4 +99,36 @@ describe('RunPod emulator: pods over REST v2 (every answer checked against the v
     expect(onDemand.status).toBe(201);
     expect(((await rest('GET', `/v2/pods/${spot.id}`)).body as { status: string }).status).toBe('EXITED');
   });
+
+  it('publishes TCP ports on a public IP for Secure Cloud pods; REST v2 has no supportPublicIp, so a Community Cloud pod gets none', async () => {
+    const { emulator, rest, clock } = await start();
+    const secure = (await rest('POST', '/v2/pods', createBody({ ports: ['22/tcp', '8888/http'], startSsh: true }))).body as { id: string };
+    const community = (await rest('POST', '/v2/pods', createBody({ cloud: 'COMMUNITY', ports: ['22/tcp'] }))).body as { id: string };
+    expect((await rest('POST', '/v2/pods', createBody({ supportPublicIp: true }), { invalidRequest: true })).status).toBe(422);
+    clock.now += 2_000;
+    type Running = { ssh: { direct: { host: string; port: number } | null }; runtime: { ports: { private: number; public: number | null; type: string; ip: string | null }[] } };
+    const securePod = (await rest('GET', `/v2/pods/${secure.id}`)).body as Running;
+    expect(securePod.runtime.ports).toEqual([
+      { private: 22, public: expect.any(Number), type: 'tcp', ip: expect.any(String) },
+      { private: 8888, public: null, type: 'http', ip: null },
+    ]);
+    expect(securePod.ssh.direct).toMatchObject({ host: securePod.runtime.ports[0]?.ip, port: securePod.runtime.ports[0]?.public });
+    const communityPod = (await rest('GET', `/v2/pods/${community.id}`)).body as Running;
+    expect(communityPod.runtime.ports).toEqual([{ private: 22, public: null, type: 'tcp', ip: null }]);
+    expect(communityPod.ssh.direct).toBeNull();
+    expect(emulator.state.pods.get(secure.id)?.startSsh).toBe(true);
+    expect(emulator.state.pods.get(community.id)?.startSsh).toBe(false);
+  });
+
+  it('answers a read-only key with 403 on writes and as usual on reads', async () => {
+    const { emulator } = await start({ readOnlyApiKeys: ['rpa_READONLY0000000000000000000000'] });
+    const readOnly = restClient(emulator.url, 'rpa_READONLY0000000000000000000000');
+    expect((await readOnly('GET', '/v2/pods')).status).toBe(200);
+    const denied = await readOnly('POST', '/v2/pods', createBody());
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ title: 'Forbidden', status: 403, detail: 'access denied' });
+    expect(denied.headers.get('ratelimit')).not.toBeNull();
+    expect((await readOnly('POST', '/v2/network-volumes', { name: 'v', size: 10, dataCenter: 'US-KS-2' })).status).toBe(403);
+    expect(emulator.state.pods.size).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_ERROR_CODES, ProviderError, VendorResponseError } from '../../../src/contracts/index.js';
 import { NO_CAPACITY_MESSAGE } from '../../../src/emulators/runpod/runpod-emulator-state.js';
-import { RUNPOD_ERROR_TABLE, type RunPodFailure, RunPodCallError, runPodError, runPodErrorRow } from '../../../src/providers/runpod/runpod-errors.js';
+import { RUNPOD_ERROR_TABLE, type RunPodFailure, RunPodCallError, runPodError, runPodErrorRow, SpotWithdrawnError } from '../../../src/providers/runpod/runpod-errors.js';
 import { useTestBed } from '../../support/use-test-bed.js';
 import { spawnOptions, startRunPodTestBed } from './runpod-test-bed.js';
 
@@ -19,12 +19,15 @@ const EXAMPLES: readonly RunPodFailure[] = [
   { api: 'rest', status: 409, message: "Action 'stop' is not valid for a pod in status EXITED." },
   { api: 'graphql', status: 401, message: 'Unauthorized' },
   { api: 'graphql', status: 403, message: 'Forbidden' },
+  { api: 'graphql', status: 404, message: 'Not Found' },
+  { api: 'graphql', status: 410, message: 'Gone' },
   { api: 'graphql', status: 429, message: 'Too many requests' },
   { api: 'graphql', status: 200, message: 'This machine does not have the resources to deploy your pod. Please try a different machine.' },
   { api: 'graphql', status: 200, message: 'Your bid price of $0.01/hr is below the minimum bid price of $0.29/hr for this GPU type.' },
   { api: 'graphql', status: 200, message: 'Too many requests: rate limit exceeded' },
   { api: 'graphql', status: 200, message: 'Unauthorized: the API key is invalid' },
   { api: 'graphql', status: 200, message: 'Your balance is too low to deploy this pod' },
+  { api: 'graphql', status: 200, message: 'podRentInterruptable is no longer supported: interruptable (spot) pods have been discontinued.' },
   { api: 'graphql', status: 200, message: 'the interruptible pod was interrupted to free resources for another pod' },
   { api: 'graphql', status: 200, message: "GPU type 'NVIDIA Imaginary' does not exist." },
   { api: 'graphql', status: 200, message: 'Variable "$input" got invalid value {}; Field "imageName" of required type "String!" was not provided.' },
@@ -42,6 +45,23 @@ describe('RunPod error table', () => {
       expect((error as ProviderError).code).toBe(row.outcome);
       expect((error as ProviderError).retryAfterMs).toBe(row.outcome === 'RATE_LIMIT_ERROR' ? 5_000 : undefined);
     });
+  });
+
+  it('names a withdrawn spot market as such, whether the mutation is refused or gone from the schema, and never as retryable', () => {
+    for (const message of [
+      'Unknown type "PodRentInterruptableInput".',
+      'Cannot query field "podRentInterruptable" on type "Mutation".',
+      'Interruptable pods are no longer available.',
+      'Spot instances have been discontinued',
+    ]) {
+      const error = runPodError('podRentInterruptable', { api: 'graphql', status: 200, message });
+      expect(error, message).toBeInstanceOf(SpotWithdrawnError);
+      expect(error).toMatchObject({ code: 'INVALID_SPEC', retryable: false });
+      expect(error.message).toMatch(/RunPod no longer rents interruptible \(spot\) pods/);
+    }
+    expect(runPodError('podRentInterruptable', { api: 'graphql', status: 404, message: 'no such route' })).toBeInstanceOf(SpotWithdrawnError);
+    expect(runPodError('podRentInterruptable', { api: 'graphql', status: 200, message: 'the interruptible pod was interrupted' })).not.toBeInstanceOf(SpotWithdrawnError);
+    expect(runPodError('podRentInterruptable', { api: 'graphql', status: 200, message: 'Forbidden: permission denied for this API key' })).toMatchObject({ code: 'AUTH_ERROR' });
   });
 
   it('leaves anything else unknown (RunPodCallError), never a taxonomy code', () => {
