@@ -19,25 +19,28 @@ describe('RunPod auth: a refused key is AUTH_ERROR everywhere, and the key is ne
     // The emulator knows another key: the bed's planted key is refused on both APIs.
     const bed = await start({}, {}, { keyAccess: 'refused' });
     const provider = bed.registration.provider;
-    const attempts: Record<string, Promise<unknown>> = {
-      list: provider.list(),
-      get: provider.get('abc'),
-      spawn: provider.spawn(spawnOptions()),
-      spawnSpot: provider.spawn(spawnOptions({ spot: true })),
-      resumedSpawn: provider.spawn({ ...spawnOptions(), resumed: true }),
-      terminate: provider.terminate('abc'),
-      instanceTypes: provider.instanceTypes(),
-      spotPrices: provider.getSpotPrices({ instanceType: GPU }),
-      requestSpot: provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: 2 }),
-      listVolumes: provider.listVolumes(),
-      createVolume: provider.createVolume({ name: 'data', region: 'US-KS-2', sizeGiB: 10, owner: 'hangar-test' }),
-      deleteVolume: provider.deleteVolume('vol'),
-    };
-    for (const [name, attempt] of Object.entries(attempts)) {
-      const error = await attempt.then(
+    // Each call is settled as it starts: all run at once, and none is a rejection left unhandled while another is awaited.
+    const settled = (attempt: Promise<unknown>): Promise<unknown> =>
+      attempt.then(
         () => null,
         (caught: unknown) => caught,
       );
+    const attempts: Record<string, Promise<unknown>> = {
+      list: settled(provider.list()),
+      get: settled(provider.get('abc')),
+      spawn: settled(provider.spawn(spawnOptions())),
+      spawnSpot: settled(provider.spawn(spawnOptions({ spot: true }))),
+      resumedSpawn: settled(provider.spawn({ ...spawnOptions(), resumed: true })),
+      terminate: settled(provider.terminate('abc')),
+      instanceTypes: settled(provider.instanceTypes()),
+      spotPrices: settled(provider.getSpotPrices({ instanceType: GPU })),
+      requestSpot: settled(provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: 2 })),
+      listVolumes: settled(provider.listVolumes()),
+      createVolume: settled(provider.createVolume({ name: 'data', region: 'US-KS-2', sizeGiB: 10, owner: 'hangar-test' })),
+      deleteVolume: settled(provider.deleteVolume('vol')),
+    };
+    for (const [name, attempt] of Object.entries(attempts)) {
+      const error = await attempt;
       expect(error, name).toBeInstanceOf(ProviderError);
       expect(error, name).toMatchObject({ code: 'AUTH_ERROR', retryable: false });
       expect(everything(error), name).not.toContain(bed.apiKey);
@@ -56,8 +59,10 @@ describe('RunPod auth: a refused key is AUTH_ERROR everywhere, and the key is ne
     const bed = await start({}, {}, { keyAccess: 'read-only' });
     const provider = bed.registration.provider;
     expect(await provider.list()).toEqual([]);
-    for (const attempt of [provider.spawn(spawnOptions()), provider.spawn(spawnOptions({ spot: true })), provider.createVolume({ name: 'd', region: 'US-KS-2', sizeGiB: 10, owner: 'o' })]) {
-      const error = await attempt.catch((caught: unknown) => caught);
+    const writes = [provider.spawn(spawnOptions()), provider.spawn(spawnOptions({ spot: true })), provider.createVolume({ name: 'd', region: 'US-KS-2', sizeGiB: 10, owner: 'o' })];
+    // Settled as they start, so no rejection waits unhandled while an earlier one is awaited.
+    for (const attempt of writes.map((write) => write.catch((caught: unknown) => caught))) {
+      const error = await attempt;
       expect(error).toMatchObject({ code: 'AUTH_ERROR', retryable: false });
       expect(everything(error)).not.toContain(bed.apiKey);
     }
@@ -75,8 +80,8 @@ describe('RunPod auth: a refused key is AUTH_ERROR everywhere, and the key is ne
             status: 401,
             headers: { 'content-type': 'application/problem+json' },
           });
-    for (const attempt of [provider.list(), provider.spawn(spawnOptions({ spot: true }))]) {
-      const error = await attempt.catch((caught: unknown) => caught);
+    for (const attempt of [provider.list(), provider.spawn(spawnOptions({ spot: true }))].map((call) => call.catch((caught: unknown) => caught))) {
+      const error = await attempt;
       expect(error).toMatchObject({ code: 'AUTH_ERROR' });
       expect((error as Error).message).toContain('[redacted]');
       expect(everything(error)).not.toContain(bed.apiKey);
