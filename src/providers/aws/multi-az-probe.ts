@@ -10,6 +10,7 @@ import {
   type ProviderWorkflow,
   SpawnOptionsSchema,
   type SpotPrice,
+  firstIssue,
 } from '../../contracts/index.js';
 import { describeSpotPrices } from './aws-catalog.js';
 import type { AWSInstance } from './aws-instance.js';
@@ -168,9 +169,7 @@ async function probeOrder<TInstance extends ProviderInstance>(options: MultiAzPr
 function parseInput(provider: string, raw: unknown): MultiAzProbeInput {
   const parsed = MultiAzProbeInputSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid input';
-  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: multi-az-probe input (${where})`, cause: parsed.error });
+  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: multi-az-probe input (${firstIssue(parsed.error)})`, cause: parsed.error });
 }
 
 export interface AwsMultiAzProbeOptions {

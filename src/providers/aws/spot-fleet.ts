@@ -20,6 +20,7 @@ import {
   type ProviderWorkflow,
   SpawnOptionsSchema,
   VendorResponseError,
+  firstIssue,
 } from '../../contracts/index.js';
 import { toTagList } from './aws-instance.js';
 import { describeSpotPrices } from './aws-catalog.js';
@@ -269,9 +270,7 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
 function parseInput(provider: string, raw: unknown): SpotFleetInput {
   const parsed = SpotFleetInputSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid input';
-  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: spot-fleet input (${where})`, cause: parsed.error });
+  throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: spot-fleet input (${firstIssue(parsed.error)})`, cause: parsed.error });
 }
 
 function capacityKey(provider: string, region: string, pool: Pool): CapacityKey {

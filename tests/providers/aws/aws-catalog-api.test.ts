@@ -1,16 +1,11 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import type { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
 import { useTestBed } from '../../support/use-test-bed.js';
-import { type AwsControlPlaneBed, startAwsControlPlaneBed } from './aws-control-plane-bed.js';
+import { startAwsControlPlaneBed } from './aws-control-plane-bed.js';
+import { ec2ClientOf, tamperWithAnswer } from './ec2-answer-tamper.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const open = useTestBed(startAwsControlPlaneBed);
-
-function eastClient(bed: AwsControlPlaneBed): EC2Client {
-  return (bed.registration.provider as unknown as { options: { clients: Ec2Clients } }).options.clients.of('us-east-1');
-}
 
 describe('the AWS catalog through the API', () => {
   it('shows fractional GPUs and spawns a fractional-GPU type (the real catalog no longer breaks every spawn)', async () => {
@@ -27,17 +22,9 @@ describe('the AWS catalog through the API', () => {
 
   it('names a catalog entry it skipped in the catalog warnings and in provider health; spawns of other types go on', async () => {
     const bed = await open();
-    eastClient(bed).middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'DescribeInstanceTypesCommand') {
-          const output = result.output as { InstanceTypes?: { InstanceType?: string; VCpuInfo?: unknown }[] };
-          for (const type of output.InstanceTypes ?? []) if (type.InstanceType === 'm5.large') delete type.VCpuInfo;
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'dropVCpuInfo' },
-    );
+    tamperWithAnswer(ec2ClientOf(bed.registration, 'us-east-1'), 'DescribeInstanceTypesCommand', (output) => {
+      for (const type of (output.InstanceTypes ?? []) as { InstanceType?: string; VCpuInfo?: unknown }[]) if (type.InstanceType === 'm5.large') delete type.VCpuInfo;
+    });
     const catalog = await bed.call('GET', '/v1/providers/aws/instance-types');
     expect(catalog.status).toBe(200);
     expect((catalog.json.instanceTypes as { name: string }[]).map((type) => type.name)).not.toContain('m5.large');

@@ -1,35 +1,14 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { VendorResponseError } from '../../../src/contracts/index.js';
-import type { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
 import { MultiAzProbeInputSchema } from '../../../src/providers/aws/multi-az-probe.js';
 import { SpotFleetInputSchema } from '../../../src/providers/aws/spot-fleet.js';
 import { useTestBed } from '../../support/use-test-bed.js';
 import { spawnOptions, startAwsTestBed } from './aws-test-bed.js';
+import { ec2ClientOf, tamperWithAnswer } from './ec2-answer-tamper.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const open = useTestBed(startAwsTestBed);
-
-/** The provider's EC2 clients (the registration keeps them on the provider's options). */
-function clientsOf(bed: Awaited<ReturnType<typeof open>>): Ec2Clients {
-  return (bed.registration.provider as unknown as { options: { clients: Ec2Clients } }).options.clients;
-}
-
-/**
- * Rewrites one operation's parsed answer before the provider reads it: how a test plays a vendor
- * answer the emulator has no reason to give (a field missing from one entry of a list).
- */
-function tamper(client: EC2Client, command: string, rewrite: (output: Record<string, unknown>) => void): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === command) rewrite(result.output as unknown as Record<string, unknown>);
-      return result;
-    },
-    { step: 'initialize', name: `tamper${command}` },
-  );
-}
 
 describe('the AWS catalog against the real catalog’s shapes', () => {
   it('models fractional GPUs (Count 0 with GpuPartitionSize) as one GPU with a fraction', async () => {
@@ -110,7 +89,7 @@ describe('one entry Hangar cannot read never fails the list', () => {
   it('skips an unreadable catalog entry, counts it and names it; the rest of the catalog and spawns still work', async () => {
     const bed = await open();
     for (const region of ['us-east-1', 'us-west-2']) {
-      tamper(clientsOf(bed).of(region), 'DescribeInstanceTypesCommand', (output) => {
+      tamperWithAnswer(ec2ClientOf(bed.registration, region), 'DescribeInstanceTypesCommand', (output) => {
         const types = output.InstanceTypes as { InstanceType: string; GpuInfo?: { Gpus: { MemoryInfo?: unknown }[] } }[];
         const g5 = types.find((type) => type.InstanceType === 'g5.xlarge');
         if (g5?.GpuInfo?.Gpus[0]) delete g5.GpuInfo.Gpus[0].MemoryInfo;
@@ -132,8 +111,7 @@ describe('one entry Hangar cannot read never fails the list', () => {
     const { provider } = bed.registration;
     const kept = await provider.spawn(spawnOptions());
     const odd = await provider.spawn(spawnOptions());
-    const east = clientsOf(bed).of('us-east-1');
-    tamper(east, 'DescribeInstancesCommand', (output) => {
+    tamperWithAnswer(ec2ClientOf(bed.registration, 'us-east-1'), 'DescribeInstancesCommand', (output) => {
       for (const reservation of (output.Reservations ?? []) as { Instances?: { InstanceId?: string; State?: unknown }[] }[]) {
         for (const instance of reservation.Instances ?? []) if (instance.InstanceId === odd.providerId) delete instance.State;
       }
