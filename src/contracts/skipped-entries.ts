@@ -35,6 +35,8 @@ const MAX_DISTINCT_ENTRIES = 200;
  */
 export class SkippedEntryLog {
   private readonly entries = new Map<string, SkippedEntry>();
+  /** The record sequence at which each entry was last skipped: `since` compares these, never clocks. */
+  private readonly lastSeq = new Map<string, number>();
   private total = 0;
   private readonly byKind: Partial<Record<SkippedEntryKind, number>> = {};
 
@@ -44,6 +46,7 @@ export class SkippedEntryLog {
     const at = new Date(this.now()).toISOString();
     const key = `${kind}|${id ?? ''}`;
     this.total += 1;
+    this.lastSeq.set(key, this.total);
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     const seen = this.entries.get(key);
     if (seen) {
@@ -53,14 +56,22 @@ export class SkippedEntryLog {
       this.entries.set(key, { kind, id, reason, count: 1, firstSeenAt: at, lastSeenAt: at });
       if (this.entries.size > MAX_DISTINCT_ENTRIES) {
         const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
+        if (oldest !== undefined) {
+          this.entries.delete(oldest);
+          this.lastSeq.delete(oldest);
+        }
       }
     }
   }
 
-  /** The entries of one kind last skipped at or after `since` (ms epoch), most recent first. */
-  since(kind: SkippedEntryKind, since: number): SkippedEntry[] {
-    return this.report().entries.filter((entry) => entry.kind === kind && Date.parse(entry.lastSeenAt) >= since);
+  /** A point in the log: entries recorded after it are `since(kind, mark)`. */
+  mark(): number {
+    return this.total;
+  }
+
+  /** The entries of one kind skipped again after `mark` (from `mark()`; 0 = every entry), most recent first. */
+  since(kind: SkippedEntryKind, mark: number): SkippedEntry[] {
+    return this.report().entries.filter((entry) => entry.kind === kind && (this.lastSeq.get(`${entry.kind}|${entry.id ?? ''}`) ?? 0) > mark);
   }
 
   report(): SkippedEntryReport {

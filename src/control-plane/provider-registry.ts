@@ -37,7 +37,7 @@ const CATALOG_TTL_MS = 60_000;
 /** The enabled providers by name. Only the composition root and test harnesses register them. */
 export class ProviderRegistry {
   private readonly entries = new Map<string, RegisteredProvider>();
-  private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; startedAt: number; fetchedAt: number }>();
+  private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }>();
 
   register<TInstance extends ProviderInstance, TSnapshot extends ProviderSnapshot, TCaps extends CapabilityDeclaration>(
     registration: ProviderRegistration<TInstance, TSnapshot, TCaps>,
@@ -80,22 +80,23 @@ export class ProviderRegistry {
     return (await this.cachedCatalog(entry, now)).offerings;
   }
 
-  /** The cached catalog with the entries its fetch skipped (those the provider's log saw since the fetch began). */
+  /** The cached catalog with the entries its fetch skipped (those the provider's log recorded after the fetch began). */
   async catalog(entry: RegisteredProvider, now = Date.now()): Promise<CatalogView> {
     const cached = await this.cachedCatalog(entry, now);
     return {
       offerings: cached.offerings,
       fetchedAt: new Date(cached.fetchedAt).toISOString(),
-      skipped: entry.skippedEntries?.since('instance-type', cached.startedAt) ?? [],
+      skipped: entry.skippedEntries?.since('instance-type', cached.skipMark) ?? [],
     };
   }
 
-  private async cachedCatalog(entry: RegisteredProvider, now: number): Promise<{ offerings: InstanceTypeOffering[]; startedAt: number; fetchedAt: number }> {
+  private async cachedCatalog(entry: RegisteredProvider, now: number): Promise<{ offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }> {
     const cached = this.catalogs.get(entry.name);
     if (cached && now - cached.fetchedAt < CATALOG_TTL_MS) return cached;
-    const startedAt = Date.now();
+    // The log's own mark, not a clock: a provider may run on an injected clock.
+    const skipMark = entry.skippedEntries?.mark() ?? 0;
     const offerings = await entry.provider.instanceTypes();
-    const fresh = { offerings, startedAt, fetchedAt: now };
+    const fresh = { offerings, skipMark, fetchedAt: now };
     this.catalogs.set(entry.name, fresh);
     return fresh;
   }
