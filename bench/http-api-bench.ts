@@ -1,8 +1,10 @@
 import type { BenchContext, Benchmark, BenchResult, Metric } from './benchmark.js';
 import { startControlPlaneProcess } from './control-plane-process.js';
+import { KeepAliveClient } from './keep-alive-client.js';
 import { generateLoad, type LoadResult } from './load-generator.js';
 import { formatNumber } from './report.js';
 import { startServerProcess } from './server-process.js';
+import { type SpawnResult, spawnInstances } from './spawn-instances.js';
 import { spawnToRunning } from './spawn-to-running.js';
 
 /** One setting for both servers, so the ratio compares routes and not load shapes. */
@@ -17,6 +19,7 @@ const MACHINES = { orbstack: { bootDelayMs: { min: 50, max: 200 }, terminateDela
 const SPAWN_CONFIG = { reconcile: { reconcileIntervalMs: 100 }, providers: MACHINES };
 /** Reads are measured at the default reconcile interval (5 s), the control plane as it runs by default. */
 const READ_CONFIG = { providers: MACHINES };
+const SPAWN_REQUEST = { provider: 'orbstack', instanceType: 'orb.small' };
 
 /**
  * The HTTP API against its ceiling: a bare Hono route, then the control plane spawning 10,000
@@ -27,6 +30,8 @@ export const httpApiBenchmark: Benchmark = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     ctx.log(`bare Hono route: ${LOAD.concurrency} workers, ${LOAD.warmupMs} ms warm-up + ${LOAD.durationMs} ms`);
     const bare = await measureBareRoute(ctx);
+    ctx.log(`bare Hono POST route: ${INSTANCE_COUNT} requests, ${SPAWN_CONCURRENCY} at a time`);
+    const barePost = await measureBarePost(ctx);
 
     ctx.log('starting the control plane');
     const plane = await startControlPlaneProcess(ctx, SPAWN_CONFIG);
@@ -35,7 +40,7 @@ export const httpApiBenchmark: Benchmark = {
       port: plane.port,
       count: INSTANCE_COUNT,
       concurrency: SPAWN_CONCURRENCY,
-      request: { provider: 'orbstack', instanceType: 'orb.small' },
+      request: SPAWN_REQUEST,
       pollIntervalMs: 100,
       runningTimeoutMs: 120_000,
     });
@@ -52,12 +57,16 @@ export const httpApiBenchmark: Benchmark = {
     });
     throwOnFailures('control plane GET /v1/instances/:id', reads);
     const ratioPct = (reads.requestsPerSecond / bare.requestsPerSecond) * 100;
+    const spawnVsBarePct = (spawn.requestsPerSecond / barePost.requestsPerSecond) * 100;
 
     const metrics: Metric[] = [
       ...loadMetrics('bare', 'bare Hono GET /x/:id', bare),
       { key: 'spawn.count', label: 'spawn: instances accepted (202)', value: spawn.ids.length, unit: '' },
       { key: 'spawn.wallSeconds', label: 'spawn: wall time, all accepted', value: spawn.wallMs / 1000, unit: 's' },
       { key: 'spawn.rps', label: 'spawn: POST /v1/instances', value: spawn.requestsPerSecond, unit: 'req/s' },
+      { key: 'barePost.rps', label: 'bare Hono POST (parse JSON, 202), same load', value: barePost.requestsPerSecond, unit: 'req/s' },
+      { key: 'barePost.p50Ms', label: 'bare Hono POST latency p50', value: barePost.latency.p50Ms, unit: 'ms' },
+      { key: 'spawn.vsBarePostPct', label: 'spawn rps / bare POST rps', value: spawnVsBarePct, unit: '%' },
       { key: 'spawn.p50Ms', label: 'spawn: POST latency p50', value: spawn.latency.p50Ms, unit: 'ms' },
       { key: 'spawn.p99Ms', label: 'spawn: POST latency p99', value: spawn.latency.p99Ms, unit: 'ms' },
       { key: 'running.p50Ms', label: 'spawn -> running p50', value: running.latency.p50Ms, unit: 'ms' },
@@ -89,6 +98,26 @@ export const httpApiBenchmark: Benchmark = {
     };
   },
 };
+
+/** The bare POST route under the spawn's own load shape: as many requests, as many at a time, the same body. */
+async function measureBarePost(ctx: BenchContext): Promise<SpawnResult> {
+  const server = await startServerProcess({ name: 'bare Hono POST server', entry: 'bench/bare-hono-post-server.ts' });
+  ctx.defer(() => server.stop());
+  const client = new KeepAliveClient({ port: server.port, maxSockets: SPAWN_CONCURRENCY, timeoutMs: 10_000 });
+  try {
+    return await spawnInstances(client, {
+      count: INSTANCE_COUNT,
+      concurrency: SPAWN_CONCURRENCY,
+      request: SPAWN_REQUEST,
+      onAccepted: () => undefined,
+      signal: new AbortController().signal,
+    });
+  } finally {
+    client.close();
+    // Stopped now, so it takes no CPU from the control plane measured next.
+    await server.stop();
+  }
+}
 
 async function measureBareRoute(ctx: BenchContext): Promise<LoadResult> {
   const server = await startServerProcess({ name: 'bare Hono server', entry: 'bench/bare-hono-server.ts' });

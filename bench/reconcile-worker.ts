@@ -2,21 +2,27 @@
  * A reconcile benchmark in two processes, so the reconciling one's peak RSS is its own:
  * `seed <dir> <N>` creates N owned OrbStack machines and their rows (provisioning); `run <dir>`
  * opens that data directory as the control plane does at start, then times a cycle with changes
- * (every row provisioning -> running) and a steady cycle, and prints one JSON line.
+ * (every row provisioning -> running) and a steady cycle; `floor <dir>`, run next in a fresh process,
+ * measures the SQLite floor on the same database file (bench/sqlite-floor.ts). Each prints one JSON line.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Insertable } from 'kysely';
 import { ControlPlaneSettingsSchema } from '../src/control-plane/config.js';
 import { createControlPlane } from '../src/control-plane/control-plane.js';
 import type { InstancesTable } from '../src/control-plane/store/database-schema.js';
 import { newId } from '../src/control-plane/ids.js';
+import { DATABASE_FILE } from '../src/control-plane/store/open-database.js';
 import { createLogger } from '../src/control-plane/logger.js';
 import { SPEC_HASH_VERSION, specHash } from '../src/control-plane/reconcile/spec-hash.js';
 import { OrbStackConfigSchema } from '../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../src/providers/orbstack/orbstack-registration.js';
+import { measureSqliteFloor } from './sqlite-floor.js';
 
 const [mode, dataDir, countArgument] = process.argv.slice(2);
-if ((mode !== 'seed' && mode !== 'run') || !dataDir) throw new Error('usage: reconcile-worker.ts seed <dir> <N> | run <dir>');
+if ((mode !== 'seed' && mode !== 'run' && mode !== 'floor') || !dataDir) {
+  throw new Error('usage: reconcile-worker.ts seed <dir> <N> | run <dir> | floor <dir>');
+}
 
 async function openPlane(dir: string) {
   const registration = createOrbStackRegistration(
@@ -103,4 +109,5 @@ async function reconcileTwice(dir: string): Promise<void> {
 }
 
 if (mode === 'seed') await seed(dataDir, Number(countArgument));
-else await reconcileTwice(dataDir);
+else if (mode === 'run') await reconcileTwice(dataDir);
+else process.stdout.write(`${JSON.stringify(measureSqliteFloor(join(dataDir, DATABASE_FILE), 'orbstack', 3))}\n`);

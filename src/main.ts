@@ -1,7 +1,8 @@
+import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './control-plane/config.js';
 import { startControlPlane } from './control-plane/control-plane.js';
-import { createLogger } from './control-plane/logger.js';
+import { createLogger, type Logger } from './control-plane/logger.js';
 import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.js';
 
 /** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
@@ -22,21 +23,41 @@ async function main(): Promise<void> {
   });
   const logger = createLogger(settings.logLevel);
   const plane = await startControlPlane({ settings, registrations, logger });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(logger, () => plane.close());
+}
+
+/** A repeat of the same signal this soon after it is an echo, not a second request: under `npm start` a
+ * terminal's Ctrl-C reaches this process twice, once from the terminal and once forwarded by npm. */
+const ECHO_WINDOW_MS = 1000;
+
+/**
+ * The first SIGTERM or SIGINT stops gracefully (see RunningControlPlane.close) and exits 0, or 1 if the
+ * stop failed. A second one (another signal, or the same one again after the echo window) exits at once
+ * with 128 + its number, as a process killed by it would.
+ */
+function stopOnSignals(logger: Logger, close: () => Promise<void>): void {
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (first) {
+      if (signal === first.signal && Date.now() - first.at < ECHO_WINDOW_MS) return;
+      logger.warn('second signal: exiting at once', { signal });
+      process.exit(128 + (osConstants.signals[signal] ?? 0));
+    }
+    first = { signal, at: Date.now() };
     logger.info('stopping', { signal });
-    plane.close().then(
-      () => process.exit(0),
+    close().then(
+      () => {
+        logger.info('stopped', { signal });
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error('unclean stop', { error: String(error) });
         process.exit(1);
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 export * from './bootstrap.js';
+export * from './call-options.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './hooks.js';

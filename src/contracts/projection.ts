@@ -56,17 +56,18 @@ export function projectProvider<
   TSnapshot extends ProviderSnapshot,
   TCaps extends CapabilityDeclaration,
 >(provider: Provider<TInstance, TSnapshot, TCaps>): Provider<ProviderInstance, ProviderSnapshot, TCaps> {
+  // Every method passes all its arguments through, the options bag (`{signal}`) included.
   const projected: Record<string, unknown> = {
     name: provider.name,
     tier: provider.tier,
     capabilities: provider.capabilities,
     schemas: { instance: ProviderInstanceSchema, snapshot: ProviderSnapshotSchema },
-    instanceTypes: () => provider.instanceTypes(),
-    spawn: async (options: Parameters<typeof provider.spawn>[0]) => projectInstance(await provider.spawn(options)),
-    terminate: (providerId: string) => provider.terminate(providerId),
-    list: async (filter?: Parameters<typeof provider.list>[0]) => (await provider.list(filter)).map(projectInstance),
-    get: async (providerId: string) => {
-      const instance = await provider.get(providerId);
+    instanceTypes: (...args: Parameters<typeof provider.instanceTypes>) => provider.instanceTypes(...args),
+    spawn: async (...args: Parameters<typeof provider.spawn>) => projectInstance(await provider.spawn(...args)),
+    terminate: (...args: Parameters<typeof provider.terminate>) => provider.terminate(...args),
+    list: async (...args: Parameters<typeof provider.list>) => (await provider.list(...args)).map(projectInstance),
+    get: async (...args: Parameters<typeof provider.get>) => {
+      const instance = await provider.get(...args);
       return instance === null ? null : projectInstance(instance);
     },
     generateBootstrap: (config: Parameters<typeof provider.generateBootstrap>[0]) => provider.generateBootstrap(config),
@@ -75,17 +76,17 @@ export function projectProvider<
     Object.assign(projected, {
       createSnapshot: async (...args: Parameters<typeof provider.createSnapshot>) =>
         projectSnapshot(await provider.createSnapshot(...args)),
-      getSnapshotStatus: async (id: string) => {
-        const snapshot = await provider.getSnapshotStatus(id);
+      getSnapshotStatus: async (...args: Parameters<typeof provider.getSnapshotStatus>) => {
+        const snapshot = await provider.getSnapshotStatus(...args);
         return snapshot === null ? null : projectSnapshot(snapshot);
       },
-      deleteSnapshot: (id: string) => provider.deleteSnapshot(id),
+      deleteSnapshot: (...args: Parameters<typeof provider.deleteSnapshot>) => provider.deleteSnapshot(...args),
     });
   }
   if (supports(provider, 'spot')) {
     Object.assign(projected, {
       requestSpotInstance: (...args: Parameters<typeof provider.requestSpotInstance>) => provider.requestSpotInstance(...args),
-      cancelSpotRequest: (id: string) => provider.cancelSpotRequest(id),
+      cancelSpotRequest: (...args: Parameters<typeof provider.cancelSpotRequest>) => provider.cancelSpotRequest(...args),
       getSpotPrices: (...args: Parameters<typeof provider.getSpotPrices>) => provider.getSpotPrices(...args),
     });
   }
@@ -93,9 +94,9 @@ export function projectProvider<
     // Volumes are generic already (no enhanced volume type), so they pass through as they are.
     Object.assign(projected, {
       createVolume: (...args: Parameters<typeof provider.createVolume>) => provider.createVolume(...args),
-      getVolume: (id: string) => provider.getVolume(id),
+      getVolume: (...args: Parameters<typeof provider.getVolume>) => provider.getVolume(...args),
       listVolumes: (...args: Parameters<typeof provider.listVolumes>) => provider.listVolumes(...args),
-      deleteVolume: (id: string) => provider.deleteVolume(id),
+      deleteVolume: (...args: Parameters<typeof provider.deleteVolume>) => provider.deleteVolume(...args),
     });
   }
   return projected as unknown as Provider<ProviderInstance, ProviderSnapshot, TCaps>;

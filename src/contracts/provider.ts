@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { BootstrapConfig, BootstrapOutput } from './bootstrap.js';
+import type { ProviderCallOptions } from './call-options.js';
 import type { CapabilityDeclaration, CapabilityFlag, SupportedFlags } from './capabilities.js';
 import type { ListFilter, ProviderInstance, TerminateResult } from './instance.js';
 import type { InstanceTypeOffering } from './instance-type.js';
@@ -17,49 +18,52 @@ export interface ProviderSchemas<TInstance extends ProviderInstance, TSnapshot e
   readonly snapshot: z.ZodType<TSnapshot>;
 }
 
-/** The five core methods every provider implements, plus its catalog and self-description. */
+/**
+ * The five core methods every provider implements, plus its catalog and self-description. Every
+ * method that calls the vendor takes a last, optional `ProviderCallOptions` (`{signal}`).
+ */
 export interface ProviderCore<TInstance extends ProviderInstance, TSnapshot extends ProviderSnapshot> {
   readonly name: string;
   readonly tier: ProviderTier;
   readonly capabilities: CapabilityDeclaration;
   readonly schemas: ProviderSchemas<TInstance, TSnapshot>;
   /** The instance types this provider can run, with regions and prices. */
-  instanceTypes(): Promise<InstanceTypeOffering[]>;
-  spawn(options: SpawnOptions): Promise<TInstance>;
+  instanceTypes(call?: ProviderCallOptions): Promise<InstanceTypeOffering[]>;
+  spawn(options: SpawnOptions, call?: ProviderCallOptions): Promise<TInstance>;
   /** Idempotent: an unknown or already-terminated id is success (`terminated`). */
-  terminate(providerId: string): Promise<TerminateResult>;
+  terminate(providerId: string, call?: ProviderCallOptions): Promise<TerminateResult>;
   /** Every matching machine; the provider pages through the vendor API underneath. */
-  list(filter?: ListFilter): Promise<TInstance[]>;
+  list(filter?: ListFilter, call?: ProviderCallOptions): Promise<TInstance[]>;
   /** The machine, or null when the provider does not know it. */
-  get(providerId: string): Promise<TInstance | null>;
+  get(providerId: string, call?: ProviderCallOptions): Promise<TInstance | null>;
   generateBootstrap(config: BootstrapConfig): BootstrapOutput;
 }
 
 /** Unlocked by the `snapshots` flag. */
 export interface SnapshotMethods<TSnapshot extends ProviderSnapshot> {
-  createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<TSnapshot>;
+  createSnapshot(providerInstanceId: string, options?: SnapshotOptions, call?: ProviderCallOptions): Promise<TSnapshot>;
   /** The snapshot, or null when the provider does not know it. */
-  getSnapshotStatus(providerSnapshotId: string): Promise<TSnapshot | null>;
+  getSnapshotStatus(providerSnapshotId: string, call?: ProviderCallOptions): Promise<TSnapshot | null>;
   /** Idempotent, like `terminate`. */
-  deleteSnapshot(providerSnapshotId: string): Promise<void>;
+  deleteSnapshot(providerSnapshotId: string, call?: ProviderCallOptions): Promise<void>;
 }
 
 /** Unlocked by the `spot` flag. */
 export interface SpotMethods {
-  requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest>;
-  cancelSpotRequest(requestId: string): Promise<void>;
-  getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]>;
+  requestSpotInstance(options: SpotRequestOptions, call?: ProviderCallOptions): Promise<SpotRequest>;
+  cancelSpotRequest(requestId: string, call?: ProviderCallOptions): Promise<void>;
+  getSpotPrices(query?: SpotPriceQuery, call?: ProviderCallOptions): Promise<SpotPrice[]>;
 }
 
 /** Unlocked by the `persistentVolumes` flag. */
 export interface VolumeMethods {
-  createVolume(options: VolumeOptions): Promise<ProviderVolume>;
+  createVolume(options: VolumeOptions, call?: ProviderCallOptions): Promise<ProviderVolume>;
   /** The volume, or null when the provider does not know it. */
-  getVolume(providerVolumeId: string): Promise<ProviderVolume | null>;
+  getVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<ProviderVolume | null>;
   /** Every volume carrying Hangar's ownership marker; only those of `owner` when given. */
-  listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]>;
+  listVolumes(filter?: { owner?: string }, call?: ProviderCallOptions): Promise<ProviderVolume[]>;
   /** Idempotent: an unknown or already-deleted id is success. A volume still attached is INVALID_SPEC. */
-  deleteVolume(providerVolumeId: string): Promise<void>;
+  deleteVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<void>;
 }
 
 /** The optional methods a set of flags unlocks. Flags without methods unlock nothing. */

@@ -1,9 +1,14 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import type { BlankEnv } from 'hono/types';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from './api-error.js';
 import type { ControlPlaneContext } from './context.js';
+import { accessLog } from './middleware/access-log.js';
+import { requestId } from './middleware/request-id.js';
+import { serveOpenApiDocument } from './openapi/openapi-document.js';
+import { validationHook } from './request-parsing.js';
 import { chaosRoutes } from './routes/chaos-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -15,9 +20,15 @@ import { volumeRoutes } from './routes/volume-routes.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500. */
-export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl): Hono {
-  const app = new Hono();
+/**
+ * The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500.
+ * Every route is declared with its zod schemas (`createRoute`), and `GET /openapi.json` serves the document they make.
+ */
+export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl): OpenAPIHono<BlankEnv> {
+  // A query, path or header that breaks a route's schema is Hangar's 422 VALIDATION_ERROR (routed apps inherit the hook).
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
+  app.use(requestId());
+  app.use(accessLog(ctx.logger));
   // Only requests that carry a body pay for the limit check; reads stay on the fast path.
   app.on(
     ['POST', 'PUT', 'PATCH'],
@@ -37,6 +48,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', eventRoutes(ctx));
   app.route('/', snapshotRoutes(ctx));
   app.route('/', volumeRoutes(ctx));
+  serveOpenApiDocument(app);
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.body(), error.status, error.headers);

@@ -18,8 +18,25 @@ export const ControlPlaneSettingsSchema = z
       .default('hangar'),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     providerTimeoutMs: z.number().int().positive().default(30_000),
+    /** On SIGTERM/SIGINT: how long in-flight requests may run on after the listener closes. */
+    shutdownTimeoutMs: z.number().int().nonnegative().default(10_000),
+    /** Between `: keep-alive` comments on an idle event stream (GET /v1/events/stream). */
+    sseKeepAliveMs: z.number().int().positive().default(15_000),
     /** Heartbeats and reconciliation: defaults for every provider, and `providers.<name>` overrides. */
     reconcile: ReconcileSettingsSchema,
+    /** The fresh-instance follower: provider gets for provisioning / terminating rows between reconciles. */
+    follow: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Its tick, and the first wait before a fresh row is read again. */
+        intervalMs: z.number().int().positive().default(250),
+        /** The longest wait between two reads of one row (the wait grows with the row's age). */
+        maxIntervalMs: z.number().int().positive().default(5_000),
+        /** Provider gets in flight at once, per provider. */
+        concurrency: z.number().int().min(1).max(256).default(16),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

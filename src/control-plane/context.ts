@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { KeyedNotifier } from '../lib/keyed-notifier.js';
 import type { InstanceRecord } from './instance-record.js';
 import type { Logger } from './logger.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -13,6 +14,8 @@ export interface LifecycleSettings {
   owner: string;
   /** Deadline of one provider call. */
   providerTimeoutMs: number;
+  /** Between `: keep-alive` comments on an idle event stream; 15 s when absent. */
+  sseKeepAliveMs?: number;
 }
 
 /** What the routes, the lifecycle functions and the reconciler share. */
@@ -25,6 +28,8 @@ export interface ControlPlaneContext {
   readonly registry: ProviderRegistry;
   readonly settings: LifecycleSettings;
   readonly logger: Logger;
+  /** Published with an instance's id after every committed change of its row (waiters re-read it). */
+  readonly instanceChanges: KeyedNotifier;
   /** Spawns whose provider call is under way in this process, by instance id. */
   readonly inflightSpawns: Map<string, Promise<InstanceRecord>>;
 }

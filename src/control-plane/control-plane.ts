@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -6,13 +7,16 @@ import type { ProviderRegistration } from '../contracts/index.js';
 import { createApp } from './app.js';
 import type { ControlPlaneSettings } from './config.js';
 import type { ControlPlaneContext } from './context.js';
+import { trackRequests } from './http-drain.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderRegistry } from './provider-registry.js';
+import { KeyedNotifier } from '../lib/keyed-notifier.js';
+import { FreshInstanceFollower } from './reconcile/fresh-instance-follower.js';
 import { HeartbeatScheduler } from './reconcile/heartbeat-scheduler.js';
 import type { ReconcileOutcome } from './reconcile/reconcile-report.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import type { Database } from './store/database-schema.js';
-import { InstanceStore } from './store/instance-store.js';
+import { ObservedInstanceStore } from './store/observed-instance-store.js';
 import { openDatabase } from './store/open-database.js';
 import { OrphanStore } from './store/orphan-store.js';
 import { SnapshotStore } from './store/snapshot-store.js';
@@ -28,6 +32,8 @@ export interface ControlPlane {
   readonly app: Hono;
   readonly ctx: ControlPlaneContext;
   readonly scheduler: HeartbeatScheduler;
+  /** Follows provisioning / terminating rows between reconciles (started with the scheduler). */
+  readonly follower: FreshInstanceFollower;
   readonly db: Kysely<Database>;
   /** One reconcile now, of one provider or of all; waits for any reconcile of the same provider under way. */
   reconcileNow(provider?: string): Promise<ReconcileOutcome[]>;
@@ -42,19 +48,22 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const registry = new ProviderRegistry();
   for (const registration of options.registrations) registry.register(registration);
   for (const entry of registry.all()) await entry.hooks.onStartup?.();
+  const instanceChanges = new KeyedNotifier();
   const ctx: ControlPlaneContext = {
     db,
-    instances: new InstanceStore(db),
+    instances: new ObservedInstanceStore(db, instanceChanges),
+    instanceChanges,
     snapshots: new SnapshotStore(db),
     orphans: new OrphanStore(db),
     reconcileSettings: settings.reconcile,
     registry,
-    settings: { owner: settings.owner, providerTimeoutMs: settings.providerTimeoutMs },
+    settings: { owner: settings.owner, providerTimeoutMs: settings.providerTimeoutMs, sseKeepAliveMs: settings.sseKeepAliveMs },
     logger,
     inflightSpawns: new Map(),
   };
   const reconciler = new Reconciler(ctx);
   const scheduler = new HeartbeatScheduler(ctx, reconciler);
+  const follower = new FreshInstanceFollower(ctx, settings.follow);
   const reconcileNow = async (provider?: string) => {
     const entries = provider === undefined ? registry.all() : [registry.get(provider)].filter((entry) => entry !== undefined);
     const outcomes = [];
@@ -69,9 +78,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     app,
     ctx,
     scheduler,
+    follower,
     db,
     reconcileNow,
     async close() {
+      await follower.stop();
       await scheduler.stop();
       for (const entry of registry.all()) await entry.hooks.onShutdown?.();
       await db.destroy();
@@ -83,16 +94,35 @@ export interface RunningControlPlane extends ControlPlane {
   readonly url: string;
 }
 
+/** The addresses that only this machine can reach; anything else exposes an API that has no authentication yet. */
+/** The one route whose response never ends on its own (server-sent events). */
+const EVENT_STREAM_PATH = '/v1/events/stream';
+
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1', 'localhost'];
+
 /** createControlPlane, then the heartbeat scheduler and the HTTP server on `host:port` (port 0 picks a free one). */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const plane = await createControlPlane(options);
+  const { host: listenHost, shutdownTimeoutMs } = options.settings;
+  if (!LOOPBACK_HOSTS.includes(listenHost.toLowerCase())) {
+    plane.ctx.logger.warn(
+      `listening on ${listenHost}, beyond loopback, and the API has no authentication: anyone who can reach it can spawn and terminate machines. Keep HOST on 127.0.0.1 unless something in front authenticates`,
+      { host: listenHost },
+    );
+  }
   plane.scheduler.start();
+  plane.follower.start();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: plane.app.fetch, hostname: options.settings.host, port: options.settings.port }, () =>
       resolve(started),
     );
     started.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // The address is taken or not ours: stop what is started (scheduler, providers, database) before failing.
+    await plane.close();
+    throw error;
   });
+  const requests = trackRequests(server as Server, (request) => new URL(request.url ?? '/', 'http://x').pathname === EVENT_STREAM_PATH);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   plane.ctx.logger.info('control plane listening', {
@@ -103,8 +133,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   return {
     ...plane,
     url: `http://${host}:${address.port}`,
+    /**
+     * Stops accepting connections, lets requests under way finish (at most `shutdownTimeoutMs`, the
+     * heartbeat scheduler stopping meanwhile), cuts what is left (event streams, overdue requests),
+     * then runs the providers' onShutdown and closes the database.
+     */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const [drained] = await Promise.all([requests.drain(shutdownTimeoutMs), plane.scheduler.stop()]);
+      if (drained.cut > 0) plane.ctx.logger.warn('shutdown deadline passed; requests cut', { cut: drained.cut, shutdownTimeoutMs });
       await plane.close();
     },
   };

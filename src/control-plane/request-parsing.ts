@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import type { Hook } from '@hono/zod-openapi';
+import type { Context, Env } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './api-error.js';
 
@@ -21,10 +22,26 @@ export async function parseJsonBody<T>(c: Context, schema: z.ZodType<T>, options
 export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, where: string): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
+  throw validationError(parsed.error, where);
+}
+
+/** 422 `VALIDATION_ERROR` naming every issue: `issues: [{path, message}]`. */
+export function validationError(error: z.ZodError, where: string): ApiError {
+  const issues = error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
   }));
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-  throw new ApiError(422, 'VALIDATION_ERROR', `invalid ${where}: ${summary}`, { issues });
+  return new ApiError(422, 'VALIDATION_ERROR', `invalid ${where}: ${summary}`, { issues });
 }
+
+const TARGET_NAMES: Record<string, string> = { query: 'query', param: 'path', header: 'header', json: 'body' };
+
+/**
+ * The `defaultHook` of every OpenAPIHono app: a query, path or header that breaks the route's declared
+ * schema is Hangar's own 422 `VALIDATION_ERROR`, not @hono/zod-openapi's default 400 body.
+ */
+export const validationHook: Hook<unknown, Env, string, undefined> = (result) => {
+  if (!result.success) throw validationError(result.error, TARGET_NAMES[result.target] ?? result.target);
+  return undefined;
+};

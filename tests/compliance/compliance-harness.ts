@@ -1,4 +1,4 @@
-import type { ProviderRegistration } from '../../src/contracts/index.js';
+import type { ProviderContractCase, ProviderRegistration } from '../../src/contracts/index.js';
 
 /** What each provider hands the suite: a fresh, isolated registration, and how to clean it up. */
 export interface ComplianceTarget {
@@ -13,5 +13,10 @@ export interface ComplianceTarget {
 
 export interface ComplianceFactory {
   readonly name: string;
+  /**
+   * The provider's own contract cases (what its registration hands over as `contracts`), known
+   * before the target starts so the suite reports each one as its own test, run or skipped with why.
+   */
+  readonly contractCases: readonly ProviderContractCase[];
   create(): Promise<ComplianceTarget>;
 }

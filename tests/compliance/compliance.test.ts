@@ -14,6 +14,7 @@ import {
   projectProvider,
   supports,
   verifyBootstrapChecksum,
+  type WithCapability,
 } from '../../src/contracts/index.js';
 import { shellSyntaxError } from '../support/shell-syntax.js';
 import { waitFor } from '../support/wait-for.js';
@@ -55,9 +56,16 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
     };
   };
 
-  const requireCapability = (flag: CapabilityFlag, skip: (note: string) => never) => {
-    const declared = provider.capabilities[flag];
+  /** Skips the case with the provider's reason when the flag is unsupported; else the provider, narrowed. */
+  const requireCapability = <TFlag extends CapabilityFlag, P extends Provider>(
+    subject: P,
+    flag: TFlag,
+    skip: (note: string) => never,
+  ): WithCapability<P, TFlag> => {
+    const declared = subject.capabilities[flag];
     if (declared !== true) skip(`skipped: ${declared.unsupported}`);
+    if (!supports(subject, flag)) throw new Error(`${flag} is declared but supports() says no`);
+    return subject;
   };
 
   beforeEach(async () => {
@@ -84,7 +92,7 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
   });
 
   it('a spawn repeated with the same idempotency token returns the same machine [idempotentSpawn]', async (ctx) => {
-    requireCapability('idempotentSpawn', ctx.skip);
+    requireCapability(provider, 'idempotentSpawn', ctx.skip);
     const options = spawnOptions();
     const first = await provider.spawn(options);
     const second = await provider.spawn(options);
@@ -218,9 +226,7 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
   });
 
   it('snapshots: create, read, delete (idempotent) [snapshots]', async (ctx) => {
-    requireCapability('snapshots', ctx.skip);
-    const snapshots = provider;
-    if (!supports(snapshots, 'snapshots')) return;
+    const snapshots = requireCapability(provider, 'snapshots', ctx.skip);
     const instance = await snapshots.spawn(spawnOptions());
     const snapshot = await snapshots.createSnapshot(instance.providerId, { description: 'compliance' });
     expect(ProviderSnapshotSchema.safeParse(snapshot).success).toBe(true);
@@ -242,39 +248,34 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
   });
 
   it('snapshots through the projection carry only generic fields [snapshots]', async (ctx) => {
-    requireCapability('snapshots', ctx.skip);
-    const projected = projectProvider(provider);
-    if (!supports(projected, 'snapshots')) return;
+    const projected = requireCapability(projectProvider(provider), 'snapshots', ctx.skip);
     const instance = await projected.spawn(spawnOptions());
     const snapshot = await projected.createSnapshot(instance.providerId);
     expect(Object.keys(snapshot).sort()).toEqual(GENERIC_SNAPSHOT_KEYS);
   });
 
   it('spot: prices, a fulfilled request, a price-too-low request, and cancel [spot]', async (ctx) => {
-    requireCapability('spot', ctx.skip);
-    if (!supports(provider, 'spot')) return;
-    const prices = await provider.getSpotPrices({ instanceType: target.spawnable.instanceType });
+    const spot = requireCapability(provider, 'spot', ctx.skip);
+    const prices = await spot.getSpotPrices({ instanceType: target.spawnable.instanceType });
     expect(prices.length).toBeGreaterThan(0);
     for (const price of prices) expect(SpotPriceSchema.safeParse(price).success).toBe(true);
 
-    const request = await provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: null });
+    const request = await spot.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: null });
     expect(SpotRequestSchema.safeParse(request).success).toBe(true);
     expect(request.status).toBe('fulfilled');
-    const machine = await provider.get(request.providerInstanceId ?? '');
+    const machine = await spot.get(request.providerInstanceId ?? '');
     expect(machine?.spot).toBe(true);
-    await provider.cancelSpotRequest(request.requestId);
-    await provider.cancelSpotRequest(request.requestId);
-    expect((await provider.get(request.providerInstanceId ?? ''))?.status).not.toBe('terminated');
+    await spot.cancelSpotRequest(request.requestId);
+    await spot.cancelSpotRequest(request.requestId);
+    expect((await spot.get(request.providerInstanceId ?? ''))?.status).not.toBe('terminated');
 
-    const tooLow = await provider.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: 0.000001 });
+    const tooLow = await spot.requestSpotInstance({ ...spawnOptions({ spot: true }), maxPricePerHour: 0.000001 });
     expect(tooLow.status).toBe('failed');
     expect(tooLow.providerInstanceId).toBeNull();
   });
 
   it('persistent volumes: create, attach at spawn, outlive the machine, delete (idempotent) [persistentVolumes]', async (ctx) => {
-    requireCapability('persistentVolumes', ctx.skip);
-    const volumes = provider;
-    if (!supports(volumes, 'persistentVolumes')) return;
+    const volumes = requireCapability(provider, 'persistentVolumes', ctx.skip);
     const volume = await volumes.createVolume({ name: `compliance-vol-${Date.now()}`, region: target.spawnable.region, zone: null, sizeGiB: 10, tags: { suite: 'compliance' } });
     expect(ProviderVolumeSchema.safeParse(volume).success).toBe(true);
     expect(volume.region).toBe(target.spawnable.region);
@@ -312,21 +313,30 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
     expect((unknown as ProviderError).code).toBe('INVALID_SPEC');
   }, 120_000);
 
-  it('runs the provider’s own contract cases', async (ctx) => {
-    const cases = target.registration.contracts ?? [];
-    if (cases.length === 0) ctx.skip('skipped: the provider adds no contract cases of its own');
-    const projected = projectProvider(provider);
-    for (const contractCase of cases) {
-      const missing = (contractCase.requires ?? []).filter((flag: CapabilityFlag) => provider.capabilities[flag] !== true);
-      if (missing.length === 0) await contractCase.run(projected);
-    }
+  it('hands the suite exactly the contract cases its factory names', () => {
+    expect((target.registration.contracts ?? []).map((contractCase) => contractCase.name)).toEqual(
+      factory.contractCases.map((contractCase) => contractCase.name),
+    );
   });
 
-  it('answers both heartbeat tasks', async () => {
-    const hooks = target.registration.hooks;
-    if (!hooks.onHeartbeat) return;
+  if (factory.contractCases.length === 0) {
+    it('runs the provider’s own contract cases', (ctx) => {
+      ctx.skip('skipped: the provider adds no contract cases of its own');
+    });
+  }
+
+  for (const contractCase of factory.contractCases) {
+    it(`provider contract case: ${contractCase.name}`, async (ctx) => {
+      const missing = (contractCase.requires ?? []).filter((flag) => provider.capabilities[flag] !== true);
+      if (missing.length > 0) ctx.skip(`skipped: needs ${missing.join(', ')}, which the provider does not support`);
+      await contractCase.run(projectProvider(provider));
+    });
+  }
+
+  it('answers both heartbeat tasks', async (ctx) => {
+    const onHeartbeat = target.registration.hooks.onHeartbeat ?? ctx.skip('skipped: the provider has no heartbeat hook');
     for (const task of ['health_check', 'reconcile'] as const) {
-      const result = await hooks.onHeartbeat(task);
+      const result = await onHeartbeat(task);
       expect(result.task).toBe(task);
       expect(result.ok).toBe(true);
     }

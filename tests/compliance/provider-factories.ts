@@ -11,6 +11,7 @@ import { startRunPodEmulator } from '../../src/emulators/runpod/start-runpod-emu
 import { RunPodConfigSchema } from '../../src/providers/runpod/runpod-config.js';
 import { createRunPodRegistration } from '../../src/providers/runpod/runpod-registration.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
+import { ORBSTACK_CONTRACT_CASES } from '../../src/providers/orbstack/orbstack-contract-cases.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import type { ComplianceFactory } from './compliance-harness.js';
@@ -21,6 +22,7 @@ const FAKE_ORBCTL = fileURLToPath(new URL('../providers/orbstack/fake-orbctl/orb
 export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
   {
     name: 'orbstack (local driver)',
+    contractCases: ORBSTACK_CONTRACT_CASES,
     async create() {
       const dir = makeTempDir('compliance-orbstack');
       const config = OrbStackConfigSchema.parse({
@@ -43,6 +45,7 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
   },
   {
     name: 'orbstack (orbctl driver, fake CLI)',
+    contractCases: ORBSTACK_CONTRACT_CASES,
     async create() {
       const dir = makeTempDir('compliance-orbctl');
       const config = OrbStackConfigSchema.parse({ driver: 'orbctl', seed: 7, orbctl: { path: FAKE_ORBCTL, timeoutMs: 10_000 } });
@@ -63,6 +66,7 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
   },
   {
     name: 'aws (EC2 emulator)',
+    contractCases: [],
     async create() {
       const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 20, terminateDelayMs: 20, snapshotDelayMs: 20 });
       const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url } });
@@ -80,6 +84,7 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
   },
   {
     name: 'lambda-labs (Lambda Cloud emulator)',
+    contractCases: [],
     async create() {
       // A fresh key per target: the provider's limiter is shared per key, and tests must not queue behind each other.
       const apiKey = `compliance-${randomUUID()}`;
@@ -109,6 +114,7 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
   },
   {
     name: 'runpod (RunPod emulator, REST v2 + GraphQL)',
+    contractCases: [],
     async create() {
       const apiKey = `rpa_compliance_${randomUUID()}`;
       const emulator = await startRunPodEmulator({

@@ -16,13 +16,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startOnDir(dir: TempDir): Promise<RunningControlPlane> {
+async function startOnDir(dir: TempDir, extra: Record<string, unknown> = {}, logger = createLogger('silent')): Promise<RunningControlPlane> {
   const registration = createOrbStackRegistration(
     OrbStackConfigSchema.parse({ bootDelayMs: { min: 0, max: 0 }, terminateDelayMs: { min: 0, max: 0 } }),
     { dataDir: dir.path },
   );
-  const settings = ControlPlaneSettingsSchema.parse({ dataDir: dir.path, port: 0, reconcile: { reconcileIntervalMs: 20 } });
-  const plane = await startControlPlane({ settings, registrations: [registration], logger: createLogger('silent') });
+  const settings = ControlPlaneSettingsSchema.parse({ dataDir: dir.path, port: 0, reconcile: { reconcileIntervalMs: 20 }, ...extra });
+  const plane = await startControlPlane({ settings, registrations: [registration], logger });
   cleanups.push(() => plane.close());
   return plane;
 }
@@ -74,6 +74,42 @@ describe('the control plane over real HTTP', () => {
   });
 });
 
+describe('the event stream', () => {
+  it('sends a keep-alive comment while no event comes', async () => {
+    const plane = await startOnDir(tempDir('sse'), { sseKeepAliveMs: 50 });
+    const response = await fetch(`${plane.url}/v1/events/stream`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(': keep-alive\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    expect(text).toContain(': keep-alive\n\n');
+  });
+});
+
+describe('listening beyond loopback', () => {
+  const warning = (lines: string[]) => lines.filter((line) => line.includes('beyond loopback') && line.includes('no authentication'));
+
+  it('warns at start-up, before it listens, when HOST is not a loopback address', async () => {
+    const lines: string[] = [];
+    // 192.0.2.1 (TEST-NET-1) is assigned to no interface here: the listen fails, after the warning, and nothing is exposed.
+    await expect(startOnDir(tempDir('exposed'), { host: '192.0.2.1' }, createLogger('info', (line) => lines.push(line)))).rejects.toThrow();
+    expect(warning(lines)).toHaveLength(1);
+    expect(JSON.parse(warning(lines)[0] ?? '{}')).toMatchObject({ level: 'warn', host: '192.0.2.1' });
+  });
+
+  it('says nothing of it on loopback', async () => {
+    const lines: string[] = [];
+    await startOnDir(tempDir('loopback'), {}, createLogger('info', (line) => lines.push(line)));
+    expect(lines.some((line) => line.includes('control plane listening'))).toBe(true);
+    expect(warning(lines)).toHaveLength(0);
+  });
+});
+
 describe('npm start (src/main.ts)', () => {
   const root = join(import.meta.dirname, '..', '..');
 
@@ -114,7 +150,7 @@ describe('npm start (src/main.ts)', () => {
     expect(providers.map((provider) => provider.name)).toEqual(['orbstack']);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
-    expect(proc.output()).toContain('"message":"control plane listening"');
+    expect(proc.output()).toContain('"msg":"control plane listening"');
     expect(existsSync(join(dir.path, 'hangar.db'))).toBe(true);
   });
 

@@ -52,7 +52,13 @@ describe('persistent volumes through the API (AWS on the EC2 emulator)', () => {
       const volume = (await bed.call('GET', `/v1/providers/aws/volumes/${volumeId}`)).json;
       return volume.status === 'available' && (volume.attachedTo as string[]).length === 0 ? true : undefined;
     });
-    expect((await bed.call('GET', `/v1/instances/${String(spawned.json.id)}`)).json.status).toBe('terminated');
+    // The volume frees up when the machine is gone; the row turns `terminated` on the next reconcile that sees it.
+    const row = await waitFor('the instance row terminated', async () => {
+      await bed.plane.reconcileNow('aws');
+      const current = (await bed.call('GET', `/v1/instances/${String(spawned.json.id)}`)).json;
+      return current.status === 'terminated' ? current : undefined;
+    });
+    expect(row.status).toBe('terminated');
   });
 
   it('refuses a malformed volume body with 422 and changes nothing', async () => {

@@ -27,8 +27,9 @@ export class OpenApiValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly document: { paths: Record<string, Record<string, unknown>> };
 
-  constructor(specPath: string) {
-    this.document = JSON.parse(readFileSync(specPath, 'utf8'));
+  /** `spec`: the path of a JSON document, or a document already in memory (e.g. one an API serves). */
+  constructor(spec: string | object) {
+    this.document = typeof spec === 'string' ? JSON.parse(readFileSync(spec, 'utf8')) : structuredClone(spec);
     addFormats(this.ajv);
     this.ajv.addSchema(this.document, 'spec');
   }

@@ -58,8 +58,8 @@ export async function createSnapshot(
   };
   await ctx.snapshots.insert(record);
   try {
-    const snapshot = await callProvider(entry.name, 'createSnapshot', ctx.settings.providerTimeoutMs, () =>
-      provider.createSnapshot(providerInstanceId, description === null ? undefined : { description }),
+    const snapshot = await callProvider(entry.name, 'createSnapshot', ctx.settings.providerTimeoutMs, (signal) =>
+      provider.createSnapshot(providerInstanceId, description === null ? undefined : { description }, { signal }),
     );
     return (
       (await ctx.snapshots.update(record.id, ['requested'], {
@@ -88,8 +88,8 @@ export async function deleteSnapshot(ctx: ControlPlaneContext, id: string): Prom
   if (!entry) throw new ApiError(409, 'PROVIDER_DISABLED', `provider ${record.provider} is not enabled`);
   const provider = snapshotProvider(entry);
   try {
-    await callProvider(entry.name, 'deleteSnapshot', ctx.settings.providerTimeoutMs, () =>
-      provider.deleteSnapshot(providerSnapshotId),
+    await callProvider(entry.name, 'deleteSnapshot', ctx.settings.providerTimeoutMs, (signal) =>
+      provider.deleteSnapshot(providerSnapshotId, { signal }),
     );
   } catch (error) {
     throw apiErrorFromProviderCall(error, entry.name);
@@ -104,8 +104,8 @@ export async function refreshSnapshot(ctx: ControlPlaneContext, record: Snapshot
   if (!entry || providerSnapshotId === null) return;
   const provider = snapshotProvider(entry);
   try {
-    const snapshot = await callProvider(entry.name, 'getSnapshotStatus', ctx.settings.providerTimeoutMs, () =>
-      provider.getSnapshotStatus(providerSnapshotId),
+    const snapshot = await callProvider(entry.name, 'getSnapshotStatus', ctx.settings.providerTimeoutMs, (signal) =>
+      provider.getSnapshotStatus(providerSnapshotId, { signal }),
     );
     if (record.status === 'deleting') {
       if (snapshot === null || snapshot.status === 'deleted')

@@ -9,6 +9,7 @@ import type { InstanceRecord } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { UniqueViolation } from '../store/instance-store.js';
 import { SPEC_HASH_VERSION, specHash } from '../reconcile/spec-hash.js';
+import { failedSpawnAnswer } from './spawn-retry-policy.js';
 import { requestTermination } from './terminate-instance.js';
 
 export interface SpawnOutcome {
@@ -100,11 +101,46 @@ async function replay(
     });
   }
   if (existing.status === 'failed' && existing.error !== null) {
-    throw ApiError.fromStored(existing.error, { 'Idempotent-Replayed': 'true' });
+    const answer = failedSpawnAnswer(existing);
+    if (answer.kind === 're-drive') return redrive(ctx, entry, existing, request, requestHash);
+    const replayed = ApiError.fromStored(existing.error, { 'Idempotent-Replayed': 'true' });
+    if (answer.kind === 'replay') throw replayed;
+    // Too early: the stored error again, with the Retry-After that is left, and no provider call.
+    throw new ApiError(replayed.status, replayed.code, replayed.message, replayed.details, {
+      ...replayed.headers,
+      'Retry-After': String(Math.ceil(answer.retryAfterMs / 1000)),
+    });
   }
   // The first attempt's outcome is unknown (timeout, crash): ask again with the same token, which finds the same machine.
   if (existing.status === 'requested') return { record: await driveSpawn(ctx, entry, existing, request, true), replayed: true };
   return { record: existing, replayed: true };
+}
+
+/**
+ * A retryable failure that created nothing (capacity, rate limit) is not an answer to keep: the same
+ * key spawns again, on the same row, so the key still names one instance. The re-drive is a resumed
+ * spawn: a vendor (or the chaos engine's phantom faults) can answer a refusal for a launch that did
+ * happen, so the provider looks for this intent's machine before it makes one.
+ */
+async function redrive(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  failed: InstanceRecord,
+  request: SpawnRequest,
+  requestHash: string,
+): Promise<SpawnOutcome> {
+  const reopened = await ctx.instances.reopenFailedSpawn(failed.id, {
+    type: 'instance.spawn-retried',
+    message: `spawn retried under its Idempotency-Key after ${failed.error?.code ?? 'a retryable failure'}`,
+    data: { after: failed.error?.code ?? null },
+  });
+  if (reopened) return { record: await driveSpawn(ctx, entry, reopened, request, true), replayed: false };
+  // Another request with the same key re-opened it first: answer as that request's replay.
+  // (If that re-drive has failed again already, its error is the answer; no third call.)
+  const current = (await ctx.instances.findById(failed.id)) ?? failed;
+  const error = current.error ?? failed.error;
+  if (current.status === 'failed' && error !== null) throw ApiError.fromStored(error, { 'Idempotent-Replayed': 'true' });
+  return replay(ctx, entry, current, request, requestHash);
 }
 
 async function resolvePlacement(
@@ -184,7 +220,7 @@ async function callSpawn(
   const bootstrap = entry.provider.generateBootstrap({ instanceId: record.id, hostname: record.name, ...request.bootstrap });
   let instance: Awaited<ReturnType<typeof entry.provider.spawn>>;
   try {
-    instance = await callProvider(entry.name, 'spawn', ctx.settings.providerTimeoutMs, () =>
+    instance = await callProvider(entry.name, 'spawn', ctx.settings.providerTimeoutMs, (signal) =>
       entry.provider.spawn({
         instanceType: record.instanceType,
         region: record.region,
@@ -198,7 +234,7 @@ async function callSpawn(
         ownership: { owner: ctx.settings.owner, instanceId: record.id },
         ...(record.volumes.length > 0 && { volumes: record.volumes }),
         ...(resumed && { resumed }),
-      }),
+      }, { signal }),
     );
   } catch (error) {
     // The row exists now: the error names it, so a client without an Idempotency-Key can still find it.

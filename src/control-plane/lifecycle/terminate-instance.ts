@@ -46,8 +46,8 @@ export async function requestTermination(
   if (providerId === null) return record;
   const attempt = { terminateAttempts: record.terminateAttempts + 1, lastTerminateAt: new Date().toISOString() };
   try {
-    const result = await callProvider(entry.name, 'terminate', ctx.settings.providerTimeoutMs, () =>
-      entry.provider.terminate(providerId),
+    const result = await callProvider(entry.name, 'terminate', ctx.settings.providerTimeoutMs, (signal) =>
+      entry.provider.terminate(providerId, { signal }),
     );
     if (result.status === 'terminated') {
       return (await confirmTerminated(ctx, record, 'the provider confirms the machine is gone', attempt)) ?? record;

@@ -137,8 +137,8 @@ export class HeartbeatScheduler {
       const hook = await this.hook(entry, 'health_check');
       if (hook.checked) return { ok: hook.ok, message: hook.message, ...(hook.errorCode !== undefined && { errorCode: hook.errorCode }) };
       // Without a hook, reading the catalog is the cheapest call that proves the provider answers.
-      const offerings = await callProvider(entry.name, 'instanceTypes', this.ctx.settings.providerTimeoutMs, () =>
-        entry.provider.instanceTypes(),
+      const offerings = await callProvider(entry.name, 'instanceTypes', this.ctx.settings.providerTimeoutMs, (signal) =>
+        entry.provider.instanceTypes({ signal }),
       );
       return { ok: true, message: `catalog answers (${offerings.length} instance types)` };
     } catch (error) {

@@ -1,23 +1,37 @@
-import type { ProviderInstance } from '../../contracts/index.js';
-import { canonicalHash } from '../canonical-json.js';
+import { type ProviderInstance, sha256Hex } from '../../contracts/index.js';
 import type { InstanceRecord } from '../instance-record.js';
 
 /** Bump when the fields below change, so old hashes are recomputed instead of read as drift. */
 export const SPEC_HASH_VERSION = 1;
 
-/** The spec a machine was spawned with, as its provider reports it. */
-function specOf(machine: ProviderInstance) {
-  return {
+/**
+ * The spec a machine was spawned with, as its provider reports it, as canonical JSON (what
+ * `canonicalJson` makes of it): the keys are written in sorted order and every value is a string,
+ * a boolean or null, so `JSON.stringify` alone is canonical. A test holds the two equal.
+ */
+function canonicalSpec(machine: ProviderInstance): string {
+  return JSON.stringify({
+    image: machine.image,
     instanceType: machine.instanceType,
     region: machine.region,
-    zone: machine.zone,
     spot: machine.spot,
-    image: machine.image,
-  };
+    zone: machine.zone,
+  });
 }
 
+/** A fleet has few distinct specs, and a reconcile hashes every listed machine: hash each spec once. */
+const HASHES_KEPT = 4096;
+const hashes = new Map<string, string>();
+
 export function specHash(machine: ProviderInstance): string {
-  return canonicalHash(specOf(machine));
+  const spec = canonicalSpec(machine);
+  let hash = hashes.get(spec);
+  if (hash === undefined) {
+    if (hashes.size >= HASHES_KEPT) hashes.clear();
+    hash = sha256Hex(spec);
+    hashes.set(spec, hash);
+  }
+  return hash;
 }
 
 /** The spec fields where the machine no longer matches what the row asked for (the image only when the row named one). */

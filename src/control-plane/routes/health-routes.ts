@@ -1,5 +1,18 @@
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { errorResponses } from '../openapi/error-responses.js';
+import { HealthzSchema } from '../openapi/response-schemas.js';
 
-export function healthRoutes(): Hono {
-  return new Hono().get('/healthz', (c) => c.json({ status: 'ok' }));
+const healthz = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'The control plane answers',
+  responses: {
+    200: { description: 'Up', content: { 'application/json': { schema: HealthzSchema } } },
+    ...errorResponses(),
+  },
+});
+
+export function healthRoutes(): OpenAPIHono {
+  return new OpenAPIHono().openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
 }

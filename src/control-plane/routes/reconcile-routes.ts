@@ -1,12 +1,15 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
+import { errorResponses, PARAMETER_ERRORS, PROVIDER_CALL_ERRORS, PROVIDER_LOOKUP_ERRORS } from '../openapi/error-responses.js';
+import { jsonRequestBody } from '../openapi/json-request-body.js';
+import { MachinePageSchema, ProviderHealthSchema, ReconcileAnswerSchema } from '../openapi/response-schemas.js';
 import { PageQuerySchema } from '../pagination.js';
 import type { HeartbeatScheduler } from '../reconcile/heartbeat-scheduler.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-report.js';
-import { parseJsonBody, parseWith } from '../request-parsing.js';
+import { parseJsonBody } from '../request-parsing.js';
+import { ProviderPathSchema } from './provider-routes.js';
 
 export interface ReconcileControl {
   scheduler: HeartbeatScheduler;
@@ -23,27 +26,67 @@ function decodeMachineCursor(cursor: string | undefined): string | undefined {
   return decoded.slice(2);
 }
 
-export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileControl): Hono {
-  return new Hono()
-    .post('/v1/reconcile', async (c) => {
+const reconcileRoute = createRoute({
+  method: 'post',
+  path: '/v1/reconcile',
+  tags: ['reconciliation'],
+  summary: 'Run one reconcile now (one provider, or every enabled provider)',
+  request: { body: jsonRequestBody(ReconcileRequestSchema, { description: 'Optional: empty, {} or {"provider": "<name>"}', required: false }) },
+  responses: {
+    200: { description: 'The report(s)', content: { 'application/json': { schema: ReconcileAnswerSchema } } },
+    ...errorResponses({ 400: ['MALFORMED_JSON'], 413: ['PAYLOAD_TOO_LARGE'], 422: ['UNKNOWN_PROVIDER', 'VALIDATION_ERROR'] }, PROVIDER_CALL_ERRORS),
+  },
+});
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/v1/providers/{name}/health',
+  tags: ['reconciliation'],
+  summary: 'The last run of each heartbeat task, and the vendor entries the provider skipped',
+  request: { params: ProviderPathSchema },
+  responses: {
+    200: { description: 'The provider health', content: { 'application/json': { schema: ProviderHealthSchema } } },
+    ...errorResponses(PROVIDER_LOOKUP_ERRORS),
+  },
+});
+
+const machinesRoute = createRoute({
+  method: 'get',
+  path: '/v1/providers/{name}/machines',
+  tags: ['reconciliation'],
+  summary: "What the provider reports as this control plane's machines right now",
+  request: { params: ProviderPathSchema, query: PageQuerySchema },
+  responses: {
+    200: { description: 'A page of machines, sorted by providerId', content: { 'application/json': { schema: MachinePageSchema } } },
+    ...errorResponses(PROVIDER_LOOKUP_ERRORS, PARAMETER_ERRORS, { 400: ['INVALID_CURSOR'] }, PROVIDER_CALL_ERRORS),
+  },
+});
+
+export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileControl): OpenAPIHono {
+  return new OpenAPIHono()
+    .openapi(reconcileRoute, async (c) => {
       const body = await parseJsonBody(c, ReconcileRequestSchema, { optional: true });
       if (body.provider !== undefined && !ctx.registry.get(body.provider)) {
         throw new ApiError(422, 'UNKNOWN_PROVIDER', `no enabled provider named ${body.provider}`, { known: ctx.registry.names() });
       }
       const reports = await control.reconcileNow(body.provider);
-      return c.json(body.provider === undefined ? reports : reports[0]);
+      if (body.provider === undefined) return c.json(reports, 200);
+      // A named provider that could not be reconciled throws in reconcileNow; anything else here is a bug.
+      const only = reports[0];
+      if (only === undefined || 'error' in only) throw new Error(`reconcile of ${body.provider} answered no report`);
+      return c.json(only, 200);
     })
-    .get('/v1/providers/:name/health', (c) => {
-      const entry = ctx.registry.require(c.req.param('name'));
+    .openapi(healthRoute, (c) => {
+      const entry = ctx.registry.require(c.req.valid('param').name);
       return c.json({
         provider: entry.name,
         tasks: control.scheduler.healthOf(entry.name),
         skippedEntries: entry.skippedEntries?.report() ?? { total: 0, byKind: {}, entries: [] },
-      });
+      }, 200);
     })
-    .get('/v1/providers/:name/machines', async (c) => {
-      const entry = ctx.registry.require(c.req.param('name'));
-      const query = parseWith(PageQuerySchema, c.req.query(), 'query');
+    .openapi(machinesRoute, async (c) => {
+      const entry = ctx.registry.require(c.req.valid('param').name);
+      const query = c.req.valid('query');
       let machines: Awaited<ReturnType<typeof entry.provider.list>>;
       try {
         machines = await callProvider(entry.name, 'list', ctx.settings.providerTimeoutMs, () =>
@@ -58,6 +101,6 @@ export function reconcileRoutes(ctx: ControlPlaneContext, control: ReconcileCont
       const items = start < 0 ? [] : machines.slice(start, start + query.limit);
       const last = items.at(-1);
       const nextCursor = items.length === query.limit && last ? Buffer.from(`m:${last.providerId}`, 'utf8').toString('base64url') : null;
-      return c.json({ items, nextCursor, total: machines.length });
+      return c.json({ items, nextCursor, total: machines.length }, 200);
     });
 }

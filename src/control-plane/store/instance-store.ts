@@ -3,11 +3,15 @@ import type { VolumeRequest } from '../../contracts/index.js';
 import type { InstanceDrift, InstanceRecord, InstanceStatus, StoredError } from '../instance-record.js';
 import type { Database, InstancesTable } from './database-schema.js';
 import { type NewEvent, recordEvent } from './event-store.js';
+import { INSTANCE_JSON_SELECT } from './instance-json-select.js';
+import { writePlannedChanges } from './planned-change-writer.js';
 
 type InstanceRow = Selectable<InstancesTable>;
 
 /** Every status a row can still leave: what reconciliation looks at. */
 export const OPEN_STATUSES: readonly InstanceStatus[] = ['requested', 'provisioning', 'running', 'terminating', 'lost'];
+/** OPEN_STATUSES as SQL literals: the partial index on open rows is usable only when a query names them literally. */
+const OPEN_STATUS_LIST = OPEN_STATUSES.map((status) => `'${status}'`).join(', ');
 
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
@@ -111,33 +115,11 @@ export interface ListInstancesQuery {
 }
 
 export class InstanceStore {
-  /** The hottest statements, compiled once rather than per call. */
+  /** The hottest point read, compiled once rather than per call. */
   private readonly findByIdSql: string;
-  private readonly plannedUpdateSql: string;
 
   constructor(private readonly db: Kysely<Database>) {
     this.findByIdSql = db.selectFrom('instances').selectAll().where('id', '=', '').compile().sql;
-    this.plannedUpdateSql = db
-      .updateTable('instances')
-      .set({
-        status: '',
-        updated_at: '',
-        provider_id: '',
-        zone: '',
-        error: '',
-        terminate_requested_at: '',
-        terminated_at: '',
-        spec_hash: '',
-        spec_hash_version: 0,
-        drift: '',
-        terminate_attempts: 0,
-        last_terminate_at: '',
-        terminate_overdue_at: '',
-        boot_overdue_at: '',
-      })
-      .where('id', '=', '')
-      .where('status', '=', '')
-      .compile().sql;
   }
 
   /** Commits a new intent row and its `requested` event in one transaction. */
@@ -221,15 +203,14 @@ export class InstanceStore {
 
   /** A page, in id order, of a provider's rows that can still change: the store's side of a reconcile. */
   async openPage(provider: string, afterId: string | undefined, limit: number): Promise<InstanceRecord[]> {
-    let select = this.db
-      .selectFrom('instances')
-      .selectAll()
-      .where('provider', '=', provider)
-      .where('status', 'in', [...OPEN_STATUSES])
-      .orderBy('id')
-      .limit(limit);
-    if (afterId !== undefined) select = select.where('id', '>', afterId);
-    return (await select.execute()).map(fromRow);
+    // A seek in the partial index instances_open_by_provider (migration 0004), whose status list this repeats literally.
+    const { rows } = await this.db.executeQuery<{ record: string }>(
+      CompiledQuery.raw(
+        `select ${INSTANCE_JSON_SELECT} as "record" from "instances" where "provider" = ? and "status" in (${OPEN_STATUS_LIST}) and "id" > ? order by "id" limit ?`,
+        [provider, afterId ?? '', limit],
+      ),
+    );
+    return rows.map((row) => JSON.parse(row.record) as InstanceRecord);
   }
 
   /**
@@ -241,50 +222,54 @@ export class InstanceStore {
   }
 
   /**
+   * A provider's rows the fresh-instance follower watches, oldest first: a machine is known
+   * (`provider_id` set) and the row waits for the provider to say `running` or `terminated`.
+   */
+  async freshRows(provider: string, limit: number): Promise<InstanceRecord[]> {
+    const rows = await this.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('provider', '=', provider)
+      .where('status', 'in', ['provisioning', 'terminating'])
+      .where('provider_id', 'is not', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Re-opens a spawn that failed with a retryable error that created nothing (capacity, rate limit),
+   * for a re-drive under the same Idempotency-Key: `failed -> requested`, error cleared, and
+   * `created_at` moved to now, because the intent and boot clocks the reconciler keeps run from it
+   * (the first attempt stays in the events). Compare-and-set on `failed` with no machine: null when
+   * another request re-opened it first.
+   */
+  async reopenFailedSpawn(id: string, event: EventSpec): Promise<InstanceRecord | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      const row = await trx
+        .updateTable('instances')
+        .set({ status: 'requested', error: null, created_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .where('provider_id', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await recordEvent(trx, { provider: row.provider, instanceId: id, fromStatus: 'failed', toStatus: 'requested', ...event }, now);
+      return fromRow(row);
+    });
+  }
+
+  /**
    * Writes a reconcile's changes in one transaction. Each applies only if its row is still in the
    * status it was read in (a concurrent request wins); returns how many applied.
    */
   async applyPlanned(changes: readonly PlannedChange[]): Promise<{ applied: number; events: number }> {
     if (changes.length === 0) return { applied: 0, events: 0 };
     const now = new Date().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      let applied = 0;
-      let events = 0;
-      for (const change of changes) {
-        const next = { ...change.record, ...change.patch };
-        const result = await trx.executeQuery(
-          CompiledQuery.raw(this.plannedUpdateSql, [
-            change.to,
-            now,
-            next.providerId,
-            next.zone,
-            next.error === null ? null : JSON.stringify(next.error),
-            next.terminateRequestedAt,
-            next.terminatedAt,
-            next.specHash,
-            next.specHashVersion,
-            next.drift === null ? null : JSON.stringify(next.drift),
-            next.terminateAttempts,
-            next.lastTerminateAt,
-            next.terminateOverdueAt,
-            next.bootOverdueAt,
-            change.record.id,
-            change.record.status,
-          ]),
-        );
-        if (result.numAffectedRows !== 1n) continue;
-        applied += 1;
-        for (const event of change.events) {
-          events += 1;
-          await recordEvent(
-            trx,
-            { provider: change.record.provider, instanceId: change.record.id, fromStatus: change.record.status, toStatus: change.to, ...event },
-            now,
-          );
-        }
-      }
-      return { applied, events };
-    });
+    return this.db.transaction().execute((trx) => writePlannedChanges(trx, changes, now));
   }
 }
 

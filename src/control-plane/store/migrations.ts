@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { initialMigration } from './migrations/0001-initial.js';
 import { reconciliationMigration } from './migrations/0002-reconciliation.js';
 import { volumesMigration } from './migrations/0003-volumes.js';
+import { openRowsIndexMigration } from './migrations/0004-open-rows-index.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initialMigration,
   '0002_reconciliation': reconciliationMigration,
   '0003_volumes': volumesMigration,
+  '0004_open_rows_index': openRowsIndexMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,12 +1,16 @@
+import { createEmulatorLogger } from '../shared/emulator-logger.js';
 import { startEc2Emulator } from './start-ec2-emulator.js';
+
+const log = createEmulatorLogger('ec2');
 
 const port = Number(process.env.PORT ?? 4566);
 const seed = process.env.EC2_EMULATOR_SEED === undefined ? undefined : Number(process.env.EC2_EMULATOR_SEED);
 
 const emulator = await startEc2Emulator({ port, ...(seed === undefined ? {} : { seed }) });
-process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'ec2 emulator listening', url: emulator.url })}\n`);
+log.info({ url: emulator.url }, 'ec2 emulator listening');
 
-const stop = (): void => {
+const stop = (signal: NodeJS.Signals): void => {
+  log.info({ signal }, 'stopping');
   void emulator.close().then(() => process.exit(0));
 };
 process.once('SIGINT', stop);

@@ -1,5 +1,8 @@
 import { DEFAULT_EMULATOR_API_KEY, DEFAULT_EMULATOR_SSH_KEY } from './lambda-labs-options.js';
+import { createEmulatorLogger } from '../shared/emulator-logger.js';
 import { startLambdaLabsEmulator } from './start-lambda-labs-emulator.js';
+
+const log = createEmulatorLogger('lambda-labs');
 
 const number = (name: string): number | undefined => {
   const value = process.env[name];
@@ -27,11 +30,10 @@ const emulator = await startLambdaLabsEmulator({
   },
 });
 // The keys are the emulator's own test keys, never real ones, so naming how many is enough.
-process.stdout.write(
-  `${JSON.stringify({ level: 'info', msg: 'lambda-labs emulator listening', url: emulator.url, apiKeys: apiKeys.length, sshKeyName: DEFAULT_EMULATOR_SSH_KEY })}\n`,
-);
+log.info({ url: emulator.url, apiKeys: apiKeys.length, sshKeyName: DEFAULT_EMULATOR_SSH_KEY }, 'lambda-labs emulator listening');
 
-const stop = (): void => {
+const stop = (signal: NodeJS.Signals): void => {
+  log.info({ signal }, 'stopping');
   void emulator.close().then(() => process.exit(0));
 };
 process.once('SIGINT', stop);

@@ -1,5 +1,8 @@
 import { EMULATOR_API_KEY, type InterruptableRentals } from './runpod-emulator-options.js';
+import { createEmulatorLogger } from '../shared/emulator-logger.js';
 import { startRunPodEmulator } from './start-runpod-emulator.js';
+
+const log = createEmulatorLogger('runpod');
 
 const port = Number(process.env.PORT ?? 4580);
 const seed = process.env.RUNPOD_EMULATOR_SEED === undefined ? undefined : Number(process.env.RUNPOD_EMULATOR_SEED);
@@ -14,11 +17,10 @@ if (rentals !== undefined && interruptable === undefined) {
 
 const emulator = await startRunPodEmulator({ port, apiKeys: [apiKey], ...(seed === undefined ? {} : { seed }), ...(interruptable && { interruptable }) });
 // The key is the emulator's own test key, not a secret; printing it tells the operator what to export.
-process.stdout.write(
-  `${JSON.stringify({ level: 'info', msg: 'runpod emulator listening', url: emulator.url, graphqlUrl: emulator.graphqlUrl, apiKeyEnv: 'RUNPOD_API_KEY', apiKey })}\n`,
-);
+log.info({ url: emulator.url, graphqlUrl: emulator.graphqlUrl, apiKeyEnv: 'RUNPOD_API_KEY', apiKey }, 'runpod emulator listening');
 
-const stop = (): void => {
+const stop = (signal: NodeJS.Signals): void => {
+  log.info({ signal }, 'stopping');
   void emulator.close().then(() => process.exit(0));
 };
 process.once('SIGINT', stop);

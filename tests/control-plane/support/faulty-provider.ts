@@ -6,6 +6,7 @@ import type {
   ProviderInstance,
   ProviderRegistration,
   ProviderSnapshot,
+  ProviderCallOptions,
   SpawnOptions,
 } from '../../../src/contracts/index.js';
 import { ProviderInstanceSchema, ProviderSnapshotSchema } from '../../../src/contracts/index.js';
@@ -33,15 +34,22 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   readonly tier = 'testing' as const;
   readonly capabilities = FAULTY_CAPABILITIES;
   readonly schemas = { instance: ProviderInstanceSchema, snapshot: ProviderSnapshotSchema };
-  /** Consumed by the next spawn: throw this error, or 'hang' to never answer. */
+  /** Consumed by the next spawn: throw this error, or 'hang' to answer only when the call's signal aborts (rejecting with its reason). */
   nextSpawnFault: Error | 'hang' | null = null;
   spawnCalls = 0;
+  /** The signal each spawn call was given, in order. */
+  readonly spawnSignals: (AbortSignal | undefined)[] = [];
   /** `options.resumed` of each spawn call, in order. */
   readonly spawnResumed: (boolean | undefined)[] = [];
   /** Consumed by the next list: wait this long first (to hold a reconcile open). */
   nextListDelayMs = 0;
   listsInFlight = 0;
   maxListsInFlight = 0;
+  /** Consumed by the next get: throw this error. */
+  nextGetFault: Error | null = null;
+  getCalls = 0;
+  /** Machines this provider reports as `terminated` (a vendor that keeps ended machines listed a while). */
+  readonly terminatedMachines = new Set<string>();
   /** Machines this provider reports as `failed`, whatever they are underneath. */
   readonly failedMachines = new Set<string>();
   /** Machines this provider reports as reclaimed by the spot market but kept, stopped (RunPod keeps the disk). */
@@ -53,14 +61,17 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
     return this.inner.instanceTypes();
   }
 
-  async spawn(options: SpawnOptions): Promise<ProviderInstance> {
+  async spawn(options: SpawnOptions, call?: ProviderCallOptions): Promise<ProviderInstance> {
     this.spawnCalls += 1;
     this.spawnResumed.push(options.resumed);
+    this.spawnSignals.push(call?.signal);
     const fault = this.nextSpawnFault;
     this.nextSpawnFault = null;
-    if (fault === 'hang') return new Promise<never>(() => {});
+    if (fault === 'hang') {
+      return new Promise<never>((_, reject) => call?.signal?.addEventListener('abort', () => reject(call.signal?.reason), { once: true }));
+    }
     if (fault) throw fault;
-    return this.inner.spawn(options);
+    return this.inner.spawn(options, call);
   }
 
   terminate(providerId: string) {
@@ -81,11 +92,16 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   }
 
   async get(providerId: string) {
+    this.getCalls += 1;
+    const fault = this.nextGetFault;
+    this.nextGetFault = null;
+    if (fault) throw fault;
     const machine = await this.inner.get(providerId);
     return machine === null ? null : this.reported(machine);
   }
 
   private reported(machine: ProviderInstance): ProviderInstance {
+    if (this.terminatedMachines.has(machine.providerId)) return { ...machine, status: 'terminated' };
     if (machine.status === 'terminating' || machine.status === 'terminated') return machine;
     if (this.failedMachines.has(machine.providerId)) return { ...machine, status: 'failed' };
     if (this.spotStoppedMachines.has(machine.providerId)) {

@@ -1,0 +1,237 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../src/contracts/index.js';
+import { type AwsControlPlaneBed, startAwsControlPlaneBed } from '../providers/aws/aws-control-plane-bed.js';
+import { OpenApiValidator } from '../support/openapi-validator.js';
+import { waitFor } from '../support/wait-for.js';
+import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
+
+/** One answer of the API, as recorded for validation against the document. */
+interface Recorded {
+  method: string;
+  path: string;
+  status: number;
+  headers: Headers;
+  contentType: string;
+  body: unknown;
+}
+
+type RequestFn = (path: string, init: RequestInit) => Response | Promise<Response>;
+
+/** Drives an app and keeps every answer. `stream` reads only the head of a never-ending response (SSE). */
+function recorder(request: RequestFn) {
+  const recorded: Recorded[] = [];
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Recorded> => {
+    const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
+    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await request(path, init);
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0] ?? '';
+    let parsed: unknown;
+    if (contentType === 'text/event-stream') {
+      // The stream never ends: its status and media type are what is checked, its body as the text it is.
+      await response.body?.cancel();
+      parsed = '';
+    } else {
+      const text = await response.text();
+      parsed = text ? JSON.parse(text) : null;
+    }
+    const entry = { method, path, status: response.status, headers: response.headers, contentType, body: parsed };
+    recorded.push(entry);
+    return entry;
+  };
+  return { recorded, call };
+}
+
+/** The routes the Hono app serves, as `METHOD /openapi/{template}` (middleware and the validators' duplicate entries left out). */
+function servedRoutes(routes: readonly { method: string; path: string }[]): string[] {
+  const served = routes
+    .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+    .map((route) => `${route.method} ${route.path.replace(/:([^/]+)/g, '{$1}')}`);
+  return [...new Set(served)].sort();
+}
+
+function documentedRoutes(document: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(document.paths)
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+/** Every problem of one recorded answer against the document: undeclared status, body or declared headers that do not match. */
+function problemsOf(validator: OpenApiValidator, answer: Recorded): string[] {
+  const pathOnly = answer.path.split('?')[0] ?? answer.path;
+  const template = validator.templateFor(pathOnly);
+  const label = `${answer.method} ${answer.path} -> ${answer.status}`;
+  if (template === undefined) return [`${label}: no path of the document matches`];
+  try {
+    const problems = validator.responseHeaderErrors(template, answer.method, answer.status, answer.headers);
+    if (answer.status !== 204) {
+      problems.push(...validator.mediaResponseErrors(template, answer.method, answer.status, answer.contentType, answer.body));
+    }
+    return problems.map((problem) => `${label}: ${problem}`);
+  } catch (error) {
+    return [`${label}: ${(error as Error).message}`];
+  }
+}
+
+async function documentOf(request: RequestFn) {
+  const response = await request('/openapi.json', { method: 'GET' });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+}
+
+let cp: TestControlPlane | undefined;
+let aws: AwsControlPlaneBed | undefined;
+
+afterEach(async () => {
+  await cp?.close();
+  await aws?.close();
+  cp = undefined;
+  aws = undefined;
+});
+
+describe('GET /openapi.json: the API described from its schemas', () => {
+  it('serves an OpenAPI 3.1 document naming every route the app serves, and nothing it does not', async () => {
+    cp = await startTestControlPlane();
+    const request: RequestFn = (path, init) => cp!.plane.app.request(path, init);
+    const document = await documentOf(request);
+    expect(document.openapi).toBe('3.1.0');
+    // A route added without its schema is missing from the document, and fails here.
+    expect(documentedRoutes(document)).toEqual(servedRoutes(cp.plane.app.routes));
+  });
+
+  it('describes what every route answers: each recorded status, body and header validates against the document', async () => {
+    cp = await startTestControlPlane();
+    const app = cp.plane.app;
+    const { recorded, call } = recorder((path, init) => app.request(path, init));
+    const document = await documentOf((path, init) => app.request(path, init));
+    const validator = new OpenApiValidator(document);
+    const valid = { provider: 'orbstack', instanceType: 'orb.small', tags: { team: 'ml' }, bootstrap: { script: 'echo hi' } };
+
+    await call('GET', '/healthz');
+    await call('GET', '/openapi.json');
+    await call('GET', '/v1/providers');
+    await call('GET', '/v1/providers/orbstack');
+    await call('GET', '/v1/providers/nimbus');
+    await call('GET', '/v1/providers/orbstack/instance-types');
+    await call('GET', '/v1/providers/nimbus/instance-types');
+
+    // Instances: spawn, replay, every kind of refusal.
+    const spawned = await call('POST', '/v1/instances', valid, { 'Idempotency-Key': 'openapi-1' });
+    expect(spawned.status).toBe(202);
+    const id = String((spawned.body as { id: string }).id);
+    expect((await call('POST', '/v1/instances', valid, { 'Idempotency-Key': 'openapi-1' })).headers.get('Idempotent-Replayed')).toBe('true');
+    expect((await call('POST', '/v1/instances', { ...valid, spot: true }, { 'Idempotency-Key': 'openapi-1' })).status).toBe(409);
+    expect((await call('POST', '/v1/instances', valid, { 'Idempotency-Key': 'has spaces' })).status).toBe(422);
+    expect((await call('POST', '/v1/instances', '{"provider": ')).status).toBe(400);
+    expect((await call('POST', '/v1/instances', { ...valid, instanceTyp: 'x' })).status).toBe(422);
+    expect((await call('POST', '/v1/instances', { ...valid, instanceType: 'orb.huge' })).status).toBe(422);
+    expect((await call('POST', '/v1/instances', { ...valid, bootstrap: { script: 'x'.repeat(1_100_000) } })).status).toBe(413);
+    const faulty = { provider: 'faulty', instanceType: 'orb.small' };
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'CAPACITY_ERROR', provider: 'faulty', message: 'none left' });
+    expect((await call('POST', '/v1/instances', faulty)).status).toBe(503);
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'RATE_LIMIT_ERROR', provider: 'faulty', message: 'slow down', retryAfterMs: 2500 });
+    expect((await call('POST', '/v1/instances', faulty)).headers.get('Retry-After')).toBe('3');
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'AUTH_ERROR', provider: 'faulty', message: 'refused' });
+    expect((await call('POST', '/v1/instances', faulty)).status).toBe(502);
+    cp.faulty.nextSpawnFault = 'hang';
+    expect((await call('POST', '/v1/instances', faulty)).status).toBe(504);
+
+    expect((await call('GET', '/v1/instances?limit=2')).status).toBe(200);
+    expect((await call('GET', '/v1/instances?status=sleeping')).status).toBe(422);
+    expect((await call('GET', '/v1/instances?cursor=not-a-cursor')).status).toBe(400);
+    await call('GET', `/v1/instances/${id}`);
+    await call('GET', '/v1/instances/i-missing');
+    expect((await call('GET', `/v1/instances/${id}?waitFor=sleeping`)).status).toBe(400);
+    expect((await call('GET', `/v1/instances/${id}?waitFor=terminated&timeout=0`)).headers.get('Hangar-Wait')).toBe('timed-out');
+    await call('GET', `/v1/instances/${id}/events`);
+    await call('GET', '/v1/instances/i-missing/events');
+
+    // Reconciliation, health, the provider's own view.
+    await call('POST', '/v1/reconcile', { provider: 'orbstack' });
+    await call('POST', '/v1/reconcile');
+    expect((await call('POST', '/v1/reconcile', { provider: 'nimbus' })).status).toBe(422);
+    expect((await call('POST', '/v1/reconcile', { provder: 'orbstack' })).status).toBe(422);
+    await call('GET', '/v1/providers/orbstack/health');
+    await call('GET', '/v1/providers/nimbus/health');
+    const machines = await call('GET', '/v1/providers/orbstack/machines?limit=1');
+    expect((machines.body as { items: unknown[] }).items).toHaveLength(1);
+    expect((await call('GET', '/v1/providers/orbstack/machines?cursor=bad')).status).toBe(400);
+    expect((await call('GET', '/v1/providers/orbstack/machines?limit=0')).status).toBe(422);
+
+    // Events, paged and streamed.
+    await call('GET', '/v1/events?limit=3');
+    expect((await call('GET', '/v1/events?after=bad')).status).toBe(400);
+    expect((await call('GET', '/v1/events/stream?provider=orbstack')).contentType).toBe('text/event-stream');
+    expect((await call('GET', '/v1/events/stream?after=bad')).status).toBe(400);
+
+    // Snapshots.
+    await waitFor('running', async () => ((await call('GET', `/v1/instances/${id}`)).body as { status: string }).status === 'running' || undefined);
+    const snapshot = await call('POST', `/v1/instances/${id}/snapshots`, { description: 'before upgrade' });
+    expect(snapshot.status).toBe(202);
+    const snapshotId = String((snapshot.body as { id: string }).id);
+    expect((await call('POST', `/v1/instances/${id}/snapshots`, { colour: 'red' })).status).toBe(422);
+    await call('POST', '/v1/instances/i-missing/snapshots');
+    await call('GET', '/v1/snapshots?limit=5');
+    await call('GET', '/v1/snapshots?cursor=bad');
+    await call('GET', `/v1/snapshots/${snapshotId}`);
+    await call('GET', '/v1/snapshots/snap-missing');
+    await call('DELETE', `/v1/snapshots/${snapshotId}`);
+    await call('DELETE', '/v1/snapshots/snap-missing');
+
+    // Chaos.
+    await call('GET', '/v1/providers/orbstack/chaos');
+    await call('PUT', '/v1/providers/orbstack/chaos', { seed: 42, faults: [{ operation: 'spawn', code: 'CAPACITY_ERROR', probability: 0.5 }] });
+    expect((await call('PUT', '/v1/providers/orbstack/chaos', { seed: 1, faults: [{ operation: 'spawn', code: 'NOPE' }] })).status).toBe(422);
+    expect((await call('PUT', '/v1/providers/orbstack/chaos', '')).status).toBe(400);
+    await call('DELETE', '/v1/providers/orbstack/chaos');
+    expect((await call('GET', '/v1/providers/faulty/chaos')).status).toBe(422);
+
+    // Volumes on a provider without them.
+    expect((await call('GET', '/v1/providers/orbstack/volumes')).status).toBe(422);
+    expect((await call('POST', '/v1/providers/orbstack/volumes', { name: 'data', region: 'local-1', sizeGiB: 10 })).status).toBe(422);
+    expect((await call('GET', '/v1/providers/orbstack/volumes/vol-1')).status).toBe(422);
+    expect((await call('DELETE', '/v1/providers/orbstack/volumes/vol-1')).status).toBe(422);
+
+    await call('DELETE', `/v1/instances/${id}`);
+    await call('DELETE', '/v1/instances/i-missing');
+    expect((await call('GET', '/v1/nothing')).status).toBe(404);
+
+    const answers = recorded.filter((answer) => answer.path !== '/v1/nothing');
+    expect(answers.every((answer) => answer.status !== 500)).toBe(true);
+    expect(answers.flatMap((answer) => problemsOf(validator, answer))).toEqual([]);
+    // Every operation of the document was driven here (the volume routes' successes are in the next test).
+    const driven = new Set(answers.map((answer) => `${answer.method} ${validator.templateFor(answer.path.split('?')[0] ?? '')}`));
+    expect(documentedRoutes(document).filter((route) => !driven.has(route))).toEqual([]);
+  });
+
+  it('describes the volume routes as AWS answers them', async () => {
+    aws = await startAwsControlPlaneBed({}, 'team-a');
+    const app = aws.plane.app;
+    const { recorded, call } = recorder((path, init) => app.request(path, init));
+    const validator = new OpenApiValidator(await documentOf((path, init) => app.request(path, init)));
+
+    const created = await call('POST', '/v1/providers/aws/volumes', { name: 'data', region: 'us-east-1', sizeGiB: 20, tags: { team: 'ml' } });
+    expect(created.status).toBe(201);
+    const volumeId = String((created.body as { providerVolumeId: string }).providerVolumeId);
+    expect((await call('POST', '/v1/providers/aws/volumes', { name: 'data', region: 'us-east-1', sizeGiB: 20, owner: 'me' })).status).toBe(422);
+    expect((await call('POST', '/v1/providers/aws/volumes', 'not json')).status).toBe(400);
+    await call('GET', '/v1/providers/aws/volumes');
+    await waitFor('available', async () => ((await call('GET', `/v1/providers/aws/volumes/${volumeId}`)).body as { status: string }).status === 'available' || undefined);
+    expect((await call('GET', '/v1/providers/aws/volumes/vol-0000000000000000f')).status).toBe(404);
+    expect((await call('DELETE', `/v1/providers/aws/volumes/${volumeId}`)).status).toBe(204);
+    expect((await call('GET', '/v1/providers/nimbus/volumes')).status).toBe(404);
+
+    expect(recorded.flatMap((answer) => problemsOf(validator, answer))).toEqual([]);
+  });
+
+  it('fails an answer the document does not describe', async () => {
+    cp = await startTestControlPlane();
+    const app = cp.plane.app;
+    const validator = new OpenApiValidator(await documentOf((path, init) => app.request(path, init)));
+    const { call } = recorder((path, init) => app.request(path, init));
+    const instance = await call('POST', '/v1/instances', { provider: 'orbstack', instanceType: 'orb.small' });
+    // The same answer with a status the route never gives, a field of the wrong type, or an undocumented code.
+    expect(problemsOf(validator, { ...instance, status: 200 })).not.toEqual([]);
+    expect(problemsOf(validator, { ...instance, body: { ...(instance.body as object), spot: 'no' } })).not.toEqual([]);
+    expect(problemsOf(validator, { ...instance, status: 404, body: { error: { code: 'SNAPSHOT_NOT_FOUND', message: 'x' } } })).not.toEqual([]);
+  });
+});
