@@ -92,6 +92,30 @@ describe('a retryable failure that created nothing is re-driven under the same I
   });
 });
 
+describe('a failed spawn the client deleted is never re-driven', () => {
+  it('DELETE on the failed instance is remembered: the same key then replays the failure and makes no machine', async () => {
+    const headers = { 'Idempotency-Key': 'retry-then-delete' };
+    cp.faulty.nextSpawnFault = scripted('CAPACITY_ERROR');
+    const first = await cp.call('POST', '/v1/instances', body, headers);
+    expect(first.status).toBe(503);
+    const id = first.json.error.instanceId;
+
+    const deleted = await cp.call('DELETE', `/v1/instances/${id}`);
+    expect(deleted.status).toBe(202);
+    expect(deleted.json).toMatchObject({ id, status: 'failed' });
+    // A second DELETE changes nothing (one event, below).
+    expect((await cp.call('DELETE', `/v1/instances/${id}`)).status).toBe(202);
+
+    const again = await cp.call('POST', '/v1/instances', body, headers);
+    expect(again.status).toBe(503);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.json).toEqual(first.json);
+    expect(cp.faulty.spawnCalls).toBe(1);
+    expect(await cp.faultyBase.provider.list({ hangarInstanceId: id })).toHaveLength(0);
+    expect(await eventTypes(id)).toEqual(['instance.requested', 'instance.spawn-failed', 'instance.terminate-requested']);
+  });
+});
+
 describe('a non-retryable failure is replayed, an unknown outcome is resumed', () => {
   it.each([
     ['INVALID_SPEC', 422],

@@ -21,6 +21,8 @@ export type FailedSpawnAnswer =
 export function failedSpawnAnswer(record: InstanceRecord, now = Date.now()): FailedSpawnAnswer {
   const error = record.error;
   if (record.status !== 'failed' || record.providerId !== null || error === null) return { kind: 'replay' };
+  // The client gave the instance up (DELETE on the failed row): the key no longer asks for a machine.
+  if (record.terminateRequestedAt !== null) return { kind: 'replay' };
   if (!REDRIVABLE_CODES.has(error.code) || error.retryable !== true) return { kind: 'replay' };
   // The row failed at updatedAt (a failed row is never written again); Retry-After counts from then.
   const retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : 0;

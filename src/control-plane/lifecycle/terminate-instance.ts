@@ -13,7 +13,8 @@ import type { InstancePatch } from '../store/instance-store.js';
 export async function terminateInstance(ctx: ControlPlaneContext, id: string): Promise<InstanceRecord> {
   const record = await ctx.instances.findById(id);
   if (!record) throw new ApiError(404, 'INSTANCE_NOT_FOUND', `no instance ${id}`);
-  if (record.status === 'terminated' || record.status === 'failed') return record;
+  if (record.status === 'terminated') return record;
+  if (record.status === 'failed') return abandonFailedSpawn(ctx, record);
   const entry = ctx.registry.get(record.provider);
   if (!entry) {
     throw new ApiError(409, 'PROVIDER_DISABLED', `provider ${record.provider} is not enabled, so ${id} cannot be terminated now`);
@@ -31,6 +32,17 @@ export async function terminateInstance(ctx: ControlPlaneContext, id: string): P
   // Without a provider id the spawn is still under way (it terminates what it creates) or its outcome is unknown (reconciliation looks for the machine).
   if (terminating.providerId === null) return terminating;
   return requestTermination(ctx, entry, terminating);
+}
+
+/**
+ * A failed spawn made no machine, so there is nothing to ask the provider; but the DELETE is
+ * remembered (terminateRequestedAt), so a later request under the same Idempotency-Key replays the
+ * failure instead of re-driving a spawn the client has given up on.
+ */
+async function abandonFailedSpawn(ctx: ControlPlaneContext, record: InstanceRecord): Promise<InstanceRecord> {
+  if (record.terminateRequestedAt !== null) return record;
+  const marked = await ctx.instances.markFailedAbandoned(record.id, new Date().toISOString());
+  return marked ?? ((await ctx.instances.findById(record.id)) ?? record);
 }
 
 /**

@@ -239,6 +239,31 @@ export class InstanceStore {
   }
 
   /**
+   * Records a DELETE on a failed spawn (`terminate_requested_at`; the status stays `failed`), so the
+   * Idempotency-Key that made it is not re-driven any more. Compare-and-set: null when the row is
+   * not failed or was marked already.
+   */
+  async markFailedAbandoned(id: string, at: string): Promise<InstanceRecord | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('instances')
+        .set({ terminate_requested_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .where('terminate_requested_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await recordEvent(
+        trx,
+        { provider: row.provider, instanceId: id, fromStatus: 'failed', toStatus: 'failed', type: 'instance.terminate-requested', message: 'termination requested for a failed spawn: its Idempotency-Key will replay the failure' },
+        at,
+      );
+      return fromRow(row);
+    });
+  }
+
+  /**
    * Re-opens a spawn that failed with a retryable error that created nothing (capacity, rate limit),
    * for a re-drive under the same Idempotency-Key: `failed -> requested`, error cleared, and
    * `created_at` moved to now, because the intent and boot clocks the reconciler keeps run from it
@@ -254,6 +279,7 @@ export class InstanceStore {
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .where('provider_id', 'is', null)
+        .where('terminate_requested_at', 'is', null)
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
