@@ -15,6 +15,15 @@ const layer = (files, forbidden) => ({
 const NOT_CONTROL_PLANE = { group: ['**/control-plane/**'], because: 'only the composition root and tests see the control plane' };
 const NOT_EMULATORS = { group: ['**/emulators/**'], because: 'production code never imports an emulator' };
 const NOT_PROVIDERS = { group: ['**/providers/**'], because: 'the control plane and emulators never import a provider (provider-factories.ts is the only place that names them)' };
+const NOT_CHAOS = { group: ['**/chaos/**'], because: 'fault injection lives behind providers and emulators; placement never reaches it' };
+/** Placement decides from the contracts alone: the catalog it reads is `InstanceTypeOffering`, whichever provider wrote it. */
+const PLACEMENT_SEES_CONTRACTS_ONLY = [
+  { ...NOT_CONTROL_PLANE, because: 'placement is called by the control plane, never the other way round' },
+  { ...NOT_PROVIDERS, because: 'placement sees providers only through src/contracts (their catalogs as InstanceTypeOffering)' },
+  NOT_EMULATORS,
+  NOT_CHAOS,
+  { group: ['**/provider-factories*', '**/main.js'], because: 'the composition root wires placement in; placement does not import it' },
+];
 const otherProviders = (self) => ({
   group: ['aws', 'lambda-labs', 'runpod', 'orbstack'].filter((name) => name !== self).map((name) => `../${name}/**`),
   because: 'a provider never imports another provider',
@@ -40,6 +49,7 @@ export default tseslint.config(
   ),
   layer(['src/emulators/**'], [NOT_CONTROL_PLANE, NOT_PROVIDERS]),
   layer(['src/control-plane/**'], [NOT_PROVIDERS, NOT_EMULATORS]),
+  layer(['src/placement/**'], PLACEMENT_SEES_CONTRACTS_ONLY),
   layer(['src/provider-factories.ts', 'src/main.ts'], [NOT_EMULATORS]),
   {
     files: ['bench/**', '.ci/**'],

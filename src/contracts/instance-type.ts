@@ -19,7 +19,18 @@ export const InstanceTypeOfferingSchema = z.object({
   vcpus: z.number().int().positive(),
   memoryGiB: z.number().positive(),
   gpu: GpuShapeSchema.nullable(),
-  regions: z.array(z.object({ region: z.string().min(1), zones: z.array(z.string().min(1)) })),
+  regions: z.array(
+    z.object({
+      region: z.string().min(1),
+      zones: z.array(z.string().min(1)),
+      /**
+       * The vendor's live word on capacity in this region, where it publishes one (Lambda's
+       * `regions_with_capacity_available`, RunPod's stock): true = it has capacity now, false = it
+       * says it has none. Absent when the vendor does not say (EC2): placement treats that as unknown.
+       */
+      available: z.boolean().optional(),
+    }),
+  ),
   /** USD per hour; null when the provider cannot price it (then `warnings` says why). */
   pricePerHour: z.number().nonnegative().nullable(),
   spotPricePerHour: z.number().nonnegative().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENV_NAME_PATTERN, VolumeRequestSchema } from '../contracts/index.js';
+import { ChainOptionsSchema, RequirementsSchema } from '../placement/requirements-schema.js';
 
 const RESERVED_TAG_PREFIX = 'hangar:';
 
@@ -47,6 +48,25 @@ export const SpawnRequestSchema = z
   .strict();
 
 export type SpawnRequest = z.infer<typeof SpawnRequestSchema>;
+
+/**
+ * A spawn by need: `requirements` instead of provider + instanceType + region + zone + spot; the
+ * placement layer ranks the offers and the failover chain tries them.
+ */
+export const PlacementSpawnRequestSchema = SpawnRequestSchema.omit({ provider: true, instanceType: true, region: true, zone: true, spot: true })
+  .extend({
+    requirements: RequirementsSchema,
+    /** Per-request limits of the failover chain (deadlines, attempts, escalation). */
+    placement: ChainOptionsSchema.optional(),
+    /** `replace`: when a spot machine is reclaimed, place a replacement through the same chain. */
+    onInterruption: z.enum(['terminate', 'replace']).default('terminate'),
+  })
+  .strict();
+
+export type PlacementSpawnRequest = z.infer<typeof PlacementSpawnRequestSchema>;
+
+/** The body of POST /v1/instances, as documented: explicit, or by requirements. */
+export const SpawnBodySchema = z.union([SpawnRequestSchema, PlacementSpawnRequestSchema]);
 
 export const SnapshotRequestSchema = z.object({ description: z.string().max(255).optional() }).strict();
 

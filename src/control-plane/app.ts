@@ -12,6 +12,7 @@ import { validationHook } from './request-parsing.js';
 import { chaosRoutes } from './routes/chaos-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { placementRoutes } from './routes/placement-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
@@ -44,6 +45,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', providerRoutes(ctx));
   app.route('/', chaosRoutes(ctx));
   app.route('/', instanceRoutes(ctx));
+  app.route('/', placementRoutes(ctx));
   app.route('/', reconcileRoutes(ctx, reconcile));
   app.route('/', eventRoutes(ctx));
   app.route('/', snapshotRoutes(ctx));

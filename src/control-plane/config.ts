@@ -24,6 +24,28 @@ export const ControlPlaneSettingsSchema = z
     sseKeepAliveMs: z.number().int().positive().default(15_000),
     /** Heartbeats and reconciliation: defaults for every provider, and `providers.<name>` overrides. */
     reconcile: ReconcileSettingsSchema,
+    /** Placement by requirements: the failover chain's defaults and the capacity-error cache. */
+    placement: z
+      .object({
+        attemptTimeoutMs: z.number().int().positive().default(60_000),
+        chainTimeoutMs: z.number().int().positive().default(300_000),
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        spotFailuresBeforeOnDemand: z.number().int().min(0).max(50).default(2),
+        maxAttemptsPerProvider: z.number().int().min(1).max(50).default(3),
+        /** Finished placements (the evidence of GET /v1/instances/:id/placement) are kept this long. */
+        retentionMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+        capacityErrors: z
+          .object({
+            ttlMs: z.number().int().positive().default(180_000),
+            quotaTtlMs: z.number().int().positive().default(1_800_000),
+            retentionMs: z.number().int().positive().default(3_600_000),
+            providers: z.record(z.string(), z.object({ ttlMs: z.number().int().positive().optional(), quotaTtlMs: z.number().int().positive().optional() }).strict()).default({}),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** The fresh-instance follower: provider gets for provisioning / terminating rows between reconciles. */
     follow: z
       .object({

@@ -8,6 +8,17 @@ import type { Database } from './store/database-schema.js';
 import type { InstanceStore } from './store/instance-store.js';
 import type { OrphanStore } from './store/orphan-store.js';
 import type { SnapshotStore } from './store/snapshot-store.js';
+import type { CapacityErrorStore } from './store/capacity-error-store.js';
+import type { PlacementStore } from './store/placement-store.js';
+import type { ChainPolicy } from '../placement/failover-chain.js';
+import type { ProviderReadiness } from '../placement/offer-planner.js';
+
+export interface PlacementSettings {
+  /** The failover chain's defaults (a request may override each). */
+  chain: ChainPolicy;
+  /** Finished placements older than this are dropped with their attempts (the instances stay). */
+  retentionMs: number;
+}
 
 export interface LifecycleSettings {
   /** Hangar's ownership marker value, carried by every machine it creates. */
@@ -30,6 +41,17 @@ export interface ControlPlaneContext {
   readonly logger: Logger;
   /** Published with an instance's id after every committed change of its row (waiters re-read it). */
   readonly instanceChanges: KeyedNotifier;
+  readonly placements: PlacementStore;
+  /** The one capacity-error cache (placement ranks by it; spawns, chains, probes and providers feed it). */
+  readonly capacityErrors: CapacityErrorStore;
+  readonly placementSettings: PlacementSettings;
+  /** Whether placement may use a provider now, from its heartbeats. */
+  providerReadiness(provider: string): ProviderReadiness;
+  /**
+   * Called (not awaited) with the rows whose spot machine the market reclaimed, once reconciliation
+   * wrote it: the capacity-error cache learns the slice, and `onInterruption: replace` places a replacement.
+   */
+  spotInterrupted(records: readonly InstanceRecord[]): void;
   /** Spawns whose provider call is under way in this process, by instance id. */
   readonly inflightSpawns: Map<string, Promise<InstanceRecord>>;
 }

@@ -13,6 +13,10 @@ import { ProviderRegistry } from './provider-registry.js';
 import { KeyedNotifier } from '../lib/keyed-notifier.js';
 import { FreshInstanceFollower } from './reconcile/fresh-instance-follower.js';
 import { HeartbeatScheduler } from './reconcile/heartbeat-scheduler.js';
+import { CapacityErrorStore } from './store/capacity-error-store.js';
+import { PlacementStore } from './store/placement-store.js';
+import { driveChain } from './placement/place-instance.js';
+import { handleSpotInterruption } from './placement/spot-replacement.js';
 import type { ReconcileOutcome } from './reconcile/reconcile-report.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import type { Database } from './store/database-schema.js';
@@ -37,6 +41,8 @@ export interface ControlPlane {
   readonly db: Kysely<Database>;
   /** One reconcile now, of one provider or of all; waits for any reconcile of the same provider under way. */
   reconcileNow(provider?: string): Promise<ReconcileOutcome[]>;
+  /** Drops placements past retention and goes on with every chain a previous process left running; answers how many. */
+  resumePlacements(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,16 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   for (const registration of options.registrations) registry.register(registration);
   for (const entry of registry.all()) await entry.hooks.onStartup?.();
   const instanceChanges = new KeyedNotifier();
+  const capacityErrors = new CapacityErrorStore(db, {
+    ttlMs: settings.placement.capacityErrors.ttlMs,
+    quotaTtlMs: settings.placement.capacityErrors.quotaTtlMs,
+    retentionMs: settings.placement.capacityErrors.retentionMs,
+    perProvider: settings.placement.capacityErrors.providers,
+  });
+  await capacityErrors.load();
+  registry.onRefreshError = (provider, error) => logger.warn('catalog refresh failed; the last catalog stays in use', { provider, error: String(error) });
+  // eslint-disable-next-line prefer-const -- the scheduler needs the context, the context's readiness needs the scheduler
+  let scheduler: HeartbeatScheduler;
   const ctx: ControlPlaneContext = {
     db,
     instances: new ObservedInstanceStore(db, instanceChanges),
@@ -60,9 +76,29 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     settings: { owner: settings.owner, providerTimeoutMs: settings.providerTimeoutMs, sseKeepAliveMs: settings.sseKeepAliveMs },
     logger,
     inflightSpawns: new Map(),
+    placements: new PlacementStore(db),
+    capacityErrors,
+    placementSettings: {
+      chain: {
+        attemptTimeoutMs: settings.placement.attemptTimeoutMs,
+        chainTimeoutMs: settings.placement.chainTimeoutMs,
+        maxAttempts: settings.placement.maxAttempts,
+        spotFailuresBeforeOnDemand: settings.placement.spotFailuresBeforeOnDemand,
+        maxAttemptsPerProvider: settings.placement.maxAttemptsPerProvider,
+      },
+      retentionMs: settings.placement.retentionMs,
+    },
+    providerReadiness: (provider) => scheduler.readiness(provider),
+    spotInterrupted: (records) => {
+      for (const record of records) {
+        handleSpotInterruption(ctx, record).catch((error: unknown) =>
+          logger.warn('spot replacement failed', { instanceId: record.id, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
+    },
   };
   const reconciler = new Reconciler(ctx);
-  const scheduler = new HeartbeatScheduler(ctx, reconciler);
+  scheduler = new HeartbeatScheduler(ctx, reconciler);
   const follower = new FreshInstanceFollower(ctx, settings.follow);
   const reconcileNow = async (provider?: string) => {
     const entries = provider === undefined ? registry.all() : [registry.get(provider)].filter((entry) => entry !== undefined);
@@ -81,6 +117,19 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     follower,
     db,
     reconcileNow,
+    async resumePlacements() {
+      const pruned = await ctx.placements.prune(new Date(Date.now() - ctx.placementSettings.retentionMs).toISOString());
+      if (pruned > 0) logger.info('placements past retention dropped', { pruned });
+      const open = await ctx.placements.open();
+      for (const placement of open) {
+        // Registered as in flight at once (before the reconciler's first pass), run in the background.
+        driveChain(ctx, placement, true).catch((error: unknown) =>
+          logger.warn('resumed placement ended without a machine', { instanceId: placement.instanceId, placementId: placement.id, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
+      if (open.length > 0) logger.info('placement chains resumed', { count: open.length });
+      return open.length;
+    },
     async close() {
       await follower.stop();
       await scheduler.stop();
@@ -110,6 +159,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       { host: listenHost },
     );
   }
+  // Catalogs are read in the background: placement never waits on a vendor; a provider without one is "not ready" until it arrives.
+  void plane.ctx.registry.warmCatalogs();
+  await plane.resumePlacements();
   plane.scheduler.start();
   plane.follower.start();
   const server = await new Promise<ServerType>((resolve, reject) => {

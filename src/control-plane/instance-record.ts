@@ -48,6 +48,10 @@ export interface InstanceRecord {
   terminateOverdueAt: string | null;
   /** When the machine was still not running past its boot deadline. */
   bootOverdueAt: string | null;
+  /** The placement (failover chain) that chose this instance's offer; null for an explicit spawn. */
+  placementId: string | null;
+  /** The idempotency token of the current spawn attempt; null means the instance id (explicit spawns). */
+  spawnToken: string | null;
 }
 
 export interface InstanceDrift {
@@ -85,5 +89,6 @@ export function instanceJson(record: InstanceRecord) {
     updatedAt: record.updatedAt,
     terminatedAt: record.terminatedAt,
     drift: record.drift,
+    placementId: record.placementId,
   };
 }

@@ -38,6 +38,9 @@ const CATALOG_TTL_MS = 60_000;
 export class ProviderRegistry {
   private readonly entries = new Map<string, RegisteredProvider>();
   private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }>();
+  private readonly refreshing = new Map<string, Promise<unknown>>();
+  /** Called with a provider's name when a background catalog refresh fails (the stale catalog stays). */
+  onRefreshError: (provider: string, error: unknown) => void = () => {};
 
   register<TInstance extends ProviderInstance, TSnapshot extends ProviderSnapshot, TCaps extends CapabilityDeclaration>(
     registration: ProviderRegistration<TInstance, TSnapshot, TCaps>,
@@ -90,9 +93,47 @@ export class ProviderRegistry {
     };
   }
 
+  /**
+   * The last catalog without calling the vendor (placement's read: a request never waits on a
+   * vendor). A catalog past its minute is refreshed in the background; none yet starts the first
+   * read and answers null.
+   */
+  peekCatalog(entry: RegisteredProvider, now = Date.now()): { offerings: InstanceTypeOffering[]; fetchedAt: string } | null {
+    const cached = this.catalogs.get(entry.name);
+    if (!cached || now - cached.fetchedAt >= CATALOG_TTL_MS) this.refreshInBackground(entry);
+    return cached ? { offerings: cached.offerings, fetchedAt: new Date(cached.fetchedAt).toISOString() } : null;
+  }
+
+  /** Reads the catalog again now (the heartbeat's refresh); concurrent calls share one read. */
+  async refreshCatalog(entry: RegisteredProvider): Promise<InstanceTypeOffering[]> {
+    const running = this.refreshing.get(entry.name);
+    if (running) return (await running) as InstanceTypeOffering[];
+    const read = this.fetchCatalog(entry, Date.now()).then((fresh) => fresh.offerings);
+    this.refreshing.set(entry.name, read);
+    try {
+      return await read;
+    } finally {
+      this.refreshing.delete(entry.name);
+    }
+  }
+
+  /** Every provider's catalog read once (start-up warm-up; tests await it). Failures are reported, not thrown. */
+  async warmCatalogs(): Promise<void> {
+    await Promise.all(this.all().map((entry) => this.refreshCatalog(entry).catch((error: unknown) => this.onRefreshError(entry.name, error))));
+  }
+
+  private refreshInBackground(entry: RegisteredProvider): void {
+    if (this.refreshing.has(entry.name)) return;
+    this.refreshCatalog(entry).catch((error: unknown) => this.onRefreshError(entry.name, error));
+  }
+
   private async cachedCatalog(entry: RegisteredProvider, now: number): Promise<{ offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }> {
     const cached = this.catalogs.get(entry.name);
     if (cached && now - cached.fetchedAt < CATALOG_TTL_MS) return cached;
+    return this.fetchCatalog(entry, now);
+  }
+
+  private async fetchCatalog(entry: RegisteredProvider, now: number): Promise<{ offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }> {
     // The log's own mark, not a clock: a provider may run on an injected clock.
     const skipMark = entry.skippedEntries?.mark() ?? 0;
     const offerings = await entry.provider.instanceTypes();

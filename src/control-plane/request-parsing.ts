@@ -5,6 +5,11 @@ import { ApiError } from './api-error.js';
 
 /** Parses a JSON body: 400 for text that is not JSON, 422 naming every field that breaks the schema. */
 export async function parseJsonBody<T>(c: Context, schema: z.ZodType<T>, options: { optional?: boolean } = {}): Promise<T> {
+  return parseWith(schema, await readJsonBody(c, options), 'body');
+}
+
+/** The body as JSON, not yet validated: 400 `MALFORMED_JSON` for text that is not JSON. */
+export async function readJsonBody(c: Context, options: { optional?: boolean } = {}): Promise<unknown> {
   const text = await c.req.text();
   let raw: unknown;
   if (text.trim().length === 0 && options.optional) {
@@ -16,7 +21,7 @@ export async function parseJsonBody<T>(c: Context, schema: z.ZodType<T>, options
       throw new ApiError(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${(error as Error).message}`);
     }
   }
-  return parseWith(schema, raw, 'body');
+  return raw;
 }
 
 export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, where: string): T {

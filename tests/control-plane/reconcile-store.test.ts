@@ -57,6 +57,8 @@ function record(index: number, status: InstanceStatus, overrides: Partial<Instan
     lastTerminateAt: null,
     terminateOverdueAt: null,
     bootOverdueAt: null,
+    placementId: null,
+    spawnToken: null,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { type CapabilityFlag, type InstanceTypeOffering, isProviderError, isWarmVolumeRequest } from '../../contracts/index.js';
+import { type CapabilityFlag, type InstanceTypeOffering, isProviderError, isWarmVolumeRequest, type ProviderError, type ProviderInstance } from '../../contracts/index.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import type { SpawnRequest } from '../api-schemas.js';
 import { callProvider } from '../call-provider.js';
@@ -74,6 +74,8 @@ export async function spawnInstance(
     lastTerminateAt: null,
     terminateOverdueAt: null,
     bootOverdueAt: null,
+    placementId: null,
+    spawnToken: null,
   };
   try {
     await ctx.instances.insert(record);
@@ -217,10 +219,64 @@ async function callSpawn(
   request: SpawnRequest,
   resumed: boolean,
 ): Promise<InstanceRecord> {
-  const bootstrap = entry.provider.generateBootstrap({ instanceId: record.id, hostname: record.name, ...request.bootstrap });
-  let instance: Awaited<ReturnType<typeof entry.provider.spawn>>;
+  const attempt = await attemptSpawn(ctx, entry, record, request.bootstrap, resumed);
+  if (attempt.kind === 'spawned') return recordSpawned(ctx, entry, record, attempt.instance);
+  // A taxonomy error is the provider's definite "no"; anything else leaves the outcome unknown, so the intent stays open.
+  const definite = attempt.kind === 'refused';
+  if (attempt.kind === 'refused') await rememberCapacityError(ctx, record, attempt.error, 'spawn');
+  await ctx.instances.transition(record.id, {
+    from: ['requested'],
+    to: definite ? 'failed' : 'requested',
+    patch: { error: attempt.apiError.stored() },
+    event: {
+      type: definite ? 'instance.spawn-failed' : 'instance.spawn-outcome-unknown',
+      message: attempt.apiError.message,
+      data: { code: attempt.apiError.code },
+    },
+  });
+  ctx.logger.warn('spawn failed', { instanceId: record.id, provider: entry.name, code: attempt.apiError.code, definite });
+  throw attempt.apiError;
+}
+
+/** Codes the capacity-error cache learns from: "not here, not now" (a quota: not in this region until raised). */
+const CAPACITY_CACHE_CODES: ReadonlySet<string> = new Set(['CAPACITY_ERROR', 'QUOTA_EXCEEDED', 'SPOT_INTERRUPTED']);
+
+/** Feeds the capacity-error cache from a refused spawn of this row's offer (explicit spawns and placement attempts alike). */
+export async function rememberCapacityError(ctx: ControlPlaneContext, record: InstanceRecord, error: ProviderError, source: 'spawn' | 'placement'): Promise<void> {
+  if (!CAPACITY_CACHE_CODES.has(error.code)) return;
+  await ctx.capacityErrors.record({
+    provider: record.provider,
+    region: record.region,
+    zone: record.zone,
+    instanceType: record.instanceType,
+    market: record.spot ? 'spot' : 'on-demand',
+    code: error.code,
+    message: error.message,
+    source,
+  });
+}
+
+/** One provider spawn call's outcome: a machine, the provider's definite no, or unknown (timeout, a non-taxonomy failure). */
+export type SpawnAttempt =
+  | { kind: 'spawned'; instance: ProviderInstance }
+  | { kind: 'refused'; error: ProviderError; apiError: ApiError }
+  | { kind: 'unknown'; apiError: ApiError };
+
+/**
+ * Calls the provider's spawn for a `requested` row (its current token and offer), writing nothing:
+ * the caller decides what the outcome means (an explicit spawn fails the row; a placement chain
+ * moves to its next offer).
+ */
+export async function attemptSpawn(
+  ctx: ControlPlaneContext,
+  entry: RegisteredProvider,
+  record: InstanceRecord,
+  bootstrapRequest: SpawnRequest['bootstrap'],
+  resumed: boolean,
+): Promise<SpawnAttempt> {
+  const bootstrap = entry.provider.generateBootstrap({ instanceId: record.id, hostname: record.name, ...bootstrapRequest });
   try {
-    instance = await callProvider(entry.name, 'spawn', ctx.settings.providerTimeoutMs, (signal) =>
+    const instance = await callProvider(entry.name, 'spawn', ctx.settings.providerTimeoutMs, (signal) =>
       entry.provider.spawn({
         instanceType: record.instanceType,
         region: record.region,
@@ -230,30 +286,25 @@ async function callSpawn(
         name: record.name,
         tags: record.tags,
         bootstrap,
-        idempotencyToken: record.id,
+        idempotencyToken: record.spawnToken ?? record.id,
         ownership: { owner: ctx.settings.owner, instanceId: record.id },
         ...(record.volumes.length > 0 && { volumes: record.volumes }),
         ...(resumed && { resumed }),
       }, { signal }),
     );
+    return { kind: 'spawned', instance };
   } catch (error) {
     // The row exists now: the error names it, so a client without an Idempotency-Key can still find it.
     const apiError = apiErrorFromProviderCall(error, entry.name).withDetails({ instanceId: record.id });
-    // A taxonomy error is the provider's definite "no"; anything else leaves the outcome unknown, so the intent stays open.
-    const definite = isProviderError(error);
-    await ctx.instances.transition(record.id, {
-      from: ['requested'],
-      to: definite ? 'failed' : 'requested',
-      patch: { error: apiError.stored() },
-      event: {
-        type: definite ? 'instance.spawn-failed' : 'instance.spawn-outcome-unknown',
-        message: apiError.message,
-        data: { code: apiError.code },
-      },
-    });
-    ctx.logger.warn('spawn failed', { instanceId: record.id, provider: entry.name, code: apiError.code, definite });
-    throw apiError;
+    return isProviderError(error) ? { kind: 'refused', error, apiError } : { kind: 'unknown', apiError };
   }
+}
+
+/**
+ * Writes a spawn's machine onto its row (`requested -> provisioning | running`). When a DELETE
+ * arrived while the provider worked, the machine is recorded on the `terminating` row and terminated.
+ */
+export async function recordSpawned(ctx: ControlPlaneContext, entry: RegisteredProvider, record: InstanceRecord, instance: ProviderInstance): Promise<InstanceRecord> {
   const status = instance.status === 'running' ? 'running' : 'provisioning';
   const spawned = await ctx.instances.transition(record.id, {
     from: ['requested'],

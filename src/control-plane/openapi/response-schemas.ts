@@ -44,6 +44,8 @@ export const InstanceSchema = z
     updatedAt: Timestamp,
     terminatedAt: Timestamp.nullable(),
     drift: z.object({ observedHash: z.string(), fields: z.array(z.string()), detectedAt: Timestamp }).nullable(),
+    /** Set when the instance was placed by requirements: GET /v1/instances/{id}/placement has the evidence. */
+    placementId: z.string().nullable(),
   })
   .openapi('Instance');
 

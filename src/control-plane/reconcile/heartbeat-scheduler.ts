@@ -69,6 +69,16 @@ export class HeartbeatScheduler {
   }
 
   /** Last heartbeat per task for one provider. */
+  /**
+   * Whether placement may use the provider: ready until its latest health check failed (a provider
+   * not checked yet is given the benefit of the doubt; its catalog must still have been read).
+   */
+  readiness(provider: string): { ready: boolean; reason?: string } {
+    const health = this.healthRecord(provider).health_check;
+    if (health.ok === false) return { ready: false, reason: `its latest health check failed (${health.message})` };
+    return { ready: true };
+  }
+
   healthOf(provider: string): Record<HeartbeatTask, TaskHealth> {
     return this.healthRecord(provider);
   }
@@ -136,10 +146,9 @@ export class HeartbeatScheduler {
     try {
       const hook = await this.hook(entry, 'health_check');
       if (hook.checked) return { ok: hook.ok, message: hook.message, ...(hook.errorCode !== undefined && { errorCode: hook.errorCode }) };
-      // Without a hook, reading the catalog is the cheapest call that proves the provider answers.
-      const offerings = await callProvider(entry.name, 'instanceTypes', this.ctx.settings.providerTimeoutMs, (signal) =>
-        entry.provider.instanceTypes({ signal }),
-      );
+      // Without a hook, reading the catalog is the cheapest call that proves the provider answers; it
+      // is also the catalog placement ranks by (refreshed here, never on a request).
+      const offerings = await callProvider(entry.name, 'instanceTypes', this.ctx.settings.providerTimeoutMs, () => this.ctx.registry.refreshCatalog(entry));
       return { ok: true, message: `catalog answers (${offerings.length} instance types)` };
     } catch (error) {
       return this.failure(entry, error);

@@ -38,6 +38,8 @@ class ReconcileRun {
   /** At most one change per row: a second decision about the same row merges into the first. */
   private readonly changes = new Map<string, PlannedChange>();
   private readonly followUps: (() => Promise<void>)[] = [];
+  /** Rows whose spot machine the market reclaimed in this pass (handed to ctx.spotInterrupted once written). */
+  private readonly interrupted: InstanceRecord[] = [];
 
   constructor(
     private readonly ctx: ControlPlaneContext,
@@ -95,6 +97,7 @@ class ReconcileRun {
     });
     const { applied, events } = await this.ctx.instances.applyPlanned([...this.changes.values()]);
     this.changes.clear();
+    if (this.interrupted.length > 0) this.ctx.spotInterrupted(this.interrupted.splice(0));
     this.report.updated += applied;
     this.report.rowsWritten += applied + events;
   }
@@ -155,6 +158,7 @@ class ReconcileRun {
         ? this.stored(503, 'SPOT_INTERRUPTED', `${this.entry.name} reclaimed ${machine.providerId} from the spot market and stopped it`)
         : this.stored(502, 'MACHINE_FAILED', `${this.entry.name} reports ${machine.providerId} as failed`);
       const terminateRequestedAt = row.terminateRequestedAt ?? this.nowIso;
+      if (reclaimedButKept) this.interrupted.push(row);
       this.plan(row, 'terminating', { terminateRequestedAt, error }, [
         { type: reclaimedButKept ? 'instance.spot-interrupted' : 'instance.machine-failed', message: `${error.message}; terminating it` },
       ]);
@@ -205,6 +209,7 @@ class ReconcileRun {
   /** The machine ended without our asking: a spot reclaim, or a termination by someone else. */
   private endedElsewhere(row: InstanceRecord, machine: ProviderInstance): void {
     const spot = machine.stateReason?.code === 'SPOT_INTERRUPTED';
+    if (spot) this.interrupted.push(row);
     const error = spot
       ? this.stored(503, 'SPOT_INTERRUPTED', machine.stateReason?.message ?? 'reclaimed by the spot market')
       : this.stored(502, 'TERMINATED_EXTERNALLY', `${machine.providerId} was terminated outside Hangar`);

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ApiError } from '../api-error.js';
-import { IdempotencyKeySchema, SpawnRequestSchema } from '../api-schemas.js';
+import { IdempotencyKeySchema, PlacementSpawnRequestSchema, SpawnBodySchema, SpawnRequestSchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
 import { INSTANCE_STATUSES, instanceJson } from '../instance-record.js';
 import { spawnInstance } from '../lifecycle/spawn-instance.js';
@@ -11,7 +11,8 @@ import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS, PROVIDER_CALL_ERROR
 import { jsonRequestBody } from '../openapi/json-request-body.js';
 import { InstanceEventsSchema, InstancePageSchema, InstanceSchema } from '../openapi/response-schemas.js';
 import { decodeCursor, PageQuerySchema, page } from '../pagination.js';
-import { parseJsonBody, validationHook } from '../request-parsing.js';
+import { parseWith, readJsonBody, validationHook } from '../request-parsing.js';
+import { placeInstance } from '../placement/place-instance.js';
 import { listEvents } from '../store/event-store.js';
 
 const ListInstancesQuerySchema = PageQuerySchema.extend({
@@ -60,7 +61,7 @@ const spawnRoute = createRoute({
   summary: 'Spawn an instance',
   request: {
     headers: SpawnHeadersSchema,
-    body: jsonRequestBody(SpawnRequestSchema, { description: 'What to spawn; unknown keys are rejected', required: true }),
+    body: jsonRequestBody(SpawnBodySchema, { description: 'What to spawn: provider + instanceType, or requirements (placement); unknown keys are rejected', required: true }),
   },
   responses: {
     202: instanceResponse('The instance, usually provisioning', REPLAYED_HEADER),
@@ -68,8 +69,10 @@ const spawnRoute = createRoute({
       JSON_BODY_ERRORS,
       {
         409: ['IDEMPOTENCY_KEY_REUSED'],
-        422: ['UNKNOWN_PROVIDER', 'UNKNOWN_INSTANCE_TYPE', 'UNKNOWN_REGION', 'UNKNOWN_ZONE', 'CAPABILITY_UNSUPPORTED'],
+        422: ['UNKNOWN_PROVIDER', 'UNKNOWN_INSTANCE_TYPE', 'UNKNOWN_REGION', 'UNKNOWN_ZONE', 'CAPABILITY_UNSUPPORTED', 'NO_MATCHING_OFFER'],
         502: ['SPAWN_NOT_CONFIRMED'],
+        503: ['NO_OFFER_AVAILABLE', 'PLACEMENT_EXHAUSTED'],
+        504: ['PLACEMENT_DEADLINE', 'PLACEMENT_UNRESOLVED'],
       },
       PROVIDER_CALL_ERRORS,
     ),
@@ -135,8 +138,12 @@ export function instanceRoutes(ctx: ControlPlaneContext): OpenAPIHono {
   return new OpenAPIHono()
     .openapi(spawnRoute, async (c) => {
       const idempotencyKey = c.req.valid('header')['Idempotency-Key'] ?? null;
-      const request = await parseJsonBody(c, SpawnRequestSchema);
-      const { record, replayed } = await spawnInstance(ctx, request, idempotencyKey);
+      const raw = await readJsonBody(c);
+      // `requirements` makes it a spawn by need (placement); otherwise the explicit spawn.
+      const byNeed = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'requirements' in raw;
+      const { record, replayed } = byNeed
+        ? await placeInstance(ctx, parseWith(PlacementSpawnRequestSchema, raw, 'body'), idempotencyKey)
+        : await spawnInstance(ctx, parseWith(SpawnRequestSchema, raw, 'body'), idempotencyKey);
       if (replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(instanceJson(record), 202);
     })

@@ -29,6 +29,51 @@ export interface InstancesTable {
   last_terminate_at: string | null;
   terminate_overdue_at: string | null;
   boot_overdue_at: string | null;
+  placement_id: string | null;
+  spawn_token: string | null;
+}
+
+export interface PlacementsTable {
+  id: string;
+  instance_id: string;
+  status: string;
+  requirements: string;
+  policy: string;
+  plan: string;
+  request: string | null;
+  escalations: Generated<string>;
+  outcome: string | null;
+  replaces: string | null;
+  deadline_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlacementAttemptsTable {
+  placement_id: string;
+  n: number;
+  offer: string;
+  token: string;
+  started_at: string;
+  ended_at: string | null;
+  outcome: string;
+  error_code: string | null;
+  message: string | null;
+}
+
+export interface CapacityErrorsTable {
+  provider: string;
+  region: string;
+  zone: string;
+  instance_type: string;
+  market: string;
+  code: string;
+  message: string;
+  source: string;
+  failures: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  until: string;
 }
 
 export interface EventsTable {
@@ -70,4 +115,7 @@ export interface Database {
   events: EventsTable;
   snapshots: SnapshotsTable;
   orphans: OrphansTable;
+  placements: PlacementsTable;
+  placement_attempts: PlacementAttemptsTable;
+  capacity_errors: CapacityErrorsTable;
 }

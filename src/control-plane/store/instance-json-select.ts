@@ -33,4 +33,6 @@ export const INSTANCE_JSON_SELECT = `json_object(${[
   `'lastTerminateAt', "last_terminate_at"`,
   `'terminateOverdueAt', "terminate_overdue_at"`,
   `'bootOverdueAt', "boot_overdue_at"`,
+  `'placementId', "placement_id"`,
+  `'spawnToken', "spawn_token"`,
 ].join(', ')})`;

@@ -46,6 +46,8 @@ function fromRow(row: InstanceRow): InstanceRecord {
     lastTerminateAt: row.last_terminate_at,
     terminateOverdueAt: row.terminate_overdue_at,
     bootOverdueAt: row.boot_overdue_at,
+    placementId: row.placement_id,
+    spawnToken: row.spawn_token,
   };
 }
 
@@ -123,7 +125,8 @@ export class InstanceStore {
   }
 
   /** Commits a new intent row and its `requested` event in one transaction. */
-  async insert(record: InstanceRecord): Promise<void> {
+  /** Inserts a new row with its `instance.requested` event; `alongside` writes more in the same transaction. */
+  async insert(record: InstanceRecord, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx
@@ -153,6 +156,8 @@ export class InstanceStore {
             spec_hash_version: record.specHashVersion,
             drift: null,
             terminate_attempts: record.terminateAttempts,
+            placement_id: record.placementId,
+            spawn_token: record.spawnToken,
           })
           .execute();
         await recordEvent(trx, {
@@ -163,6 +168,7 @@ export class InstanceStore {
           toStatus: record.status,
           message: `spawn of ${record.instanceType} on ${record.provider} requested`,
         });
+        await alongside?.(trx);
       });
     } catch (error) {
       if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {

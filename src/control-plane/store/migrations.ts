@@ -3,6 +3,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { reconciliationMigration } from './migrations/0002-reconciliation.js';
 import { volumesMigration } from './migrations/0003-volumes.js';
 import { openRowsIndexMigration } from './migrations/0004-open-rows-index.js';
+import { placementMigration } from './migrations/0005-placement.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_reconciliation': reconciliationMigration,
   '0003_volumes': volumesMigration,
   '0004_open_rows_index': openRowsIndexMigration,
+  '0005_placement': placementMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { KeyedNotifier } from '../../lib/keyed-notifier.js';
 import type { InstanceRecord } from '../instance-record.js';
 import type { Database } from './database-schema.js';
@@ -17,8 +17,8 @@ export class ObservedInstanceStore extends InstanceStore {
     super(db);
   }
 
-  override async insert(record: InstanceRecord): Promise<void> {
-    await super.insert(record);
+  override async insert(record: InstanceRecord, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    await super.insert(record, alongside);
     this.changes.publish([record.id]);
   }
 

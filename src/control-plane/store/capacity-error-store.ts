@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import type { CapacityBlock } from '../../placement/offer-planner.js';
+import type { Database } from './database-schema.js';
+
+/** Where a capacity error came from. */
+export type CapacitySource = 'spawn' | 'placement' | 'spot-interruption' | 'probe' | 'provider';
+
+export interface CapacityErrorInput {
+  provider: string;
+  region: string;
+  zone: string | null;
+  /** null: every type (quota). */
+  instanceType: string | null;
+  /** null: both markets. */
+  market: 'spot' | 'on-demand' | null;
+  code: string;
+  message: string;
+  source: CapacitySource;
+}
+
+export interface CapacityErrorEntry extends CapacityBlock {
+  readonly message: string;
+  readonly source: string;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  readonly active: boolean;
+}
+
+export interface CapacityTtls {
+  /** How long a capacity error keeps its slice out of placement. */
+  ttlMs: number;
+  /** How long a quota error keeps the provider's region out (quotas change by hand, slowly). */
+  quotaTtlMs: number;
+  /** Per provider overrides. */
+  perProvider?: Record<string, { ttlMs?: number; quotaTtlMs?: number }>;
+  /** Expired entries are kept this long (their failure counts break ranking ties), then dropped. */
+  retentionMs: number;
+}
+
+export const DEFAULT_CAPACITY_TTLS: CapacityTtls = { ttlMs: 180_000, quotaTtlMs: 1_800_000, retentionMs: 3_600_000 };
+
+const keyOf = (entry: Pick<CapacityBlock, 'provider' | 'region' | 'zone' | 'instanceType' | 'market'>) =>
+  [entry.provider, entry.region, entry.zone ?? '', entry.instanceType ?? '', entry.market ?? ''].join('\u0000');
+
+/**
+ * The one capacity-error cache, owned by the control plane: persisted (a restart keeps what it
+ * learned), mirrored in memory so the planner reads it without a query on every request.
+ * Keyed (provider, region, zone, instanceType, market); a repeat extends `until` and counts.
+ */
+export class CapacityErrorStore {
+  private readonly entries = new Map<string, CapacityErrorEntry>();
+  private loaded = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ttls: CapacityTtls = DEFAULT_CAPACITY_TTLS,
+  ) {}
+
+  async load(): Promise<void> {
+    const rows = await this.db.selectFrom('capacity_errors').selectAll().execute();
+    const now = Date.now();
+    this.entries.clear();
+    for (const row of rows) {
+      const entry: CapacityErrorEntry = {
+        provider: row.provider,
+        region: row.region,
+        zone: row.zone === '' ? null : row.zone,
+        instanceType: row.instance_type === '' ? null : row.instance_type,
+        market: row.market === '' ? null : (row.market as 'spot' | 'on-demand'),
+        code: row.code,
+        message: row.message,
+        source: row.source,
+        failures: row.failures,
+        firstSeenAt: row.first_seen_at,
+        lastSeenAt: row.last_seen_at,
+        until: row.until,
+        active: Date.parse(row.until) > now,
+      };
+      this.entries.set(keyOf(entry), entry);
+    }
+    this.loaded = true;
+  }
+
+  ttlFor(provider: string, code: string): number {
+    const own = this.ttls.perProvider?.[provider];
+    return code === 'QUOTA_EXCEEDED' ? (own?.quotaTtlMs ?? this.ttls.quotaTtlMs) : (own?.ttlMs ?? this.ttls.ttlMs);
+  }
+
+  /** Records one capacity error (upsert: counts, extends `until`); returns the entry as stored. */
+  async record(input: CapacityErrorInput, now = Date.now()): Promise<CapacityErrorEntry> {
+    if (!this.loaded) await this.load();
+    // A quota is the account's, per provider and region: it blocks every type and zone there.
+    const scoped = input.code === 'QUOTA_EXCEEDED' ? { ...input, zone: null, instanceType: null } : input;
+    const key = keyOf(scoped);
+    const previous = this.entries.get(key);
+    const nowIso = new Date(now).toISOString();
+    const until = new Date(Math.max(now + this.ttlFor(input.provider, input.code), previous ? Date.parse(previous.until) : 0)).toISOString();
+    const entry: CapacityErrorEntry = {
+      provider: scoped.provider,
+      region: scoped.region,
+      zone: scoped.zone,
+      instanceType: scoped.instanceType,
+      market: scoped.market,
+      code: scoped.code,
+      message: scoped.message,
+      source: scoped.source,
+      failures: (previous?.failures ?? 0) + 1,
+      firstSeenAt: previous?.firstSeenAt ?? nowIso,
+      lastSeenAt: nowIso,
+      until,
+      active: true,
+    };
+    await this.db
+      .insertInto('capacity_errors')
+      .values({
+        provider: entry.provider,
+        region: entry.region,
+        zone: entry.zone ?? '',
+        instance_type: entry.instanceType ?? '',
+        market: entry.market ?? '',
+        code: entry.code,
+        message: entry.message,
+        source: entry.source,
+        failures: entry.failures,
+        first_seen_at: entry.firstSeenAt,
+        last_seen_at: entry.lastSeenAt,
+        until: entry.until,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['provider', 'region', 'zone', 'instance_type', 'market']).doUpdateSet({
+          code: entry.code,
+          message: entry.message,
+          source: entry.source,
+          failures: entry.failures,
+          last_seen_at: entry.lastSeenAt,
+          until: entry.until,
+        }),
+      )
+      .execute();
+    this.entries.set(key, entry);
+    await this.prune(now);
+    return entry;
+  }
+
+  /** Every remembered entry (active or within retention), for the planner: synchronous, from memory. */
+  blocks(): readonly CapacityBlock[] {
+    return [...this.entries.values()];
+  }
+
+  /** What GET /v1/capacity-errors shows: newest first, `active` as of now. */
+  list(now = Date.now(), options: { provider?: string; activeOnly?: boolean } = {}): CapacityErrorEntry[] {
+    return [...this.entries.values()]
+      .map((entry) => ({ ...entry, active: Date.parse(entry.until) > now }))
+      .filter((entry) => (options.provider === undefined || entry.provider === options.provider) && (!options.activeOnly || entry.active))
+      .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt) || keyOf(a).localeCompare(keyOf(b)));
+  }
+
+  /** Drops entries whose expiry is older than the retention. */
+  private async prune(now: number): Promise<void> {
+    const cutoff = now - this.ttls.retentionMs;
+    const stale = [...this.entries.entries()].filter(([, entry]) => Date.parse(entry.until) < cutoff);
+    if (stale.length === 0) return;
+    await this.db.deleteFrom('capacity_errors').where('until', '<', new Date(cutoff).toISOString()).execute();
+    for (const [key] of stale) this.entries.delete(key);
+  }
+}
