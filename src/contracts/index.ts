@@ -1,6 +1,7 @@
 export * from './bootstrap.js';
 export * from './call-options.js';
 export * from './capabilities.js';
+export * from './capacity-signals.js';
 export * from './errors.js';
 export * from './hooks.js';
 export * from './instance.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CapabilityDeclaration, CapabilityFlag } from './capabilities.js';
+import type { CapacitySignals } from './capacity-signals.js';
 import type { ProviderHooks } from './hooks.js';
 import type { ProviderInstance } from './instance.js';
 import type { Provider } from './provider.js';
@@ -51,4 +52,11 @@ export interface ProviderRegistration<
   chaos?: ProviderChaosControl;
   /** The vendor entries the provider skipped because it could not read them (shown in health and the catalog). */
   skippedEntries?: SkippedEntryLog;
+  /**
+   * For providers that learn about capacity on their own (AWS: the multi-AZ probe, the spot fleet):
+   * the control plane binds its capacity-error cache here once, right after registering, so the
+   * provider reports to and reads from the one cache. Unbound, the provider keeps its own in-memory
+   * default (`InMemoryCapacitySignals`).
+   */
+  bindCapacitySignals?: (signals: CapacitySignals) => void;
 }

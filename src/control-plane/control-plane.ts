@@ -62,6 +62,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     perProvider: settings.placement.capacityErrors.providers,
   });
   await capacityErrors.load();
+  // One capacity-error cache: providers that learn about capacity themselves report to it and read it.
+  registry.bindCapacitySignals((provider) =>
+    capacityErrors.signalsFor(provider, (error, signal) =>
+      logger.warn('a provider capacity signal was not recorded', { provider, region: signal.region, zone: signal.zone, error: String(error) }),
+    ),
+  );
   registry.onRefreshError = (provider, error) => logger.warn('catalog refresh failed; the last catalog stays in use', { provider, error: String(error) });
   // eslint-disable-next-line prefer-const -- the scheduler needs the context, the context's readiness needs the scheduler
   let scheduler: HeartbeatScheduler;

@@ -54,6 +54,35 @@ export interface InstanceRecord {
   spawnToken: string | null;
 }
 
+/** What a new intent row is given; everything the lifecycle fills in later starts empty. */
+export type NewInstanceFields = Pick<
+  InstanceRecord,
+  'id' | 'provider' | 'name' | 'instanceType' | 'region' | 'zone' | 'spot' | 'image' | 'tags' | 'volumes' | 'idempotencyKey' | 'requestHash' | 'bootstrapChecksum' | 'createdAt'
+> &
+  Partial<Pick<InstanceRecord, 'placementId' | 'spawnToken'>>;
+
+/** A `requested` intent row, before any provider call. */
+export function newIntentRecord(fields: NewInstanceFields): InstanceRecord {
+  return {
+    providerId: null,
+    status: 'requested',
+    error: null,
+    updatedAt: fields.createdAt,
+    terminateRequestedAt: null,
+    terminatedAt: null,
+    specHash: null,
+    specHashVersion: null,
+    drift: null,
+    terminateAttempts: 0,
+    lastTerminateAt: null,
+    terminateOverdueAt: null,
+    bootOverdueAt: null,
+    placementId: null,
+    spawnToken: null,
+    ...fields,
+  };
+}
+
 export interface InstanceDrift {
   observedHash: string;
   fields: string[];

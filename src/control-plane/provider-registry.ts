@@ -1,5 +1,6 @@
 import {
   type CapabilityDeclaration,
+  type CapacitySignals,
   type InstanceTypeOffering,
   type Provider,
   type ProviderHooks,
@@ -39,6 +40,8 @@ export class ProviderRegistry {
   private readonly entries = new Map<string, RegisteredProvider>();
   private readonly catalogs = new Map<string, { offerings: InstanceTypeOffering[]; skipMark: number; fetchedAt: number }>();
   private readonly refreshing = new Map<string, Promise<unknown>>();
+  /** The registrations that take the capacity-signals port, by provider name. */
+  private readonly capacityBinders = new Map<string, (signals: CapacitySignals) => void>();
   /** Called with a provider's name when a background catalog refresh fails (the stale catalog stays). */
   onRefreshError: (provider: string, error: unknown) => void = () => {};
 
@@ -56,7 +59,17 @@ export class ProviderRegistry {
       skippedEntries: registration.skippedEntries ?? null,
     };
     this.entries.set(name, entry);
+    if (registration.bindCapacitySignals !== undefined) this.capacityBinders.set(name, registration.bindCapacitySignals);
     return entry;
+  }
+
+  /**
+   * Binds every registration that takes one to its provider's capacity-signals port (the control
+   * plane's capacity-error cache), so a provider's own findings and the cache are one. Called once,
+   * when the cache is loaded.
+   */
+  bindCapacitySignals(signalsFor: (provider: string) => CapacitySignals): void {
+    for (const [name, bind] of this.capacityBinders) bind(signalsFor(name));
   }
 
   get(name: string): RegisteredProvider | undefined {

@@ -115,6 +115,88 @@ export interface PlanOptions {
 
 const STATIC: ReadonlySet<string> = new Set(STATIC_EXCLUSIONS);
 const MEMORY_TOLERANCE = 0.97;
+/** What the spawn path keeps of a plan as evidence (and what the chain can walk). */
+export const EVIDENCE_PLAN_LIMITS: Readonly<Required<PlanOptions>> = { rankedLimit: 200, excludedLimit: 200 };
+
+/** Each static check is one bit: the hot loop computes a number per offer, messages only for offers shown. */
+const BIT: Readonly<Record<(typeof STATIC_EXCLUSIONS)[number], number>> = Object.fromEntries(STATIC_EXCLUSIONS.map((code, index) => [code, 1 << index])) as Record<(typeof STATIC_EXCLUSIONS)[number], number>;
+
+function popcount(mask: number): number {
+  let count = 0;
+  for (let rest = mask; rest !== 0; rest &= rest - 1) count += 1;
+  return count;
+}
+
+interface RankedCandidate {
+  offer: Offer;
+  group: number;
+  price: number;
+  availability: number;
+  pastFailures: number;
+}
+
+interface ExcludedCandidate {
+  offer: Offer;
+  mask: number;
+  statics: number;
+  price: number;
+  transient: Exclusion | null;
+}
+
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const rankOrder = (a: RankedCandidate, b: RankedCandidate) =>
+  a.group - b.group || a.price - b.price || a.availability - b.availability || a.pastFailures - b.pastFailures || compareKeys(a.offer.key, b.offer.key);
+const missOrder = (a: ExcludedCandidate, b: ExcludedCandidate) => a.statics - b.statics || a.price - b.price || compareKeys(a.offer.key, b.offer.key);
+
+/**
+ * Keeps the `limit` smallest items offered to it (a binary max-heap of that size: an item larger
+ * than the largest kept costs one comparison and no allocation). `sorted()` answers them in order.
+ */
+class SmallestKept<T> {
+  private readonly heap: T[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly compare: (a: T, b: T) => number,
+  ) {}
+
+  /** The largest item kept, once `limit` items are kept (the bar a new item must pass); undefined before. */
+  largest(): T | undefined {
+    return this.heap.length >= this.limit ? this.heap[0] : undefined;
+  }
+
+  offer(item: T): void {
+    const heap = this.heap;
+    if (this.limit <= 0) return;
+    if (heap.length < this.limit) {
+      heap.push(item);
+      let index = heap.length - 1;
+      while (index > 0) {
+        const parent = (index - 1) >> 1;
+        if (this.compare(heap[index] as T, heap[parent] as T) <= 0) break;
+        [heap[index], heap[parent]] = [heap[parent] as T, heap[index] as T];
+        index = parent;
+      }
+      return;
+    }
+    if (this.compare(item, heap[0] as T) >= 0) return;
+    heap[0] = item;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let largest = index;
+      if (left < heap.length && this.compare(heap[left] as T, heap[largest] as T) > 0) largest = left;
+      if (right < heap.length && this.compare(heap[right] as T, heap[largest] as T) > 0) largest = right;
+      if (largest === index) break;
+      [heap[index], heap[largest]] = [heap[largest] as T, heap[index] as T];
+      index = largest;
+    }
+  }
+
+  sorted(): T[] {
+    return [...this.heap].sort(this.compare);
+  }
+}
 
 /**
  * Ranks every offer of every catalog against the requirements. Pure and deterministic: the same
@@ -126,72 +208,106 @@ export function planOffers(input: PlanInput, options: PlanOptions = {}): Plan {
   const { requirements } = input;
   const check = offerChecker(requirements);
   const blocks = indexBlocks(input.capacityBlocks, input.now);
-  const ranked: (RankedOffer & { sortKey: string; group: number; priceKey: number })[] = [];
-  const excluded: { view: ExcludedOffer; statics: number; price: number }[] = [];
-  const byReason: Partial<Record<ExclusionCode, number>> = {};
+  const rankedKept = new SmallestKept<RankedCandidate>(options.rankedLimit ?? Number.POSITIVE_INFINITY, rankOrder);
+  let rankedTotal = 0;
+  const excludedLimit = options.excludedLimit ?? 50;
+  // The nearest misses shown, and the five closest (for `no-matching-offer`): kept as they come, never all sorted.
+  const misses = new SmallestKept<ExcludedCandidate>(Math.max(excludedLimit, 5), missOrder);
+  let excludedTotal = 0;
+  const exclude = (offer: Offer, mask: number, statics: number, price: number, transient: Exclusion | null) => {
+    excludedTotal += 1;
+    const largest = misses.largest();
+    if (largest !== undefined && (statics > largest.statics || (statics === largest.statics && price > largest.price))) return;
+    misses.offer({ offer, mask, statics, price, transient });
+  };
+  // Offers per combination of failed static checks (a mask of STATIC_EXCLUSIONS.length bits).
+  const maskCounts = new Uint32Array(1 << STATIC_EXCLUSIONS.length);
+  let notReady = 0;
+  let cached = 0;
   let offersConsidered = 0;
   let earliestExpiry: number | null = null;
   let anyStaticPass = false;
 
-  for (const catalog of [...input.catalogs].sort((a, b) => (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0))) {
+  let notReadyReason: Exclusion | null = null;
+  const consider = (offer: Offer) => {
+    offersConsidered += 1;
+    const mask = check(offer);
+    const price = offer.pricePerHour ?? Number.POSITIVE_INFINITY;
+    if (mask !== 0) {
+      maskCounts[mask] = (maskCounts[mask] as number) + 1;
+      if (notReadyReason) notReady += 1;
+      exclude(offer, mask, popcount(mask), price, notReadyReason);
+      return;
+    }
+    anyStaticPass = true;
+    if (notReadyReason) {
+      notReady += 1;
+      exclude(offer, mask, 0, price, notReadyReason);
+      return;
+    }
+    const block = blocks.blocking(offer);
+    let pinned = offer;
+    if (block?.kind === 'blocked') {
+      cached += 1;
+      const expiry = Date.parse(block.entry.until);
+      earliestExpiry = earliestExpiry === null ? expiry : Math.min(earliestExpiry, expiry);
+      exclude(offer, mask, 0, price, {
+        code: 'CAPACITY_CACHED',
+        message: `${block.entry.code} seen for ${describeBlock(block.entry)}; skipped until ${block.entry.until}`,
+        until: block.entry.until,
+      });
+      return;
+    }
+    if (block?.kind === 'zone') pinned = inZone(offer, block.zone);
+    const group = (requirements.spot === 'preferred' && pinned.market === 'on-demand' ? 2 : 0) + (pinned.available === false ? 1 : 0);
+    rankedTotal += 1;
+    // Most offers of a broad request rank below the kept ones on group or price alone: skip them before building anything.
+    const largest = rankedKept.largest();
+    if (largest !== undefined && (group > largest.group || (group === largest.group && price > largest.price))) return;
+    rankedKept.offer({ offer: pinned, group, price, availability: availabilityOrder(pinned.available), pastFailures: blocks.failures(pinned) });
+  };
+
+  for (const catalog of [...input.catalogs].sort((a, b) => compareKeys(a.provider, b.provider))) {
     const readiness = input.readiness.get(catalog.provider) ?? { ready: false, reason: 'no readiness known' };
-    for (const base of offersOf(catalog)) {
-      for (const offer of zonesFor(base, requirements.zones)) {
-        offersConsidered += 1;
-        const reasons = check(offer);
-        const statics = reasons.length;
-        if (statics === 0) anyStaticPass = true;
-        if (!readiness.ready) reasons.push({ code: 'PROVIDER_NOT_READY', message: `${offer.provider} is not ready: ${readiness.reason ?? 'unknown'}` });
-        const block = statics === 0 ? blocks.blocking(offer) : null;
-        let pinned = offer;
-        if (block?.kind === 'blocked') {
-          reasons.push({ code: 'CAPACITY_CACHED', message: `${block.entry.code} seen for ${describeBlock(block.entry)}; skipped until ${block.entry.until}`, until: block.entry.until });
-          const expiry = Date.parse(block.entry.until);
-          earliestExpiry = earliestExpiry === null ? expiry : Math.min(earliestExpiry, expiry);
-        } else if (block?.kind === 'zone') {
-          pinned = inZone(offer, block.zone);
-        }
-        if (reasons.length > 0) {
-          for (const reason of reasons) byReason[reason.code] = (byReason[reason.code] ?? 0) + 1;
-          excluded.push({ view: { ...view(offer), reasons }, statics, price: offer.pricePerHour ?? Number.POSITIVE_INFINITY });
-          continue;
-        }
-        const pastFailures = blocks.failures(pinned);
-        const group = (requirements.spot === 'preferred' && pinned.market === 'on-demand' ? 2 : 0) + (pinned.available === false ? 1 : 0);
-        ranked.push({
-          ...view(pinned),
-          rank: 0,
-          pastFailures,
-          reasons: rankReasons(pinned, requirements),
-          group,
-          priceKey: pinned.pricePerHour ?? Number.POSITIVE_INFINITY,
-          sortKey: pinned.key,
-        });
-      }
+    notReadyReason = readiness.ready ? null : { code: 'PROVIDER_NOT_READY', message: `${catalog.provider} is not ready: ${readiness.reason ?? 'unknown'}` };
+    const offers = offersOf(catalog);
+    const zones = requirements.zones;
+    for (let index = 0; index < offers.length; index += 1) {
+      const base = offers[index] as Offer;
+      if (zones === undefined) consider(base);
+      else for (const offer of zonesFor(base, zones)) consider(offer);
     }
   }
 
-  ranked.sort(
-    (a, b) =>
-      a.group - b.group ||
-      a.priceKey - b.priceKey ||
-      availabilityOrder(a.available) - availabilityOrder(b.available) ||
-      a.pastFailures - b.pastFailures ||
-      (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0),
-  );
-  const rankedOut = ranked.slice(0, options.rankedLimit ?? ranked.length).map(({ sortKey: _s, group: _g, priceKey: _p, ...offer }, index) => ({ ...offer, rank: index + 1 }));
-  excluded.sort((a, b) => a.statics - b.statics || a.price - b.price || keyOf(a.view).localeCompare(keyOf(b.view)));
-  const verdict = ranked.length > 0 ? 'ok' : anyStaticPass ? 'none-available' : 'no-matching-offer';
+  const byReason: Partial<Record<ExclusionCode, number>> = {};
+  for (let mask = 1; mask < maskCounts.length; mask += 1) {
+    const count = maskCounts[mask] as number;
+    if (count === 0) continue;
+    for (const code of STATIC_EXCLUSIONS) if ((mask & BIT[code]) !== 0) byReason[code] = (byReason[code] ?? 0) + count;
+  }
+  if (notReady > 0) byReason.PROVIDER_NOT_READY = notReady;
+  if (cached > 0) byReason.CAPACITY_CACHED = cached;
+
+  const rankedOut = rankedKept.sorted().map((candidate, index) => ({
+    ...view(candidate.offer),
+    rank: index + 1,
+    pastFailures: candidate.pastFailures,
+    reasons: rankReasons(candidate.offer, requirements),
+  }));
+  const describeMiss = (candidate: ExcludedCandidate): ExcludedOffer => ({ ...view(candidate.offer), reasons: exclusionsOf(candidate, requirements) });
+  const nearest = misses.sorted();
+  const excludedOut = nearest.slice(0, excludedLimit).map(describeMiss);
+  const verdict = rankedTotal > 0 ? 'ok' : anyStaticPass ? 'none-available' : 'no-matching-offer';
   return {
     ranked: rankedOut,
-    excluded: excluded.slice(0, options.excludedLimit ?? 50).map((entry) => entry.view),
-    excludedTotal: excluded.length,
+    excluded: excludedOut,
+    excludedTotal,
     excludedByReason: byReason,
     verdict,
     closest:
       verdict === 'no-matching-offer'
-        ? excluded.slice(0, 5).map(({ view: offer }) => {
-            const { reasons, ...rest } = offer;
+        ? nearest.slice(0, 5).map((candidate) => {
+            const { reasons, ...rest } = describeMiss(candidate);
             return { ...rest, lacks: reasons.filter((reason) => STATIC.has(reason.code)).map((reason) => reason.message) };
           })
         : [],
@@ -199,10 +315,6 @@ export function planOffers(input: PlanInput, options: PlanOptions = {}): Plan {
     catalogs: input.catalogs.map((catalog) => ({ provider: catalog.provider, fetchedAt: catalog.fetchedAt, offers: offersOf(catalog).length })),
     offersConsidered,
   };
-}
-
-function keyOf(offer: OfferView): string {
-  return `${offer.provider}/${offer.instanceType}/${offer.region}/${offer.zone ?? '*'}/${offer.market}`;
 }
 
 function availabilityOrder(available: Availability): number {
@@ -217,6 +329,7 @@ function zonesFor(offer: Offer, zones: readonly string[] | undefined): Offer[] {
 }
 
 function view(offer: Offer): OfferView {
+  const gpu = offer.gpu ?? offer.rawGpu;
   return {
     provider: offer.provider,
     instanceType: offer.instanceType,
@@ -226,12 +339,7 @@ function view(offer: Offer): OfferView {
     pricePerHour: offer.pricePerHour,
     vcpus: offer.vcpus,
     memoryGiB: offer.memoryGiB,
-    gpu:
-      offer.gpu === null
-        ? offer.rawGpu === null
-          ? null
-          : { model: offer.rawGpu.model, count: offer.rawGpu.count, memoryGiB: offer.rawGpu.memoryGiB, ...(offer.rawGpu.fraction !== undefined && { fraction: offer.rawGpu.fraction }) }
-        : { model: offer.gpu.model, count: offer.gpu.count, memoryGiB: offer.gpu.memoryGiB, ...(offer.gpu.fraction !== undefined && { fraction: offer.gpu.fraction }) },
+    gpu: gpu === null ? null : { model: gpu.model, count: gpu.count, memoryGiB: gpu.memoryGiB, ...(gpu.fraction !== undefined && { fraction: gpu.fraction }) },
     available: offer.available,
   };
 }
@@ -253,80 +361,109 @@ function rankReasons(offer: Offer, requirements: Requirements): string[] {
   return reasons;
 }
 
-/** The static checks of one offer against the requirements; empty when it fits. */
-function offerChecker(requirements: Requirements): (offer: Offer) => Exclusion[] {
+/** The static checks of one offer as a bit mask; 0 when it fits. */
+function offerChecker(requirements: Requirements): (offer: Offer) => number {
   const regionPatterns = requirements.regions?.map(regionGlobPattern);
   const wantedModel = requirements.gpu?.model === undefined ? undefined : (parseGpuModel(requirements.gpu.model) ?? requirements.gpu.model);
+  const modelMatches = new Map<string, boolean>();
   const wantsGpu = requirements.gpu !== undefined;
+  const regionMatches = new Map<string, boolean>();
+  const { providers, excludeProviders, zones, spot, vcpus, maxPricePerHour } = requirements;
+  const memory = requirements.memoryGiB;
+  const count = requirements.gpu?.count;
+  const minGpuMemory = requirements.gpu?.minMemoryGiB;
   return (offer) => {
-    const out: Exclusion[] = [];
-    if (requirements.providers !== undefined && !requirements.providers.includes(offer.provider)) {
-      out.push({ code: 'PROVIDER_FILTER', message: `provider ${offer.provider} is not in providers [${requirements.providers.join(', ')}]` });
+    let mask = 0;
+    if ((providers !== undefined && !providers.includes(offer.provider)) || excludeProviders?.includes(offer.provider)) mask |= BIT.PROVIDER_FILTER;
+    if (regionPatterns !== undefined) {
+      let matches = regionMatches.get(offer.region);
+      if (matches === undefined) {
+        matches = regionPatterns.some((pattern) => pattern.test(offer.region));
+        regionMatches.set(offer.region, matches);
+      }
+      if (!matches) mask |= BIT.REGION_FILTER;
     }
-    if (requirements.excludeProviders?.includes(offer.provider)) {
-      out.push({ code: 'PROVIDER_FILTER', message: `provider ${offer.provider} is in excludeProviders` });
-    }
-    if (regionPatterns !== undefined && !regionPatterns.some((pattern) => pattern.test(offer.region))) {
-      out.push({ code: 'REGION_FILTER', message: `region ${offer.region} matches none of [${requirements.regions?.join(', ')}]` });
-    }
-    if (requirements.zones !== undefined && (offer.zone === null || !requirements.zones.includes(offer.zone))) {
-      out.push({ code: 'ZONE_FILTER', message: `no zone of ${offer.region} is in zones [${requirements.zones.join(', ')}]` });
-    }
-    if (requirements.spot === 'required' && offer.market !== 'spot') out.push({ code: 'MARKET', message: 'spot is required; this is on-demand' });
-    if (requirements.spot === 'never' && offer.market === 'spot') out.push({ code: 'MARKET', message: 'spot is not allowed (spot: never)' });
+    if (zones !== undefined && (offer.zone === null || !zones.includes(offer.zone))) mask |= BIT.ZONE_FILTER;
+    if ((spot === 'required' && offer.market !== 'spot') || (spot === 'never' && offer.market === 'spot')) mask |= BIT.MARKET;
     if (wantsGpu) {
       const gpu = offer.gpu;
-      if (offer.rawGpu === null) out.push({ code: 'NO_GPU', message: `${offer.instanceType} has no GPU` });
-      else if (gpu === null) out.push({ code: 'UNMAPPED_GPU', message: `GPU "${offer.rawGpu.model}" is not in the GPU vocabulary` });
+      if (offer.rawGpu === null) mask |= BIT.NO_GPU;
+      else if (gpu === null) mask |= BIT.UNMAPPED_GPU;
       else {
-        if (wantedModel !== undefined && !gpuModelMatches(wantedModel, gpu.model)) {
-          out.push({ code: 'WRONG_GPU', message: `GPU is ${gpu.model}, not ${requirements.gpu?.model}` });
+        if (wantedModel !== undefined) {
+          let matches = modelMatches.get(gpu.model);
+          if (matches === undefined) {
+            matches = gpuModelMatches(wantedModel, gpu.model);
+            modelMatches.set(gpu.model, matches);
+          }
+          if (!matches) mask |= BIT.WRONG_GPU;
         }
-        const count = requirements.gpu?.count;
-        if (count !== undefined && (gpu.count !== count || gpu.fraction !== undefined)) {
-          out.push({ code: 'GPU_COUNT', message: `${gpu.fraction === undefined ? gpu.count : `${gpu.fraction} of 1`} GPU(s), not ${count}` });
-        }
-        const minMemory = requirements.gpu?.minMemoryGiB;
-        if (minMemory !== undefined && gpu.memoryGiB < minMemory * MEMORY_TOLERANCE) {
-          out.push({ code: 'GPU_MEMORY', message: `${gpu.memoryGiB} GiB per GPU, under ${minMemory} GiB` });
-        }
+        if (count !== undefined && (gpu.count !== count || gpu.fraction !== undefined)) mask |= BIT.GPU_COUNT;
+        if (minGpuMemory !== undefined && gpu.memoryGiB < minGpuMemory * MEMORY_TOLERANCE) mask |= BIT.GPU_MEMORY;
       }
     }
-    const vcpus = requirements.vcpus;
-    if (vcpus !== undefined && ((vcpus.min !== undefined && offer.vcpus < vcpus.min) || (vcpus.max !== undefined && offer.vcpus > vcpus.max))) {
-      out.push({ code: 'VCPUS', message: `${offer.vcpus} vCPUs, outside ${vcpus.min ?? 0}..${vcpus.max ?? '∞'}` });
+    if (vcpus !== undefined && ((vcpus.min !== undefined && offer.vcpus < vcpus.min) || (vcpus.max !== undefined && offer.vcpus > vcpus.max))) mask |= BIT.VCPUS;
+    if (memory !== undefined && ((memory.min !== undefined && offer.memoryGiB < memory.min * MEMORY_TOLERANCE) || (memory.max !== undefined && offer.memoryGiB > memory.max))) mask |= BIT.MEMORY;
+    if (maxPricePerHour !== undefined) {
+      if (offer.pricePerHour === null) mask |= BIT.PRICE_UNKNOWN;
+      else if (offer.pricePerHour > maxPricePerHour) mask |= BIT.OVER_BUDGET;
     }
-    const memory = requirements.memoryGiB;
-    if (
-      memory !== undefined &&
-      ((memory.min !== undefined && offer.memoryGiB < memory.min * MEMORY_TOLERANCE) || (memory.max !== undefined && offer.memoryGiB > memory.max))
-    ) {
-      out.push({ code: 'MEMORY', message: `${offer.memoryGiB} GiB memory, outside ${memory.min ?? 0}..${memory.max ?? '∞'}` });
-    }
-    if (requirements.maxPricePerHour !== undefined) {
-      if (offer.pricePerHour === null) out.push({ code: 'PRICE_UNKNOWN', message: `no ${offer.market} price, so the budget cannot be checked` });
-      else if (offer.pricePerHour > requirements.maxPricePerHour) {
-        out.push({ code: 'OVER_BUDGET', message: `${price(offer.pricePerHour)} ${offer.market}, over ${price(requirements.maxPricePerHour)}` });
-      }
-    }
-    return out;
+    return mask;
   };
+}
+
+/** The reasons of one excluded offer, in words (built only for the offers a plan shows). */
+function exclusionsOf(candidate: ExcludedCandidate, requirements: Requirements): Exclusion[] {
+  const { offer, mask } = candidate;
+  const out: Exclusion[] = [];
+  const has = (code: (typeof STATIC_EXCLUSIONS)[number]) => (mask & BIT[code]) !== 0;
+  if (has('PROVIDER_FILTER')) {
+    out.push({
+      code: 'PROVIDER_FILTER',
+      message: requirements.excludeProviders?.includes(offer.provider)
+        ? `provider ${offer.provider} is in excludeProviders`
+        : `provider ${offer.provider} is not in providers [${requirements.providers?.join(', ')}]`,
+    });
+  }
+  if (has('REGION_FILTER')) out.push({ code: 'REGION_FILTER', message: `region ${offer.region} matches none of [${requirements.regions?.join(', ')}]` });
+  if (has('ZONE_FILTER')) out.push({ code: 'ZONE_FILTER', message: `no zone of ${offer.region} is in zones [${requirements.zones?.join(', ')}]` });
+  if (has('MARKET')) out.push({ code: 'MARKET', message: requirements.spot === 'required' ? 'spot is required; this is on-demand' : 'spot is not allowed (spot: never)' });
+  if (has('NO_GPU')) out.push({ code: 'NO_GPU', message: `${offer.instanceType} has no GPU` });
+  if (has('UNMAPPED_GPU')) out.push({ code: 'UNMAPPED_GPU', message: `GPU "${offer.rawGpu?.model}" is not in the GPU vocabulary` });
+  const gpu = offer.gpu;
+  if (has('WRONG_GPU')) out.push({ code: 'WRONG_GPU', message: `GPU is ${gpu?.model}, not ${requirements.gpu?.model}` });
+  if (has('GPU_COUNT')) out.push({ code: 'GPU_COUNT', message: `${gpu?.fraction === undefined ? gpu?.count : `${gpu.fraction} of 1`} GPU(s), not ${requirements.gpu?.count}` });
+  if (has('GPU_MEMORY')) out.push({ code: 'GPU_MEMORY', message: `${gpu?.memoryGiB} GiB per GPU, under ${requirements.gpu?.minMemoryGiB} GiB` });
+  if (has('VCPUS')) out.push({ code: 'VCPUS', message: `${offer.vcpus} vCPUs, outside ${requirements.vcpus?.min ?? 0}..${requirements.vcpus?.max ?? '∞'}` });
+  if (has('MEMORY')) out.push({ code: 'MEMORY', message: `${offer.memoryGiB} GiB memory, outside ${requirements.memoryGiB?.min ?? 0}..${requirements.memoryGiB?.max ?? '∞'}` });
+  if (has('PRICE_UNKNOWN')) out.push({ code: 'PRICE_UNKNOWN', message: `no ${offer.market} price, so the budget cannot be checked` });
+  if (has('OVER_BUDGET')) out.push({ code: 'OVER_BUDGET', message: `${price(offer.pricePerHour ?? 0)} ${offer.market}, over ${price(requirements.maxPricePerHour ?? 0)}` });
+  if (candidate.transient) out.push(candidate.transient);
+  return out;
 }
 
 type BlockHit = { kind: 'blocked'; entry: CapacityBlock } | { kind: 'zone'; zone: string };
 
-/** The capacity blocks by provider/region, for the planner's per-offer lookups. */
+/** The capacity blocks by provider/region, for the planner's per-offer lookups (no allocation for an offer with none). */
 function indexBlocks(blocks: readonly CapacityBlock[], now: number) {
-  const byRegion = new Map<string, CapacityBlock[]>();
+  // provider -> region -> blocks: two lookups, no key string built per offer.
+  const byProvider = new Map<string, Map<string, { block: CapacityBlock; active: boolean }[]>>();
   for (const block of blocks) {
-    const key = `${block.provider}\u0000${block.region}`;
-    const list = byRegion.get(key) ?? [];
-    list.push(block);
-    byRegion.set(key, list);
+    let regions = byProvider.get(block.provider);
+    if (!regions) {
+      regions = new Map();
+      byProvider.set(block.provider, regions);
+    }
+    let list = regions.get(block.region);
+    if (!list) {
+      list = [];
+      regions.set(block.region, list);
+    }
+    list.push({ block, active: Date.parse(block.until) > now });
   }
+  const listFor = (offer: Offer) => byProvider.get(offer.provider)?.get(offer.region);
   const applies = (block: CapacityBlock, offer: Offer) =>
     (block.instanceType === null || block.instanceType === offer.instanceType) && (block.market === null || block.market === offer.market);
-  const active = (block: CapacityBlock) => Date.parse(block.until) > now;
   return {
     /**
      * The block that excludes this offer; or, when only some of its zones are blocked and the
@@ -334,12 +471,15 @@ function indexBlocks(blocks: readonly CapacityBlock[], now: number) {
      * blocked one); null when nothing is in the way.
      */
     blocking(offer: Offer): BlockHit | null {
-      const list = byRegion.get(`${offer.provider}\u0000${offer.region}`);
+      const list = listFor(offer);
       if (!list) return null;
-      const relevant = list.filter((block) => active(block) && applies(block, offer));
-      if (relevant.length === 0) return null;
-      const whole = relevant.find((block) => block.zone === null);
-      if (whole) return { kind: 'blocked', entry: whole };
+      let relevant: CapacityBlock[] | null = null;
+      for (const { block, active } of list) {
+        if (!active || !applies(block, offer)) continue;
+        if (block.zone === null) return { kind: 'blocked', entry: block };
+        (relevant ??= []).push(block);
+      }
+      if (relevant === null) return null;
       if (offer.zone !== null) {
         const hit = relevant.find((block) => block.zone === offer.zone);
         return hit ? { kind: 'blocked', entry: hit } : null;
@@ -352,9 +492,13 @@ function indexBlocks(blocks: readonly CapacityBlock[], now: number) {
       return { kind: 'blocked', entry: first };
     },
     failures(offer: Offer): number {
-      const list = byRegion.get(`${offer.provider}\u0000${offer.region}`);
+      const list = listFor(offer);
       if (!list) return 0;
-      return list.filter((block) => applies(block, offer) && (block.zone === null || offer.zone === null || block.zone === offer.zone)).reduce((sum, block) => sum + block.failures, 0);
+      let sum = 0;
+      for (const { block } of list) {
+        if (applies(block, offer) && (block.zone === null || offer.zone === null || block.zone === offer.zone)) sum += block.failures;
+      }
+      return sum;
     },
   };
 }

@@ -32,6 +32,11 @@ const GATED_METHODS: Partial<Record<CapabilityFlag, readonly string[]>> = {
   persistentVolumes: ['createVolume', 'getVolume', 'listVolumes', 'deleteVolume'],
 };
 
+/** How long an aborted call may take to reject: generous, for a loaded machine; a call that ignored the abort would run on far longer or hang. */
+const ABORT_BOUND_MS = 2_000;
+/** How long a vendor may still act on a request that was on the wire when its caller gave up, before list shows what it made. */
+const ABANDONED_CALL_SETTLE_MS = 500;
+
 let sequence = 0;
 
 describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
@@ -155,6 +160,52 @@ describe.each(COMPLIANCE_FACTORIES)('provider compliance: $name', (factory) => {
       return current === null || current.status === 'terminated' ? true : undefined;
     });
     expect((await provider.terminate(instance.providerId)).status).toBe('terminated');
+  });
+
+  it('an aborted call rejects promptly and leaves no machine behind', async () => {
+    // (a) Aborted before the call: the spawn rejects with the signal's reason and makes nothing.
+    const gaveUp = new AbortController();
+    const early = new Error('compliance: the caller gave up before the call');
+    gaveUp.abort(early);
+    const signal = gaveUp.signal;
+    const unstarted = spawnOptions();
+    await expect(provider.spawn(unstarted, { signal })).rejects.toBe(early);
+    expect(await provider.list({ hangarInstanceId: unstarted.ownership.instanceId })).toEqual([]);
+
+    // (b) Every other core call rejects with it too.
+    const calls: [string, () => Promise<unknown>][] = [
+      ['get', () => provider.get('hangar-does-not-exist-0000', { signal })],
+      ['list', () => provider.list({ owner: OWNER }, { signal })],
+      ['terminate', () => provider.terminate('hangar-never-existed-0000', { signal })],
+      ['instanceTypes', () => provider.instanceTypes({ signal })],
+    ];
+    for (const [method, call] of calls) await expect(call(), method).rejects.toBe(early);
+
+    // (c) Aborted as soon as the call has started: it rejects promptly with the reason. The vendor may
+    // already have acted; whatever it made carries the ownership marks (so reconciliation adopts or
+    // collects it) and is terminated here.
+    const known = new Set((await provider.list()).map((instance) => instance.providerId));
+    const midway = new AbortController();
+    const late = new Error('compliance: the caller gave up during the call');
+    const abandoned = spawnOptions();
+    const startedAt = Date.now();
+    const pending = provider.spawn(abandoned, { signal: midway.signal });
+    midway.abort(late);
+    const outcome = await pending.then(
+      (instance) => ({ instance }),
+      (error: unknown) => ({ error }),
+    );
+    expect(Date.now() - startedAt).toBeLessThan(ABORT_BOUND_MS);
+    expect(outcome).toEqual({ error: late });
+
+    await new Promise((resolve) => setTimeout(resolve, ABANDONED_CALL_SETTLE_MS));
+    const leftovers = (await provider.list()).filter((instance) => !known.has(instance.providerId) && instance.status !== 'terminated');
+    for (const instance of leftovers) {
+      expect(instance.owner).toBe(OWNER);
+      expect(instance.hangarInstanceId).toBe(abandoned.ownership.instanceId);
+      expect(instance.tags).toMatchObject({ [OWNERSHIP_TAGS.owner]: OWNER });
+      expect(['terminating', 'terminated']).toContain((await provider.terminate(instance.providerId)).status);
+    }
   });
 
   it('generateBootstrap returns content, format and a checksum that verifies', () => {

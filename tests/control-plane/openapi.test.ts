@@ -191,6 +191,23 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('GET', '/v1/providers/orbstack/volumes/vol-1')).status).toBe(422);
     expect((await call('DELETE', '/v1/providers/orbstack/volumes/vol-1')).status).toBe(422);
 
+    // Placement: offers, plans, a spawn by requirements with a failover, its evidence, the capacity-error cache.
+    await cp.plane.ctx.registry.warmCatalogs();
+    expect((await call('GET', '/v1/offers?vcpusMin=2&vcpusMax=2&spot=preferred&limit=3')).status).toBe(200);
+    expect((await call('GET', '/v1/offers?vcpusMin=x')).status).toBe(422);
+    expect((await call('GET', '/v1/offers?providers=nimbus')).status).toBe(422);
+    expect((await call('POST', '/v1/offers/plan', { requirements: { gpu: { model: 'H100' } } })).status).toBe(200);
+    expect((await call('POST', '/v1/offers/plan', { requirements: { vcpus: {} } })).status).toBe(422);
+    expect((await call('POST', '/v1/instances', { requirements: { gpu: { model: 'H100', count: 8 } } })).status).toBe(422);
+    cp.faulty.nextSpawnFault = new ProviderError({ code: 'CAPACITY_ERROR', provider: 'faulty', message: 'none left' });
+    const placed = await call('POST', '/v1/instances', { requirements: { vcpus: { min: 4, max: 4 }, regions: ['local-1'] } });
+    expect(placed.status).toBe(202);
+    await call('GET', `/v1/instances/${String((placed.body as { id: string }).id)}/placement`);
+    expect((await call('GET', `/v1/instances/${id}/placement`)).status).toBe(404);
+    await call('GET', '/v1/capacity-errors?active=true');
+    expect((await call('GET', '/v1/capacity-errors?active=maybe')).status).toBe(422);
+    await call('DELETE', `/v1/instances/${String((placed.body as { id: string }).id)}`);
+
     await call('DELETE', `/v1/instances/${id}`);
     await call('DELETE', '/v1/instances/i-missing');
     expect((await call('GET', '/v1/nothing')).status).toBe(404);

@@ -5,7 +5,7 @@ import { callProvider } from '../call-provider.js';
 import { canonicalHash } from '../canonical-json.js';
 import type { ControlPlaneContext } from '../context.js';
 import { newId } from '../ids.js';
-import type { InstanceRecord } from '../instance-record.js';
+import { type InstanceRecord, newIntentRecord } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { UniqueViolation } from '../store/instance-store.js';
 import { SPEC_HASH_VERSION, specHash } from '../reconcile/spec-hash.js';
@@ -46,11 +46,9 @@ export async function spawnInstance(
   const id = newId('i');
   const name = request.name ?? id;
   const bootstrap = entry.provider.generateBootstrap({ instanceId: id, hostname: name, ...request.bootstrap });
-  const record: InstanceRecord = {
+  const record = newIntentRecord({
     id,
     provider: entry.name,
-    providerId: null,
-    status: 'requested',
     name,
     instanceType: request.instanceType,
     region,
@@ -62,21 +60,8 @@ export async function spawnInstance(
     idempotencyKey,
     requestHash,
     bootstrapChecksum: bootstrap.checksum,
-    error: null,
     createdAt: now,
-    updatedAt: now,
-    terminateRequestedAt: null,
-    terminatedAt: null,
-    specHash: null,
-    specHashVersion: null,
-    drift: null,
-    terminateAttempts: 0,
-    lastTerminateAt: null,
-    terminateOverdueAt: null,
-    bootOverdueAt: null,
-    placementId: null,
-    spawnToken: null,
-  };
+  });
   try {
     await ctx.instances.insert(record);
   } catch (error) {

@@ -3,12 +3,12 @@ import { ApiError } from '../api-error.js';
 import { canonicalHash } from '../canonical-json.js';
 import type { ControlPlaneContext } from '../context.js';
 import { newId } from '../ids.js';
-import type { InstanceRecord } from '../instance-record.js';
+import { type InstanceRecord, newIntentRecord } from '../instance-record.js';
 import { attemptSpawn, recordSpawned, rememberCapacityError, type SpawnOutcome } from '../lifecycle/spawn-instance.js';
 import { UniqueViolation } from '../store/instance-store.js';
 import { type AttemptRecord, attemptToken, type ChainRequest, type PlacementRecord, type RecordedEscalation } from '../store/placement-store.js';
 import { type ChainPolicy, escalationsAfter, type EndedAttempt, keyOf, nextStep } from '../../placement/failover-chain.js';
-import type { Plan, RankedOffer } from '../../placement/offer-planner.js';
+import { EVIDENCE_PLAN_LIMITS, type RankedOffer } from '../../placement/offer-planner.js';
 import { planFor } from './plan-offers.js';
 
 /** How long an unknown attempt waits between resolution tries (resumed spawns). */
@@ -31,7 +31,7 @@ export async function placeInstance(
     if (existing) return replayPlacement(ctx, existing, requestHash);
   }
   const policy = chainPolicy(ctx, request);
-  const plan = planFor(ctx, request.requirements);
+  const plan = planFor(ctx, request.requirements, EVIDENCE_PLAN_LIMITS);
   if (plan.verdict === 'no-matching-offer') {
     throw new ApiError(422, 'NO_MATCHING_OFFER', 'no offer of any enabled provider can satisfy these requirements', {
       closest: plan.closest,
@@ -63,11 +63,9 @@ export async function placeInstance(
     ...(request.bootstrap !== undefined && { bootstrap: request.bootstrap }),
   };
   const token = attemptToken(id, 1);
-  const record: InstanceRecord = {
+  const record = newIntentRecord({
     id,
     provider: first.provider,
-    providerId: null,
-    status: 'requested',
     name,
     instanceType: first.instanceType,
     region: first.region,
@@ -79,28 +77,18 @@ export async function placeInstance(
     idempotencyKey,
     requestHash,
     bootstrapChecksum: bootstrap.checksum,
-    error: null,
     createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    terminateRequestedAt: null,
-    terminatedAt: null,
-    specHash: null,
-    specHashVersion: null,
-    drift: null,
-    terminateAttempts: 0,
-    lastTerminateAt: null,
-    terminateOverdueAt: null,
-    bootOverdueAt: null,
     placementId,
     spawnToken: token,
-  };
+  });
   const placement: PlacementRecord = {
     id: placementId,
     instanceId: id,
     status: 'running',
     requirements: request.requirements,
     policy,
-    plan: storedPlan(plan),
+    // Planned with EVIDENCE_PLAN_LIMITS: the evidence keeps the best 200 offers (more than any chain tries) and the nearest 200 misses.
+    plan,
     request: chainRequest,
     escalations: [],
     outcome: null,
@@ -120,11 +108,6 @@ export async function placeInstance(
     throw error;
   }
   return { record: await driveChain(ctx, placement, false), replayed: false };
-}
-
-/** The plan as the evidence keeps it: every ranked offer, the nearest 200 exclusions. */
-function storedPlan(plan: Plan): Plan {
-  return { ...plan, excluded: plan.excluded.slice(0, 200) };
 }
 
 export function chainPolicy(ctx: ControlPlaneContext, request: Pick<PlacementSpawnRequest, 'placement'>): ChainPolicy {
@@ -189,6 +172,14 @@ async function runChain(ctx: ControlPlaneContext, placement: PlacementRecord, re
       // A DELETE (or reconciliation) moved the row: the chain stops here; the row's owner finishes it.
       await ctx.placements.finish(placement, 'cancelled', { code: 'CANCELLED', message: `the chain stopped: the instance is ${record.status}` });
       return record;
+    }
+    if (current.outcome === 'refused') {
+      // A restart between a refusal and the move to the next offer: move on now, without asking the refusing offer again.
+      const moved = await advanceOrExhaust(ctx, placement, record, attempts);
+      if (moved.done) return moved.record;
+      attempts = moved.attempts;
+      resumed = false;
+      continue;
     }
     const entry = ctx.registry.get(current.offer.provider);
     if (Date.now() >= deadline) return endAtDeadline(ctx, placement, record, current);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type CapacityBlockNotice, type CapacityQuery, type CapacitySignal, type CapacitySignals, blockCovers, scopeOfSignal } from '../../contracts/index.js';
 import type { CapacityBlock } from '../../placement/offer-planner.js';
 import type { Database } from './database-schema.js';
 
@@ -153,6 +154,70 @@ export class CapacityErrorStore {
       .map((entry) => ({ ...entry, active: Date.parse(entry.until) > now }))
       .filter((entry) => (options.provider === undefined || entry.provider === options.provider) && (!options.activeOnly || entry.active))
       .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt) || keyOf(a).localeCompare(keyOf(b)));
+  }
+
+  /**
+   * The entry in force for one provider's query, from memory (synchronous): provider and region
+   * equal; zone, type and market each null on the entry or equal; `until` after `now`. Of several,
+   * the one lapsing last.
+   */
+  activeBlock(provider: string, query: CapacityQuery, now = Date.now()): CapacityErrorEntry | undefined {
+    let found: CapacityErrorEntry | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.provider !== provider || !blockCovers(entry, query)) continue;
+      const until = Date.parse(entry.until);
+      if (until <= now) continue;
+      if (found === undefined || until > Date.parse(found.until)) found = entry;
+    }
+    return found;
+  }
+
+  /**
+   * The capacity-signals port of one provider, over this cache (`ProviderRegistration.bindCapacitySignals`).
+   * `report` records with `source: 'provider'` in the background, one write at a time, and never
+   * throws into the provider: a failed write goes to `onError`. Until its write lands a report is
+   * held in the port's memory, so the provider's next `isBlocked` already sees it; one whose write
+   * failed stays there until it would have lapsed. `isBlocked` reads the cache's memory.
+   */
+  signalsFor(provider: string, onError: (error: unknown, signal: CapacitySignal) => void = () => {}): CapacitySignals {
+    const pending = new Set<{ signal: CapacitySignal; until: number }>();
+    let writes: Promise<unknown> = Promise.resolve();
+    const blockOf = (query: CapacityQuery): CapacityBlockNotice | null => {
+      const now = Date.now();
+      let best: CapacityBlockNotice | null = null;
+      for (const held of pending) {
+        if (held.until <= now) pending.delete(held);
+        else if (blockCovers(held.signal, query) && (best === null || held.until > Date.parse(best.until))) {
+          best = { code: held.signal.code, message: held.signal.message, until: new Date(held.until).toISOString() };
+        }
+      }
+      const entry = this.activeBlock(provider, query, now);
+      if (entry !== undefined && (best === null || Date.parse(entry.until) > Date.parse(best.until))) {
+        best = { code: entry.code, message: entry.message, until: entry.until };
+      }
+      return best;
+    };
+    return {
+      report: (signal) => {
+        const scoped = scopeOfSignal(signal);
+        const held = { signal: scoped, until: Date.now() + this.ttlFor(provider, scoped.code) };
+        pending.add(held);
+        writes = writes
+          .then(() => this.record({ provider, ...scoped, source: 'provider' }))
+          .then(
+            () => pending.delete(held),
+            (error: unknown) => {
+              try {
+                onError(error, scoped);
+              } catch {
+                // The port never throws into the provider, whatever the logger does.
+              }
+            },
+          );
+      },
+      isBlocked: (query) => blockOf(query) !== null,
+      blockOf,
+    };
   }
 
   /** Drops entries whose expiry is older than the retention. */

@@ -81,6 +81,14 @@ export class Ec2FleetStore {
     return undefined;
   }
 
+  /** How many launch templates exist (in one region, or in all): what counts against an account's quota of templates. */
+  templateCount(region?: string): number {
+    if (region === undefined) return this.launchTemplates.size;
+    let count = 0;
+    for (const template of this.launchTemplates.values()) if (template.region === region) count += 1;
+    return count;
+  }
+
   templatesInRegion(region: string): Ec2LaunchTemplateRecord[] {
     return [...this.launchTemplates.values()].filter((template) => template.region === region).sort((a, b) => a.seq - b.seq);
   }

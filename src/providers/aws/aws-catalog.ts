@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { idField, type InstanceTypeOffering, isProviderError, readEach, type SkippedEntryLog, type SpotPrice } from '../../contracts/index.js';
 import { type OnDemandPriceTable, onDemandPrice } from './aws-pricing.js';
 import { ec2Error } from './ec2-errors.js';
-import type { Ec2Clients } from './ec2-clients.js';
+import { type Ec2Clients, pagesUntilAborted, sendOptions } from './ec2-clients.js';
 
 const MIB_PER_GIB = 1024;
 
@@ -47,10 +47,11 @@ interface RegionCatalog {
 }
 
 /** Every instance type of a region; one entry Hangar cannot read is skipped and logged, never fatal. */
-async function describeInstanceTypes(clients: Ec2Clients, region: string, log: SkippedEntryLog | undefined): Promise<InstanceTypeShape[]> {
+async function describeInstanceTypes(clients: Ec2Clients, region: string, log: SkippedEntryLog | undefined, signal: AbortSignal | undefined): Promise<InstanceTypeShape[]> {
   const types: InstanceTypeShape[] = [];
   try {
-    for await (const page of paginateDescribeInstanceTypes({ client: clients.of(region), pageSize: 100 }, {})) {
+    const pages = paginateDescribeInstanceTypes({ client: clients.of(region), pageSize: 100, ...pagesUntilAborted(signal) }, {}, sendOptions(signal));
+    for await (const page of pages) {
       types.push(...readEach(instanceTypeInfoSchema, page.InstanceTypes ?? [], { kind: 'instance-type', log, idOf: idField('InstanceType') }));
     }
   } catch (error) {
@@ -65,10 +66,14 @@ async function describeInstanceTypes(clients: Ec2Clients, region: string, log: S
  * may not call DescribeInstanceTypeOfferings (an older IAM policy) leaves the zones unknown rather
  * than failing the catalog.
  */
-async function describeZonesByType(clients: Ec2Clients, region: string): Promise<Map<string, string[]> | null> {
+async function describeZonesByType(clients: Ec2Clients, region: string, signal: AbortSignal | undefined): Promise<Map<string, string[]> | null> {
   const zonesByType = new Map<string, string[]>();
   try {
-    const paginator = paginateDescribeInstanceTypeOfferings({ client: clients.of(region), pageSize: 1000 }, { LocationType: 'availability-zone' });
+    const paginator = paginateDescribeInstanceTypeOfferings(
+      { client: clients.of(region), pageSize: 1000, ...pagesUntilAborted(signal) },
+      { LocationType: 'availability-zone' },
+      sendOptions(signal),
+    );
     for await (const page of paginator) {
       for (const offering of page.InstanceTypeOfferings ?? []) {
         if (offering.InstanceType === undefined || offering.Location === undefined) continue;
@@ -85,10 +90,10 @@ async function describeZonesByType(clients: Ec2Clients, region: string): Promise
   return zonesByType;
 }
 
-async function describeZones(clients: Ec2Clients, region: string): Promise<string[]> {
+async function describeZones(clients: Ec2Clients, region: string, signal: AbortSignal | undefined): Promise<string[]> {
   const answer = await clients
     .of(region)
-    .send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] }))
+    .send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] }), sendOptions(signal))
     .catch((error: unknown) => {
       throw ec2Error('DescribeAvailabilityZones', region, error);
     });
@@ -102,6 +107,7 @@ export async function describeSpotPrices(
   now: number,
   instanceType?: string,
   log?: SkippedEntryLog,
+  signal?: AbortSignal,
 ): Promise<SpotPrice[]> {
   const client = clients.of(region);
   const latest = new Map<string, SpotPrice>();
@@ -116,6 +122,7 @@ export async function describeSpotPrices(
           MaxResults: 1000,
           NextToken: nextToken,
         }),
+        sendOptions(signal),
       )
       .catch((error: unknown) => {
         throw ec2Error('DescribeSpotPriceHistory', region, error);
@@ -138,12 +145,12 @@ export async function describeSpotPrices(
   return [...latest.values()];
 }
 
-async function regionCatalog(clients: Ec2Clients, region: string, now: number, log: SkippedEntryLog | undefined): Promise<RegionCatalog> {
+async function regionCatalog(clients: Ec2Clients, region: string, now: number, log: SkippedEntryLog | undefined, signal: AbortSignal | undefined): Promise<RegionCatalog> {
   const [types, zones, zonesByType, spot] = await Promise.all([
-    describeInstanceTypes(clients, region, log),
-    describeZones(clients, region),
-    describeZonesByType(clients, region),
-    describeSpotPrices(clients, region, now, undefined, log),
+    describeInstanceTypes(clients, region, log, signal),
+    describeZones(clients, region, signal),
+    describeZonesByType(clients, region, signal),
+    describeSpotPrices(clients, region, now, undefined, log, signal),
   ]);
   return { region, types, zones, zonesByType, spot };
 }
@@ -183,15 +190,17 @@ function zonesOffering(catalog: RegionCatalog, instanceType: string): string[] {
 /**
  * Every configured region's instance types, joined with the bundled on-demand prices and today's
  * lowest spot price. Each type lists the available zones that offer it (DescribeInstanceTypeOfferings).
- * A catalog entry Hangar cannot read is skipped and recorded in `log`, never fatal.
+ * A catalog entry Hangar cannot read is skipped and recorded in `log`, never fatal. `signal` stops
+ * every request (and page) the catalog is still making.
  */
 export async function awsOfferings(
   clients: Ec2Clients,
   prices: OnDemandPriceTable,
   now: number,
   log?: SkippedEntryLog,
+  signal?: AbortSignal,
 ): Promise<InstanceTypeOffering[]> {
-  const catalogs = await Promise.all(clients.regions.map((region) => regionCatalog(clients, region, now, log)));
+  const catalogs = await Promise.all(clients.regions.map((region) => regionCatalog(clients, region, now, log, signal)));
   const byType = new Map<string, { shape: InstanceTypeShape; regions: InstanceTypeOffering['regions']; spot: number[]; zonesUnknownIn: string[] }>();
   for (const catalog of catalogs) {
     for (const shape of catalog.types) {

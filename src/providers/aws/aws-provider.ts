@@ -24,6 +24,7 @@ import {
   OWNERSHIP_TAGS,
   ownershipTags,
   type Provider,
+  type ProviderCallOptions,
   ProviderError,
   readOrSkip,
   type SkippedEntryLog,
@@ -36,6 +37,7 @@ import {
   type TerminateResult,
   VendorResponseError,
 } from '../../contracts/index.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 import { awsOfferings, describeSpotPrices } from './aws-catalog.js';
 import { Batcher } from './batcher.js';
 import {
@@ -51,7 +53,7 @@ import {
 } from './aws-instance.js';
 import { AWS_ON_DEMAND_PRICES, type OnDemandPriceTable } from './aws-pricing.js';
 import { EC2_MIN_SPOT_MAX_PRICE, failedSpotRequest, spotMarketOptions } from './aws-spot.js';
-import type { Ec2Clients } from './ec2-clients.js';
+import { type Ec2Clients, runAbortable, sendOptions } from './ec2-clients.js';
 import { ec2CodeOf, ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { InstanceSightings } from './instance-sightings.js';
 import { RegionMemo } from './region-memo.js';
@@ -102,7 +104,12 @@ export interface AwsProviderOptions {
 /** DescribeInstances takes up to 1000 ids; 500 keeps one request's answer small. */
 const GET_BATCH_MAX_IDS = 500;
 
-/** The reference tier: the contract over EC2, one SDK client per configured region. */
+/**
+ * The reference tier: the contract over EC2, one SDK client per configured region. Every method
+ * that calls EC2 honours its call's signal: an already aborted call rejects without a request, and
+ * an abort rejects the call at once with the signal's reason while the SDK drops the request in
+ * flight (what EC2 already did stays done; a machine carries its ownership tags from RunInstances on).
+ */
 export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabilities> {
   readonly name = 'aws';
   readonly tier = 'reference' as const;
@@ -131,16 +138,23 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return (this.options.now ?? Date.now)();
   }
 
-  instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return awsOfferings(this.clients, this.options.prices?.() ?? AWS_ON_DEMAND_PRICES, this.now(), this.options.skippedEntries);
+  instanceTypes(call?: ProviderCallOptions): Promise<InstanceTypeOffering[]> {
+    return runAbortable(call?.signal, () =>
+      awsOfferings(this.clients, this.options.prices?.() ?? AWS_ON_DEMAND_PRICES, this.now(), this.options.skippedEntries, call?.signal),
+    );
   }
 
-  async spawn(requested: SpawnOptions): Promise<AWSInstance> {
-    const { options, subnet } = await this.placeSpawn(requested);
-    const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined, subnet).catch((error: unknown) => {
-      throw ec2Error('RunInstances', options.region, error);
+  spawn(requested: SpawnOptions, call?: ProviderCallOptions): Promise<AWSInstance> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      const { options, subnet } = await this.placeSpawn(requested, signal);
+      // Aborted while placing: no machine was asked for, so none is left behind.
+      throwIfAborted(signal);
+      const reservation = await this.runInstances(options, options.spot ? spotMarketOptions(null) : undefined, subnet, signal).catch((error: unknown) => {
+        throw ec2Error('RunInstances', options.region, error);
+      });
+      return this.volumes.afterLaunch(this.launchedInstance(reservation, options.region, subnet));
     });
-    return this.volumes.afterLaunch(this.launchedInstance(reservation, options.region, subnet));
   }
 
   /**
@@ -149,25 +163,29 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
    * so a named zone without one is refused before anything is claimed, and a spawn that names no
    * zone (nor an existing volume) takes the region's roomiest subnet and claims warm volumes in its zone.
    */
-  private async placeSpawn(requested: SpawnOptions): Promise<{ options: SpawnOptions; subnet: KnownSubnet | null }> {
-    if (!this.subnets.configured) return { options: await this.volumes.prepareSpawn(requested), subnet: null };
+  private async placeSpawn(requested: SpawnOptions, signal: AbortSignal | undefined): Promise<{ options: SpawnOptions; subnet: KnownSubnet | null }> {
+    if (!this.subnets.configured) return { options: await this.volumes.prepareSpawn(requested, signal), subnet: null };
     this.clients.of(requested.region); // an unconfigured region is INVALID_SPEC before any subnet lookup
     const volumeFixesZone = (requested.volumes ?? []).some((volume) => !isWarmVolumeRequest(volume));
     if (requested.zone === null && volumeFixesZone) {
-      const options = await this.volumes.prepareSpawn(requested);
-      return { options, subnet: await this.subnets.choose(options.region, options.zone, options.idempotencyToken) };
+      const options = await this.volumes.prepareSpawn(requested, signal);
+      return { options, subnet: await this.subnets.choose(options.region, options.zone, options.idempotencyToken, signal) };
     }
-    const subnet = await this.subnets.choose(requested.region, requested.zone, requested.idempotencyToken);
-    const options = await this.volumes.prepareSpawn({ ...requested, zone: subnet?.zone ?? requested.zone });
+    const subnet = await this.subnets.choose(requested.region, requested.zone, requested.idempotencyToken, signal);
+    const options = await this.volumes.prepareSpawn({ ...requested, zone: subnet?.zone ?? requested.zone }, signal);
     return { options, subnet };
   }
 
-  async terminate(providerId: string): Promise<TerminateResult> {
+  terminate(providerId: string, call?: ProviderCallOptions): Promise<TerminateResult> {
+    return runAbortable(call?.signal, () => this.terminateNow(providerId, call?.signal));
+  }
+
+  private async terminateNow(providerId: string, signal: AbortSignal | undefined): Promise<TerminateResult> {
     // Seen shutting down already: EC2 will finish it without being asked again.
     const ending = this.sightings.ending(providerId);
     if (ending !== undefined) return { providerId, status: ending };
     const found = await this.inRegions(this.instanceRegions, providerId, 'TerminateInstances', async (region) => {
-      const answer = await this.clients.of(region).send(new TerminateInstancesCommand({ InstanceIds: [providerId] }));
+      const answer = await this.clients.of(region).send(new TerminateInstancesCommand({ InstanceIds: [providerId] }), sendOptions(signal));
       return answer.TerminatingInstances?.find((change) => change.InstanceId === providerId) ?? null;
     });
     if (found === null) {
@@ -182,18 +200,26 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return { providerId, status };
   }
 
-  async list(filter?: ListFilter): Promise<AWSInstance[]> {
-    const regions = filter?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === filter.region);
-    const filters = serverSideFilters(filter);
-    if (filters === null) return [];
-    const perRegion = await Promise.all(regions.map((region) => this.listRegion(region, filters)));
-    return perRegion.flat().filter((instance) => matchesListFilter(instance, filter));
+  list(filter?: ListFilter, call?: ProviderCallOptions): Promise<AWSInstance[]> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      const regions = filter?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === filter.region);
+      const filters = serverSideFilters(filter);
+      if (filters === null) return [];
+      const perRegion = await Promise.all(regions.map((region) => this.listRegion(region, filters, signal)));
+      return perRegion.flat().filter((instance) => matchesListFilter(instance, filter));
+    });
   }
 
-  async get(providerId: string): Promise<AWSInstance | null> {
+  get(providerId: string, call?: ProviderCallOptions): Promise<AWSInstance | null> {
+    return runAbortable(call?.signal, () => this.getNow(providerId, call?.signal));
+  }
+
+  private async getNow(providerId: string, signal: AbortSignal | undefined): Promise<AWSInstance | null> {
     const found = await this.inRegions(this.instanceRegions, providerId, 'DescribeInstances', (region) => {
       const batcher = this.getBatchers.get(region);
-      return batcher === undefined ? Promise.resolve(null) : batcher.add(providerId);
+      // The batch is shared: this caller's signal ends only its own wait.
+      return batcher === undefined ? Promise.resolve(null) : batcher.add(providerId, signal);
     });
     if (found === null) {
       // Not absence while the launch is fresh: EC2 answers NotFound for a new instance for a while.
@@ -208,24 +234,28 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return cloudConfigBootstrap(config);
   }
 
-  createVolume(options: VolumeOptions): Promise<ProviderVolume> {
-    return this.volumes.createVolume(options);
+  createVolume(options: VolumeOptions, call?: ProviderCallOptions): Promise<ProviderVolume> {
+    return runAbortable(call?.signal, () => this.volumes.createVolume(options, call?.signal));
   }
 
-  getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
-    return this.volumes.getVolume(providerVolumeId);
+  getVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<ProviderVolume | null> {
+    return runAbortable(call?.signal, () => this.volumes.getVolume(providerVolumeId, call?.signal));
   }
 
-  listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]> {
-    return this.volumes.listVolumes(filter);
+  listVolumes(filter?: { owner?: string }, call?: ProviderCallOptions): Promise<ProviderVolume[]> {
+    return runAbortable(call?.signal, () => this.volumes.listVolumes(filter, call?.signal));
   }
 
-  deleteVolume(providerVolumeId: string): Promise<void> {
-    return this.volumes.deleteVolume(providerVolumeId);
+  deleteVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<void> {
+    return runAbortable(call?.signal, () => this.volumes.deleteVolume(providerVolumeId, call?.signal));
   }
 
-  async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<AWSSnapshot> {
-    const instance = await this.get(providerInstanceId);
+  createSnapshot(providerInstanceId: string, options?: SnapshotOptions, call?: ProviderCallOptions): Promise<AWSSnapshot> {
+    return runAbortable(call?.signal, () => this.createSnapshotNow(providerInstanceId, options, call?.signal));
+  }
+
+  private async createSnapshotNow(providerInstanceId: string, options: SnapshotOptions | undefined, signal: AbortSignal | undefined): Promise<AWSSnapshot> {
+    const instance = await this.getNow(providerInstanceId, signal);
     const root = instance?.volumes.find((volume) => volume.root) ?? instance?.volumes[0];
     if (instance === null || root === undefined) {
       throw new ProviderError({ code: 'NOT_FOUND', provider: 'aws', message: `aws: instance ${providerInstanceId} does not exist or has no root volume` });
@@ -240,6 +270,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
           Description: options?.description ?? `hangar snapshot of ${providerInstanceId}`,
           TagSpecifications: [{ ResourceType: 'snapshot', Tags: toTagList(tags) }],
         }),
+        sendOptions(signal),
       )
       .catch((error: unknown) => {
         throw ec2Error('CreateSnapshot', instance.region, error);
@@ -249,31 +280,47 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return created;
   }
 
-  async getSnapshotStatus(providerSnapshotId: string): Promise<AWSSnapshot | null> {
-    const found = await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DescribeSnapshots', async (region) => {
-      const answer = await this.clients.of(region).send(new DescribeSnapshotsCommand({ SnapshotIds: [providerSnapshotId] }));
-      return answer.Snapshots?.find((snapshot) => snapshot.SnapshotId === providerSnapshotId) ?? null;
+  getSnapshotStatus(providerSnapshotId: string, call?: ProviderCallOptions): Promise<AWSSnapshot | null> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      const found = await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DescribeSnapshots', async (region) => {
+        const answer = await this.clients.of(region).send(new DescribeSnapshotsCommand({ SnapshotIds: [providerSnapshotId] }), sendOptions(signal));
+        return answer.Snapshots?.find((snapshot) => snapshot.SnapshotId === providerSnapshotId) ?? null;
+      });
+      return found === null ? null : toAWSSnapshot(found.value, found.region);
     });
-    return found === null ? null : toAWSSnapshot(found.value, found.region);
   }
 
-  async deleteSnapshot(providerSnapshotId: string): Promise<void> {
-    await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DeleteSnapshot', async (region) => {
-      await this.clients.of(region).send(new DeleteSnapshotCommand({ SnapshotId: providerSnapshotId }));
-      return true;
+  deleteSnapshot(providerSnapshotId: string, call?: ProviderCallOptions): Promise<void> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      await this.inRegions(this.snapshotRegions, providerSnapshotId, 'DeleteSnapshot', async (region) => {
+        await this.clients.of(region).send(new DeleteSnapshotCommand({ SnapshotId: providerSnapshotId }), sendOptions(signal));
+        return true;
+      });
     });
   }
 
   /** The latest Linux spot price per zone and type in each configured region the query names. */
-  async getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
-    const regions = query?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === query.region);
-    const now = this.now();
-    const perRegion = await Promise.all(regions.map((region) => describeSpotPrices(this.clients, region, now, query?.instanceType)));
-    return perRegion.flat();
+  getSpotPrices(query?: SpotPriceQuery, call?: ProviderCallOptions): Promise<SpotPrice[]> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      const regions = query?.region === undefined ? this.clients.regions : this.clients.regions.filter((region) => region === query.region);
+      const now = this.now();
+      const perRegion = await Promise.all(regions.map((region) => describeSpotPrices(this.clients, region, now, query?.instanceType, undefined, signal)));
+      return perRegion.flat();
+    });
   }
 
-  /** RunInstances on the spot market: EC2 fulfils it at once or refuses it, so a request is never left open. */
-  async requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest> {
+  /**
+   * RunInstances on the spot market: EC2 fulfils it at once or refuses it, so a request is never left
+   * open. Zone, subnet and volumes (existing or warm) are resolved as for a spawn.
+   */
+  requestSpotInstance(options: SpotRequestOptions, call?: ProviderCallOptions): Promise<SpotRequest> {
+    return runAbortable(call?.signal, () => this.requestSpotInstanceNow(options, call?.signal));
+  }
+
+  private async requestSpotInstanceNow(options: SpotRequestOptions, signal: AbortSignal | undefined): Promise<SpotRequest> {
     const { region, maxPricePerHour } = options;
     if (maxPricePerHour !== null && maxPricePerHour < EC2_MIN_SPOT_MAX_PRICE) {
       return failedSpotRequest(
@@ -281,10 +328,12 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
         `aws: a maximum price of ${maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE}); no spot request was made`,
       );
     }
-    const subnet = await this.subnets.choose(region, options.zone, options.idempotencyToken);
+    // Placed as a spawn is: its volumes fix or follow the zone, ride on the tags, and attach once it runs.
+    const { options: placed, subnet } = await this.placeSpawn(options, signal);
+    throwIfAborted(signal);
     let reservation: RunInstancesCommandOutput;
     try {
-      reservation = await this.runInstances(options, spotMarketOptions(maxPricePerHour), subnet);
+      reservation = await this.runInstances(placed, spotMarketOptions(maxPricePerHour), subnet, signal);
     } catch (error) {
       if (ec2CodeOf(error) === 'SpotMaxPriceTooLow') {
         const detail = error instanceof Error ? error.message : String(error);
@@ -292,7 +341,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       }
       throw ec2Error('RunInstances', region, error);
     }
-    const instance = this.launchedInstance(reservation, region, subnet);
+    const instance = this.volumes.afterLaunch(this.launchedInstance(reservation, region, subnet));
     if (instance.spotInstanceRequestId === null) {
       throw new VendorResponseError('aws', `aws: RunInstances in ${region} launched ${instance.providerId} on the spot market without a spot request id`);
     }
@@ -301,10 +350,13 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
   }
 
   /** Idempotent: an unknown or long-gone request is success. The instance the request launched keeps running. */
-  async cancelSpotRequest(requestId: string): Promise<void> {
-    await this.inRegions(this.spotRequestRegions, requestId, 'CancelSpotInstanceRequests', async (region) => {
-      const answer = await this.clients.of(region).send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [requestId] }));
-      return answer.CancelledSpotInstanceRequests?.find((cancelled) => cancelled.SpotInstanceRequestId === requestId) ?? null;
+  cancelSpotRequest(requestId: string, call?: ProviderCallOptions): Promise<void> {
+    const signal = call?.signal;
+    return runAbortable(signal, async () => {
+      await this.inRegions(this.spotRequestRegions, requestId, 'CancelSpotInstanceRequests', async (region) => {
+        const answer = await this.clients.of(region).send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [requestId] }), sendOptions(signal));
+        return answer.CancelledSpotInstanceRequests?.find((cancelled) => cancelled.SpotInstanceRequestId === requestId) ?? null;
+      });
     });
   }
 
@@ -312,7 +364,12 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
    * One machine; EC2's refusal comes back unclassified, so a caller can read its code first. With a
    * subnet, the zone is the subnet's: Placement names it too, so the two always agree.
    */
-  private async runInstances(options: SpawnOptions, market: InstanceMarketOptionsRequest | undefined, subnet: KnownSubnet | null): Promise<RunInstancesCommandOutput> {
+  private async runInstances(
+    options: SpawnOptions,
+    market: InstanceMarketOptionsRequest | undefined,
+    subnet: KnownSubnet | null,
+    signal: AbortSignal | undefined,
+  ): Promise<RunInstancesCommandOutput> {
     const zone = subnet?.zone ?? options.zone;
     const client = this.clients.of(options.region);
     // Ownership last, so no caller tag can overwrite the marks reconciliation depends on.
@@ -334,6 +391,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
         ...(subnet !== null && { SubnetId: subnet.subnetId }),
         ...(this.options.keyName !== undefined && { KeyName: this.options.keyName }),
       }),
+      sendOptions(signal),
     );
   }
 
@@ -347,10 +405,14 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
     return instance;
   }
 
-  /** Concurrent gets in one region share a DescribeInstances; an unknown id fails a batch, so each id then asks alone. */
+  /**
+   * Concurrent gets in one region share a DescribeInstances; an unknown id fails a batch, so each id
+   * then asks alone. The shared call carries the batch's own signal, aborted only when every get it
+   * serves has stopped waiting.
+   */
   private describeBatcher(region: string): Batcher<string, Instance | null> {
-    const describe = async (ids: string[]): Promise<Map<string, Instance>> => {
-      const answer = await this.clients.of(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
+    const describe = async (ids: string[], signal: AbortSignal): Promise<Map<string, Instance>> => {
+      const answer = await this.clients.of(region).send(new DescribeInstancesCommand({ InstanceIds: ids }), sendOptions(signal));
       const instances = answer.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
       return new Map(instances.flatMap((instance) => (instance.InstanceId === undefined ? [] : [[instance.InstanceId, instance] as const])));
     };
@@ -358,11 +420,11 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
       windowMs: this.options.getBatchWindowMs ?? 100,
       maxItems: GET_BATCH_MAX_IDS,
       run: describe,
-      runOne: async (id) => (await describe([id])).get(id) ?? null,
+      runOne: async (id, signal) => (await describe([id], signal)).get(id) ?? null,
     });
   }
 
-  private async listRegion(region: string, filters: Filter[]): Promise<AWSInstance[]> {
+  private async listRegion(region: string, filters: Filter[], signal: AbortSignal | undefined): Promise<AWSInstance[]> {
     const client = this.clients.of(region);
     const instances: AWSInstance[] = [];
     let nextToken: string | undefined;
@@ -372,7 +434,7 @@ export class AwsProvider implements Provider<AWSInstance, AWSSnapshot, AwsCapabi
         NextToken: nextToken,
         ...(filters.length > 0 && { Filters: filters }),
       };
-      const page = await client.send(new DescribeInstancesCommand(input)).catch((error: unknown) => {
+      const page = await client.send(new DescribeInstancesCommand(input), sendOptions(signal)).catch((error: unknown) => {
         throw ec2Error('DescribeInstances', region, error);
       });
       for (const reservation of page.Reservations ?? []) {

@@ -1,6 +1,12 @@
-import { type HeartbeatResult, type HeartbeatTask, type ProviderRegistration, SkippedEntryLog } from '../../contracts/index.js';
+import {
+  type HeartbeatResult,
+  type HeartbeatTask,
+  InMemoryCapacitySignals,
+  type ProviderRegistration,
+  SkippedEntryLog,
+  SwitchableCapacitySignals,
+} from '../../contracts/index.js';
 import { awsHealthCheck } from './aws-health-check.js';
-import { CapacityErrorCache } from './capacity-error-cache.js';
 import { createAwsDryRunProbe } from './dry-run-probe.js';
 import type { AwsConfig } from './aws-config.js';
 import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
@@ -61,11 +67,13 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     ...(context.now !== undefined && { now: context.now }),
     ...(context.consistencyWindowMs !== undefined && { consistencyWindowMs: context.consistencyWindowMs }),
   });
-  // One capacity-error cache for every workflow: a zone the probe found dry is dry for the fleet too.
-  const capacityErrors = new CapacityErrorCache(context.now !== undefined ? { now: context.now } : {});
+  // One set of capacity signals for every workflow (a zone the probe found dry is dry for the fleet too):
+  // in memory until a control plane binds its capacity-error cache, then that cache, so there is one owner.
+  const capacity = new SwitchableCapacitySignals(new InMemoryCapacitySignals(context.now !== undefined ? { now: context.now } : {}));
   return {
     provider,
     skippedEntries,
+    bindCapacitySignals: (signals) => capacity.bind(signals),
     hooks: {
       onShutdown: async () => {
         clients.destroy();
@@ -80,12 +88,12 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     workflows: {
       'dry-run-probe': createAwsDryRunProbe({ clients, subnets, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
-      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, subnets, cache: capacityErrors, ...(context.now !== undefined && { now: context.now }) }),
+      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, subnets, capacity, ...(context.now !== undefined && { now: context.now }) }),
       'spot-fleet': createAwsSpotFleet({
         provider,
         clients,
         subnets,
-        cache: capacityErrors,
+        capacity,
         defaultImageId: config.defaultImageId,
         ...(config.keyName !== undefined && { keyName: config.keyName }),
         ...(context.now !== undefined && { now: context.now }),

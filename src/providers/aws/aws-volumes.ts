@@ -13,7 +13,7 @@ import {
 import { type AWSInstance, toTagList } from './aws-instance.js';
 import { VOLUME_TAGS, attachVolumeTags, holdingInstanceIds, pendingAttachIds, toProviderVolume } from './aws-volume.js';
 import { EbsCalls } from './ebs-calls.js';
-import type { Ec2Clients } from './ec2-clients.js';
+import { type Ec2Clients, sendOptions } from './ec2-clients.js';
 import { ec2Error, isEc2Outcome } from './ec2-errors.js';
 import { RegionMemo } from './region-memo.js';
 import { VolumeAttacher, type VolumeAttacherOptions } from './volume-attacher.js';
@@ -75,12 +75,12 @@ export class AwsVolumes {
     return this.options.clients;
   }
 
-  async createVolume(raw: VolumeOptions): Promise<ProviderVolume> {
+  async createVolume(raw: VolumeOptions, signal?: AbortSignal): Promise<ProviderVolume> {
     const parsed = VolumeOptionsSchema.safeParse(raw);
     if (!parsed.success) throw invalidSpec(`aws: volume options: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const options = parsed.data;
     const client = this.clients.of(options.region);
-    const zone = options.zone ?? (await this.ebs.firstZone(options.region));
+    const zone = options.zone ?? (await this.ebs.firstZone(options.region, signal));
     // The marks last, so no caller tag can overwrite what listing and reclaim depend on.
     const tags = { ...options.tags, Name: options.name, [VOLUME_TAGS.name]: options.name, [OWNERSHIP_TAGS.owner]: options.owner };
     const created = await client
@@ -91,6 +91,7 @@ export class AwsVolumes {
           VolumeType: 'gp3',
           TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
         }),
+        sendOptions(signal),
       )
       .catch((error: unknown) => {
         throw ec2Error('CreateVolume', options.region, error);
@@ -100,9 +101,9 @@ export class AwsVolumes {
     return volume;
   }
 
-  async getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
+  async getVolume(providerVolumeId: string, signal?: AbortSignal): Promise<ProviderVolume | null> {
     for (const region of this.regions.candidates(providerVolumeId, this.clients.regions)) {
-      const volume = await this.ebs.describeVolume(region, providerVolumeId);
+      const volume = await this.ebs.describeVolume(region, providerVolumeId, signal);
       if (volume === null) continue;
       this.regions.remember(providerVolumeId, region);
       return toProviderVolume(volume, region);
@@ -111,14 +112,14 @@ export class AwsVolumes {
   }
 
   /** Every Hangar volume (it has a Hangar name; root volumes carry the owner mark but no name), in every region. */
-  async listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]> {
+  async listVolumes(filter?: { owner?: string }, signal?: AbortSignal): Promise<ProviderVolume[]> {
     const filters: Filter[] = [
       filter?.owner === undefined ? { Name: 'tag-key', Values: [OWNERSHIP_TAGS.owner] } : { Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [filter.owner] },
       { Name: 'tag-key', Values: [VOLUME_TAGS.name] },
     ];
     const perRegion = await Promise.all(
       this.clients.regions.map(async (region) =>
-        (await this.ebs.describeVolumes(region, filters)).flatMap(
+        (await this.ebs.describeVolumes(region, filters, signal)).flatMap(
           (volume) => readOrSkip(this.options.skippedEntries, 'volume', volume.VolumeId ?? null, () => toProviderVolume(volume, region)) ?? [],
         ),
       ),
@@ -128,10 +129,10 @@ export class AwsVolumes {
   }
 
   /** Idempotent: unknown, malformed or already deleted is success; attached is INVALID_SPEC (EC2's VolumeInUse). */
-  async deleteVolume(providerVolumeId: string): Promise<void> {
+  async deleteVolume(providerVolumeId: string, signal?: AbortSignal): Promise<void> {
     for (const region of this.regions.candidates(providerVolumeId, this.clients.regions)) {
       try {
-        await this.clients.of(region).send(new DeleteVolumeCommand({ VolumeId: providerVolumeId }));
+        await this.clients.of(region).send(new DeleteVolumeCommand({ VolumeId: providerVolumeId }), sendOptions(signal));
         return;
       } catch (error) {
         if (isEc2Outcome(error, 'NOT_FOUND')) continue;
@@ -145,7 +146,7 @@ export class AwsVolumes {
    * warm request claims a pool volume (or creates one). The ids go on the instance as a tag, so the
    * intent to attach survives a crash of this process (the reconcile heartbeat finishes it).
    */
-  async prepareSpawn(options: SpawnOptions): Promise<SpawnOptions> {
+  async prepareSpawn(options: SpawnOptions, signal?: AbortSignal): Promise<SpawnOptions> {
     const requests = options.volumes ?? [];
     if (requests.length === 0) return options;
     const { region } = options;
@@ -157,7 +158,7 @@ export class AwsVolumes {
       if (isWarmVolumeRequest(request)) continue;
       const id = request.providerVolumeId;
       if (volumeIds.includes(id)) throw invalidSpec(`aws: volume ${id} is asked for twice`);
-      const volume = await this.ebs.describeVolume(region, id);
+      const volume = await this.ebs.describeVolume(region, id, signal);
       if (volume === null) throw invalidSpec(`aws: volume ${id} does not exist in ${region}`);
       const volumeZone = volume.AvailabilityZone ?? '';
       if (zone !== null && zone !== volumeZone) throw invalidSpec(`aws: volume ${id} is in ${volumeZone}, the spawn asks for ${zone}: an EBS volume attaches only in its own zone`);
@@ -169,7 +170,7 @@ export class AwsVolumes {
     }
     const firstWarm = requests.find(isWarmVolumeRequest);
     if (firstWarm !== undefined) {
-      zone ??= (await this.pool.preferredZone(region, firstWarm.warm.sizeGiB)) ?? (await this.ebs.firstZone(region));
+      zone ??= (await this.pool.preferredZone(region, firstWarm.warm.sizeGiB, signal)) ?? (await this.ebs.firstZone(region, signal));
       for (const [index, request] of requests.entries()) {
         if (!isWarmVolumeRequest(request)) continue;
         const claimed = await this.pool.claim({
@@ -179,6 +180,7 @@ export class AwsVolumes {
           claimant: options.ownership.instanceId,
           token: `${options.idempotencyToken}#${index}`,
           exclude: volumeIds.filter((id): id is string => id !== undefined),
+          ...(signal !== undefined && { signal }),
         });
         volumeIds[index] = claimed.volumeId;
       }

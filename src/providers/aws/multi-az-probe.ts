@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   BootstrapConfigSchema,
+  type CapacitySignals,
+  InMemoryCapacitySignals,
   isProviderError,
   ProviderError,
+  type ProviderCallOptions,
   type ProviderCore,
   type ProviderInstance,
   type ProviderSnapshot,
@@ -12,10 +15,10 @@ import {
   type SpotPrice,
   firstIssue,
 } from '../../contracts/index.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 import { describeSpotPrices } from './aws-catalog.js';
 import type { AWSInstance } from './aws-instance.js';
-import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
-import type { Ec2Clients } from './ec2-clients.js';
+import { type Ec2Clients, runAbortable } from './ec2-clients.js';
 import { ec2CodeBehind } from './ec2-errors.js';
 import type { SubnetChooser } from './subnet-chooser.js';
 
@@ -60,78 +63,93 @@ export type ProbeProvider<TInstance extends ProviderInstance> = Pick<
 
 export interface MultiAzProbeOptions<TInstance extends ProviderInstance> {
   provider: ProbeProvider<TInstance>;
-  cache: CapacityErrorCache;
+  /** Where refusals are reported and blocked zones looked up: the control plane's cache when bound. */
+  capacity: CapacitySignals;
   /** Today's spot prices of one type in one region, per zone; only spot probes ask. */
-  spotPrices: (query: { region: string; instanceType: string }) => Promise<SpotPrice[]>;
+  spotPrices: (query: { region: string; instanceType: string }, signal?: AbortSignal) => Promise<SpotPrice[]>;
   /** The configured subnets per zone; absent or null: no subnets configured, every zone can launch. */
   subnets?: Pick<SubnetChooser, 'zones'>;
 }
 
-export type MultiAzProbe<TInstance extends ProviderInstance> = ProviderWorkflow<MultiAzProbeInput, MultiAzProbeResult<TInstance>>;
+/** The workflow; its `run` also takes the call's options, whose signal stops the zone loop and the spawn in flight. */
+export interface MultiAzProbe<TInstance extends ProviderInstance> extends ProviderWorkflow<MultiAzProbeInput, MultiAzProbeResult<TInstance>> {
+  run(input: MultiAzProbeInput, call?: ProviderCallOptions): Promise<MultiAzProbeResult<TInstance>>;
+}
 
 /**
  * Tries one spawn zone by zone until a zone has capacity: spot by the zone's spot price, on-demand
- * (one price per region) in the catalog's zone order. A capacity refusal marks the zone in the cache
- * and moves on; any other error ends the probe unchanged, since another zone cannot fix a bad spec,
- * a quota or an unknown outcome, and the caller owns retries.
+ * (one price per region) in the catalog's zone order. A zone the capacity signals block (a refusal
+ * the probe, the fleet or the control plane met) is skipped as `skipped-cached`; a capacity refusal
+ * is reported to them and the probe moves on; any other error ends the probe unchanged, since
+ * another zone cannot fix a bad spec, a quota or an unknown outcome, and the caller owns retries. An
+ * aborted call's signal ends the probe at once with its reason: no further zone is tried and nothing
+ * is reported for the zone in flight.
  */
 export function createMultiAzProbe<TInstance extends ProviderInstance>(options: MultiAzProbeOptions<TInstance>): MultiAzProbe<TInstance> {
-  const { provider, cache } = options;
+  const { provider, capacity } = options;
   return {
     description: 'spawn in the cheapest zone of a region that has capacity (spot by zone price), skipping zones that recently refused',
     input: MultiAzProbeInputSchema,
-    async run(raw) {
-      const input = parseInput(provider.name, raw);
-      const market = input.spot ? 'spot' : 'on-demand';
-      const zones = await probeOrder(options, input);
-      const subnets = (await options.subnets?.zones(input.region)) ?? null;
-      if (subnets !== null && !zones.some((zone) => subnets.byZone.has(zone))) {
-        throw new ProviderError({
-          code: 'INVALID_SPEC',
-          provider: provider.name,
-          message: `${provider.name}: no zone of ${input.region} offering ${input.instanceType} (${zones.join(', ')}) has a configured subnet: ${subnets.why(zones.join(', '))}`,
-        });
-      }
-      const bootstrap = provider.generateBootstrap({ ...input.bootstrap, instanceId: input.ownership.instanceId });
-      const attempts: ProbeAttempt[] = [];
-      for (const zone of zones) {
-        // Only a subnet in the zone can put a machine there: a spawn would be refused (INVALID_SPEC), so skip it and say why.
-        if (subnets !== null && !subnets.byZone.has(zone)) {
-          attempts.push({ zone, outcome: 'skipped-no-subnet', message: subnets.why(zone) });
-          continue;
-        }
-        const key: CapacityKey = { provider: provider.name, region: input.region, zone, instanceType: input.instanceType, market };
-        const cached = cache.entry(key);
-        if (cached !== undefined) {
-          attempts.push({ zone, outcome: 'skipped-cached', message: cached.reason });
-          continue;
-        }
-        try {
-          const instance = await provider.spawn({
-            instanceType: input.instanceType,
-            region: input.region,
-            zone,
-            spot: input.spot,
-            image: input.image,
-            name: input.name,
-            tags: input.tags,
-            bootstrap,
-            idempotencyToken: zoneToken(input.idempotencyToken, zone),
-            ownership: input.ownership,
-          });
-          attempts.push({ zone, outcome: 'launched' });
-          return { instance, attempts };
-        } catch (error) {
-          if (!isProviderError(error) || error.code !== 'CAPACITY_ERROR') throw error;
-          // A price above the caller's ceiling says nothing about the zone's capacity: try on, but remember nothing.
-          if (ec2CodeBehind(error) !== 'SpotMaxPriceTooLow') cache.markUnavailable(key, error.message);
-          attempts.push({ zone, outcome: 'failed', errorCode: error.code, message: error.message });
-        }
-      }
-      const message = `${provider.name}: no zone of ${input.region} has ${market} capacity for ${input.instanceType} (${attempts.map((attempt) => `${attempt.zone}: ${attempt.outcome}`).join(', ')})`;
-      return { instance: null, attempts, error: { code: 'CAPACITY_ERROR', message } };
+    run(raw, call) {
+      return runAbortable(call?.signal, () => probe(raw, call?.signal));
     },
   };
+
+  async function probe(raw: MultiAzProbeInput, signal: AbortSignal | undefined): Promise<MultiAzProbeResult<TInstance>> {
+    const input = parseInput(provider.name, raw);
+    const market = input.spot ? 'spot' : 'on-demand';
+    const zones = await probeOrder(options, input, signal);
+    const subnets = (await options.subnets?.zones(input.region, signal)) ?? null;
+    if (subnets !== null && !zones.some((zone) => subnets.byZone.has(zone))) {
+      throw new ProviderError({
+        code: 'INVALID_SPEC',
+        provider: provider.name,
+        message: `${provider.name}: no zone of ${input.region} offering ${input.instanceType} (${zones.join(', ')}) has a configured subnet: ${subnets.why(zones.join(', '))}`,
+      });
+    }
+    const bootstrap = provider.generateBootstrap({ ...input.bootstrap, instanceId: input.ownership.instanceId });
+    const attempts: ProbeAttempt[] = [];
+    for (const zone of zones) {
+      // Only a subnet in the zone can put a machine there: a spawn would be refused (INVALID_SPEC), so skip it and say why.
+      if (subnets !== null && !subnets.byZone.has(zone)) {
+        attempts.push({ zone, outcome: 'skipped-no-subnet', message: subnets.why(zone) });
+        continue;
+      }
+      const offering = { region: input.region, zone, instanceType: input.instanceType, market } as const;
+      const blocked = capacity.blockOf(offering);
+      if (blocked !== null) {
+        attempts.push({ zone, outcome: 'skipped-cached', message: blocked.message });
+        continue;
+      }
+      throwIfAborted(signal);
+      try {
+        const spawnOptions = {
+          instanceType: input.instanceType,
+          region: input.region,
+          zone,
+          spot: input.spot,
+          image: input.image,
+          name: input.name,
+          tags: input.tags,
+          bootstrap,
+          idempotencyToken: zoneToken(input.idempotencyToken, zone),
+          ownership: input.ownership,
+        };
+        const instance = await provider.spawn(spawnOptions, signal === undefined ? undefined : { signal });
+        attempts.push({ zone, outcome: 'launched' });
+        return { instance, attempts };
+      } catch (error) {
+        // An abort says nothing about the zone: stop here, remember nothing.
+        throwIfAborted(signal);
+        if (!isProviderError(error) || error.code !== 'CAPACITY_ERROR') throw error;
+        // A price above the caller's ceiling says nothing about the zone's capacity: try on, but remember nothing.
+        if (ec2CodeBehind(error) !== 'SpotMaxPriceTooLow') capacity.report({ ...offering, code: 'CAPACITY_ERROR', message: error.message });
+        attempts.push({ zone, outcome: 'failed', errorCode: error.code, message: error.message });
+      }
+    }
+    const message = `${provider.name}: no zone of ${input.region} has ${market} capacity for ${input.instanceType} (${attempts.map((attempt) => `${attempt.zone}: ${attempt.outcome}`).join(', ')})`;
+    return { instance: null, attempts, error: { code: 'CAPACITY_ERROR', message } };
+  }
 }
 
 /**
@@ -145,8 +163,12 @@ export function zoneToken(idempotencyToken: string, zone: string): string {
 }
 
 /** The catalog's zones of the region; for spot, by today's zone price, unpriced zones last. */
-async function probeOrder<TInstance extends ProviderInstance>(options: MultiAzProbeOptions<TInstance>, input: MultiAzProbeInput): Promise<string[]> {
-  const offerings = await options.provider.instanceTypes();
+async function probeOrder<TInstance extends ProviderInstance>(
+  options: MultiAzProbeOptions<TInstance>,
+  input: MultiAzProbeInput,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const offerings = await options.provider.instanceTypes(signal === undefined ? undefined : { signal });
   const zones = offerings.find((offering) => offering.name === input.instanceType)?.regions.find((entry) => entry.region === input.region)?.zones ?? [];
   if (zones.length === 0) {
     throw new ProviderError({
@@ -156,7 +178,7 @@ async function probeOrder<TInstance extends ProviderInstance>(options: MultiAzPr
     });
   }
   if (!input.spot) return [...zones];
-  const prices = await options.spotPrices({ region: input.region, instanceType: input.instanceType });
+  const prices = await options.spotPrices({ region: input.region, instanceType: input.instanceType }, signal);
   const priceOf = new Map<string, number>();
   for (const price of prices) {
     if (price.instanceType !== input.instanceType || price.region !== input.region || price.zone === null) continue;
@@ -176,8 +198,8 @@ export interface AwsMultiAzProbeOptions {
   provider: ProbeProvider<AWSInstance>;
   clients: Ec2Clients;
   now?: () => number;
-  /** One cache per provider, shared by every probe; a fresh one on the provider's clock by default. */
-  cache?: CapacityErrorCache;
+  /** The provider's capacity signals, shared with the spot fleet; an in-memory port on the provider's clock by default. */
+  capacity?: CapacitySignals;
   /** The provider's subnets: zones without one are skipped. Default: none configured. */
   subnets?: SubnetChooser;
 }
@@ -187,8 +209,8 @@ export function createAwsMultiAzProbe(options: AwsMultiAzProbeOptions): MultiAzP
   const now = options.now ?? Date.now;
   return createMultiAzProbe({
     provider: options.provider,
-    cache: options.cache ?? new CapacityErrorCache({ now }),
-    spotPrices: ({ region, instanceType }) => describeSpotPrices(options.clients, region, now(), instanceType),
+    capacity: options.capacity ?? new InMemoryCapacitySignals({ now }),
+    spotPrices: ({ region, instanceType }, signal) => describeSpotPrices(options.clients, region, now(), instanceType, undefined, signal),
     ...(options.subnets !== undefined && { subnets: options.subnets }),
   });
 }

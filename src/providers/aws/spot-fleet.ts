@@ -6,12 +6,16 @@ import {
   CreateLaunchTemplateCommand,
   type CreateLaunchTemplateCommandInput,
   CreateTagsCommand,
+  DeleteLaunchTemplateCommand,
   type FleetLaunchTemplateOverridesRequest,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import {
+  type CapacitySignals,
+  InMemoryCapacitySignals,
   OWNERSHIP_TAGS,
+  type ProviderCallOptions,
   type ProviderCore,
   ProviderError,
   type ProviderErrorCode,
@@ -22,13 +26,14 @@ import {
   VendorResponseError,
   firstIssue,
 } from '../../contracts/index.js';
+import { abortableDelay, throwIfAborted } from '../../lib/abortable-wait.js';
 import { toTagList } from './aws-instance.js';
 import { describeSpotPrices } from './aws-catalog.js';
 import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
-import { CapacityErrorCache, type CapacityKey } from './capacity-error-cache.js';
-import type { Ec2Clients } from './ec2-clients.js';
+import { type Ec2Clients, runAbortable, sendOptions } from './ec2-clients.js';
 import { Ec2CallError, ec2CodeOf, ec2Error, ec2ErrorRow } from './ec2-errors.js';
 import type { SubnetChooser } from './subnet-chooser.js';
+import type { KnownSubnet } from './subnet-discovery.js';
 
 /**
  * The `spot-fleet` workflow: N spot machines across several instance types and zones in one
@@ -41,9 +46,16 @@ import type { SubnetChooser } from './subnet-chooser.js';
  * machine its own bootstrap, and Hangar's bootstrap carries the machine's own Hangar id. So the
  * workflow takes no bootstrap: machines boot their image as is, and each learns its Hangar id from
  * its `hangar:instance-id` tag through the instance metadata service (the template enables
- * InstanceMetadataTags). The template holds nothing per request (image and types ride in the
- * overrides), so one template per region and owner serves every fleet: its name is derived from
- * its content, so creating it is idempotent by name and a change of content gets a new template.
+ * InstanceMetadataTags). Image and types ride in the overrides.
+ *
+ * One template per fleet call, deleted when the call is done (launched, refused or aborted): an
+ * account holds at most 5,000 launch templates per region, and templates left behind would count
+ * against it forever. An `instant` fleet has launched everything by the time CreateFleet answers,
+ * so nothing needs the template afterwards. Its name is derived from the intent's token and the
+ * template's content, so a retry with the same token re-creates the same name and sends a
+ * CreateFleet identical to the first (its ClientToken replays), while concurrent fleets never share
+ * (and never delete) each other's template. A template left by a crash, or by a delete that failed,
+ * is found again by name (AlreadyExists) and deleted by the retry with the same token.
  *
  * Ownership. A fleet's TagSpecifications apply to all its machines alike, so each machine is
  * launched carrying `hangar:owner` and gets its own `hangar:instance-id` right after (CreateTags).
@@ -124,9 +136,9 @@ export interface SpotFleetResult {
   /** Null when no fleet was requested (every pool skipped). */
   fleetId: string | null;
   machines: SpotFleetMachine[];
-  /** Pools EC2 could not launch in; capacity errors among them are now in the capacity-error cache. */
+  /** Pools EC2 could not launch in; capacity errors among them are reported to the capacity signals. */
   errors: SpotFleetPoolError[];
-  /** Pools left out of the request because the cache marks them unavailable. */
+  /** Pools left out of the request: blocked by the capacity signals, or in a zone without a configured subnet. */
   skipped: SpotFleetSkippedPool[];
   /** Hangar ids no machine was launched for. */
   unassigned: string[];
@@ -140,7 +152,8 @@ export interface SpotFleetOptions {
   /** The AMI when the input names none (the provider's configured default). */
   defaultImageId: string;
   keyName?: string;
-  cache?: CapacityErrorCache;
+  /** Where pool refusals are reported and blocked pools looked up; an in-memory port on the clock by default. */
+  capacity?: CapacitySignals;
   /** The provider's subnets: each pool launches in its zone's subnet, zones without one are skipped. Default: none configured. */
   subnets?: SubnetChooser;
   now?: () => number;
@@ -149,7 +162,15 @@ export interface SpotFleetOptions {
   tagRetryDelayMs?: number;
 }
 
-export type SpotFleet = ProviderWorkflow<SpotFleetInput, SpotFleetResult>;
+/**
+ * The workflow; its `run` also takes the call's options. An aborted signal rejects the run at once
+ * with its reason and stops what is left (the catalog and price reads, CreateFleet in flight, the
+ * tagging retries). Machines a fleet already launched carry `hangar:owner`; those not yet given their
+ * `hangar:instance-id` are collected by reconciliation as orphans, or tagged by a rerun with the same token.
+ */
+export interface SpotFleet extends ProviderWorkflow<SpotFleetInput, SpotFleetResult> {
+  run(input: SpotFleetInput, call?: ProviderCallOptions): Promise<SpotFleetResult>;
+}
 
 interface Pool {
   instanceType: string;
@@ -158,113 +179,135 @@ interface Pool {
   subnetId?: string;
 }
 
+/** Each zone's chosen subnet, when subnets are configured. */
+interface ZoneSubnets {
+  get(zone: string): KnownSubnet | null;
+  why(zone: string): string;
+}
+
 const TAG_CONCURRENCY = 8;
 
 export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
   const now = options.now ?? Date.now;
-  const cache = options.cache ?? new CapacityErrorCache({ now });
-  const templates = new Map<string, Promise<string>>();
+  const capacity = options.capacity ?? new InMemoryCapacitySignals({ now });
   const providerName = options.provider.name;
 
-  const templateKey = (region: string, name: string): string => `${region}\u0000${name}`;
+  /**
+   * The fleet's own template. AlreadyExists is success: the same token's template, left by a run
+   * that crashed or could not delete it, has the same content (its name hashes it).
+   */
+  async function createTemplate(region: string, request: CreateLaunchTemplateCommandInput, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await options.clients.of(region).send(new CreateLaunchTemplateCommand(request), sendOptions(signal));
+    } catch (error) {
+      throwIfAborted(signal);
+      if (ec2CodeOf(error) !== 'InvalidLaunchTemplateName.AlreadyExistsException') throw ec2Error('CreateLaunchTemplate', region, error);
+    }
+  }
 
-  /** The owner's template in a region: created once, found again by name (AlreadyExists is success). */
-  function ensureTemplate(region: string, owner: string): Promise<string> {
-    const input = launchTemplateRequest(owner, options.keyName);
-    const name = input.LaunchTemplateName ?? '';
-    const memoKey = templateKey(region, name);
-    const known = templates.get(memoKey);
-    if (known !== undefined) return known;
-    const created = options.clients
-      .of(region)
-      .send(new CreateLaunchTemplateCommand(input))
-      .then(
-        () => name,
-        (error: unknown) => {
-          if (ec2CodeOf(error) === 'InvalidLaunchTemplateName.AlreadyExistsException') return name;
-          throw ec2Error('CreateLaunchTemplate', region, error);
-        },
-      );
-    templates.set(memoKey, created);
-    created.catch(() => templates.delete(memoKey));
-    return created;
+  /**
+   * Deletes the fleet's template, whatever became of the fleet. Not on the caller's signal: an
+   * aborted call still cleans up behind itself. Already gone is success; any other failure leaves
+   * the template (found and deleted by the next run with the same token) and never hides the
+   * fleet's own outcome.
+   */
+  async function deleteTemplate(region: string, name: string): Promise<void> {
+    try {
+      await options.clients.of(region).send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name }));
+    } catch {
+      // InvalidLaunchTemplateName.NotFoundException: never created (a refused create) or already deleted.
+    }
   }
 
   return {
     description: 'launch N spot machines across instance types and zones in one instant EC2 Fleet (price-capacity-optimized), tagged for adoption; partial fulfilment is a result, not an error',
     input: SpotFleetInputSchema,
-    async run(raw) {
-      const input = parseInput(providerName, raw);
-      const { region } = input;
-      if (input.maxPricePerHour !== null && input.maxPricePerHour < EC2_MIN_SPOT_MAX_PRICE) {
-        throw new ProviderError({
-          code: 'INVALID_SPEC',
-          provider: providerName,
-          message: `${providerName}: a maximum price of ${input.maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE})`,
-        });
-      }
-      const zones = await fleetZones(options.provider, input);
-      const subnetOf = await zoneSubnets(options.subnets, region, zones, input.idempotencyToken);
-      const prices = await spotPriceTable(options.clients, region, now());
-      const pools: Pool[] = [];
-      const skipped: SpotFleetSkippedPool[] = [];
-      for (const instanceType of input.instanceTypes) {
-        for (const zone of zones) {
-          const subnet = subnetOf?.get(zone);
-          if (subnet === null) {
-            skipped.push({ instanceType, zone, reason: subnetOf?.why(zone) ?? '' });
-            continue;
-          }
-          const entry = cache.entry(capacityKey(providerName, region, { instanceType, zone }));
-          if (entry === undefined) pools.push({ instanceType, zone, ...(subnet !== undefined && { subnetId: subnet }) });
-          else skipped.push({ instanceType, zone, reason: entry.reason });
-        }
-      }
-      if (pools.length === 0) {
-        return { outcome: 'none', requested: input.count, fleetId: null, machines: [], errors: [], skipped, unassigned: [...input.ownership.instanceIds] };
-      }
-
-      const templateName = await ensureTemplate(region, input.ownership.owner);
-      const request = fleetRequest(input, pools, templateName, options.defaultImageId);
-      const answer = await options.clients
-        .of(region)
-        .send(new CreateFleetCommand(request))
-        .catch((error: unknown) => {
-          // The template was deleted outside Hangar: forget it, so the next fleet creates it again (Karpenter does the same).
-          if (ec2CodeOf(error) === 'InvalidLaunchTemplateName.NotFoundException') templates.delete(templateKey(region, templateName));
-          throw ec2Error('CreateFleet', region, error);
-        });
-
-      const errors = poolErrors(answer);
-      for (const error of errors) {
-        // A price refusal says nothing of the pool's capacity, and another request may bid higher.
-        if (error.code !== 'CAPACITY_ERROR' || error.errorCode === 'SpotMaxPriceTooLow' || error.zone === null) continue;
-        cache.markUnavailable(capacityKey(providerName, region, { instanceType: error.instanceType, zone: error.zone }), `${error.errorCode}: ${error.message}`);
-      }
-      const launched = launchedMachines(providerName, region, answer);
-      if (launched.length > input.count) {
-        throw new VendorResponseError(providerName, `${providerName}: CreateFleet in ${region} launched ${launched.length} machines for a target of ${input.count}`);
-      }
-      const machines: SpotFleetMachine[] = launched.map((machine, index) => ({
-        ...machine,
-        hangarInstanceId: input.ownership.instanceIds[index] ?? '',
-        region,
-        spot: true,
-        pricePerHour: prices.get(`${machine.instanceType}|${machine.zone}`) ?? null,
-      }));
-      await forEachLimited(machines, TAG_CONCURRENCY, (machine) => tagMachine(options, region, machine));
-      const outcome: SpotFleetOutcome = machines.length === 0 ? 'none' : machines.length < input.count ? 'partial' : 'fulfilled';
-      return {
-        outcome,
-        requested: input.count,
-        fleetId: answer.FleetId ?? null,
-        machines,
-        errors,
-        skipped,
-        unassigned: input.ownership.instanceIds.slice(machines.length),
-      };
+    run(raw, call) {
+      return runAbortable(call?.signal, () => launchFleet(raw, call?.signal));
     },
   };
+
+  async function launchFleet(raw: SpotFleetInput, signal: AbortSignal | undefined): Promise<SpotFleetResult> {
+    const input = parseInput(providerName, raw);
+    const { region } = input;
+    if (input.maxPricePerHour !== null && input.maxPricePerHour < EC2_MIN_SPOT_MAX_PRICE) {
+      throw new ProviderError({
+        code: 'INVALID_SPEC',
+        provider: providerName,
+        message: `${providerName}: a maximum price of ${input.maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE})`,
+      });
+    }
+    const zones = await fleetZones(options.provider, input, signal);
+    const subnetOf = await zoneSubnets(options.subnets, region, zones, input.idempotencyToken, signal);
+    const prices = await spotPriceTable(options.clients, region, now(), signal);
+    const pools: Pool[] = [];
+    const skipped: SpotFleetSkippedPool[] = [];
+    for (const instanceType of input.instanceTypes) {
+      for (const zone of zones) {
+        const subnet = subnetOf?.get(zone);
+        if (subnet === null) {
+          skipped.push({ instanceType, zone, reason: subnetOf?.why(zone) ?? '' });
+          continue;
+        }
+        const blocked = capacity.blockOf({ region, zone, instanceType, market: 'spot' });
+        if (blocked === null) pools.push({ instanceType, zone, ...(subnet !== undefined && { subnetId: subnet.subnetId }) });
+        else skipped.push({ instanceType, zone, reason: blocked.message });
+      }
+    }
+    if (pools.length === 0) {
+      return { outcome: 'none', requested: input.count, fleetId: null, machines: [], errors: [], skipped, unassigned: [...input.ownership.instanceIds] };
+    }
+
+    const template = launchTemplateRequest(input.ownership.owner, options.keyName, input.idempotencyToken);
+    const templateName = template.LaunchTemplateName ?? '';
+    let answer: CreateFleetCommandOutput;
+    try {
+      await createTemplate(region, template, signal);
+      const request = fleetRequest(input, pools, templateName, options.defaultImageId);
+      answer = await options.clients
+        .of(region)
+        .send(new CreateFleetCommand(request), sendOptions(signal))
+        .catch((error: unknown) => {
+          throw ec2Error('CreateFleet', region, error);
+        });
+    } finally {
+      await deleteTemplate(region, templateName);
+    }
+
+    const errors = poolErrors(answer);
+    for (const error of errors) {
+      // A price refusal says nothing of the pool's capacity, and another request may bid higher.
+      if (error.code !== 'CAPACITY_ERROR' || error.errorCode === 'SpotMaxPriceTooLow' || error.zone === null) continue;
+      capacity.report({ region, zone: error.zone, instanceType: error.instanceType, market: 'spot', code: 'CAPACITY_ERROR', message: `${error.errorCode}: ${error.message}` });
+    }
+    const launched = launchedMachines(providerName, region, answer);
+    if (launched.length > input.count) {
+      throw new VendorResponseError(providerName, `${providerName}: CreateFleet in ${region} launched ${launched.length} machines for a target of ${input.count}`);
+    }
+    // Each machine took an address of its zone's subnet, as a spawn's does: the next choice sees it.
+    for (const machine of launched) {
+      const subnet = subnetOf?.get(machine.zone);
+      if (subnet !== undefined && subnet !== null) options.subnets?.noteLaunch(subnet);
+    }
+    const machines: SpotFleetMachine[] = launched.map((machine, index) => ({
+      ...machine,
+      hangarInstanceId: input.ownership.instanceIds[index] ?? '',
+      region,
+      spot: true,
+      pricePerHour: prices.get(`${machine.instanceType}|${machine.zone}`) ?? null,
+    }));
+    await forEachLimited(machines, TAG_CONCURRENCY, (machine) => tagMachine(options, region, machine, signal));
+    const outcome: SpotFleetOutcome = machines.length === 0 ? 'none' : machines.length < input.count ? 'partial' : 'fulfilled';
+    return {
+      outcome,
+      requested: input.count,
+      fleetId: answer.FleetId ?? null,
+      machines,
+      errors,
+      skipped,
+      unassigned: input.ownership.instanceIds.slice(machines.length),
+    };
+  }
 }
 
 function parseInput(provider: string, raw: unknown): SpotFleetInput {
@@ -273,13 +316,9 @@ function parseInput(provider: string, raw: unknown): SpotFleetInput {
   throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: spot-fleet input (${firstIssue(parsed.error)})`, cause: parsed.error });
 }
 
-function capacityKey(provider: string, region: string, pool: Pool): CapacityKey {
-  return { provider, region, zone: pool.zone, instanceType: pool.instanceType, market: 'spot' };
-}
-
 /** The zones asked for, or every zone the catalog offers the types in; each type must be offered in the region. */
-async function fleetZones(provider: SpotFleetProvider, input: SpotFleetInput): Promise<string[]> {
-  const offerings = await provider.instanceTypes();
+async function fleetZones(provider: SpotFleetProvider, input: SpotFleetInput, signal: AbortSignal | undefined): Promise<string[]> {
+  const offerings = await provider.instanceTypes(signal === undefined ? undefined : { signal });
   const offered = new Set<string>();
   for (const instanceType of input.instanceTypes) {
     const zones = offerings.find((offering) => offering.name === instanceType)?.regions.find((entry) => entry.region === input.region)?.zones ?? [];
@@ -306,14 +345,15 @@ async function zoneSubnets(
   region: string,
   zones: readonly string[],
   idempotencyToken: string,
-): Promise<{ get(zone: string): string | null; why(zone: string): string } | null> {
-  const known = (await subnets?.zones(region)) ?? null;
+  signal: AbortSignal | undefined,
+): Promise<ZoneSubnets | null> {
+  const known = (await subnets?.zones(region, signal)) ?? null;
   if (subnets === undefined || known === null) return null;
-  const chosen = new Map<string, string>();
+  const chosen = new Map<string, KnownSubnet>();
   for (const zone of zones) {
     if (!known.byZone.has(zone)) continue;
-    const subnet = await subnets.choose(region, zone, `spot-fleet\n${idempotencyToken}`);
-    if (subnet !== null) chosen.set(zone, subnet.subnetId);
+    const subnet = await subnets.choose(region, zone, `spot-fleet\n${idempotencyToken}`, signal);
+    if (subnet !== null) chosen.set(zone, subnet);
   }
   if (chosen.size === 0) {
     throw new ProviderError({ code: 'INVALID_SPEC', provider: 'aws', message: `aws: no zone of the fleet (${zones.join(', ')}) has a configured subnet: ${known.why(zones.join(', '))}` });
@@ -322,31 +362,32 @@ async function zoneSubnets(
 }
 
 /** Today's spot price per `type|zone`, for reporting what each machine costs. */
-async function spotPriceTable(clients: Ec2Clients, region: string, now: number): Promise<Map<string, number>> {
-  const prices = await describeSpotPrices(clients, region, now);
+async function spotPriceTable(clients: Ec2Clients, region: string, now: number, signal: AbortSignal | undefined): Promise<Map<string, number>> {
+  const prices = await describeSpotPrices(clients, region, now, undefined, undefined, signal);
   return new Map(prices.flatMap((price) => (price.zone === null ? [] : [[`${price.instanceType}|${price.zone}`, price.pricePerHour] as const])));
 }
 
 /**
- * The owner's template: metadata tags on (a machine reads its `hangar:instance-id` from IMDS),
- * IMDSv2 only, the root volume tagged with the owner. Its name hashes its content, so the same
- * content is the same template and different content (another owner, another key) another one.
+ * One fleet's template: metadata tags on (a machine reads its `hangar:instance-id` from IMDS), IMDSv2
+ * only, the root volume tagged with the owner. Its name hashes the intent's token with its content:
+ * a retry of the intent names the same template (so its CreateFleet is identical and replays), and
+ * no two intents share one, so deleting it after the fleet never pulls it from under another fleet.
  * The name is the idempotency key (AlreadyExists is success), so the request carries no
  * ClientToken: a token outlives its template, and re-creating a deleted template with the same
  * token is IdempotentParameterMismatch ("associated with a resource that is already deleted").
  */
-export function launchTemplateRequest(owner: string, keyName: string | undefined): CreateLaunchTemplateCommandInput {
+export function launchTemplateRequest(owner: string, keyName: string | undefined, idempotencyToken: string): CreateLaunchTemplateCommandInput {
   const ownerTag = [{ Key: OWNERSHIP_TAGS.owner, Value: owner }];
   const data: CreateLaunchTemplateCommandInput['LaunchTemplateData'] = {
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', InstanceMetadataTags: 'enabled' },
     TagSpecifications: [{ ResourceType: 'volume', Tags: ownerTag }],
     ...(keyName !== undefined && { KeyName: keyName }),
   };
-  const digest = createHash('sha256').update(JSON.stringify({ owner, data }), 'utf8').digest('hex');
+  const digest = createHash('sha256').update(JSON.stringify({ idempotencyToken, owner, data }), 'utf8').digest('hex');
   return {
-    LaunchTemplateName: `${SPOT_FLEET_TEMPLATE_PREFIX}${digest.slice(0, 24)}`,
+    LaunchTemplateName: `${SPOT_FLEET_TEMPLATE_PREFIX}${digest.slice(0, 32)}`,
     LaunchTemplateData: data,
-    VersionDescription: 'Hangar spot fleets: image and instance types come from each fleet’s overrides',
+    VersionDescription: 'One Hangar spot fleet; deleted when its CreateFleet is done',
     TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownerTag }],
   };
 }
@@ -413,15 +454,17 @@ function launchedMachines(provider: string, region: string, answer: CreateFleetC
   });
 }
 
-async function tagMachine(options: SpotFleetOptions, region: string, machine: SpotFleetMachine): Promise<void> {
+async function tagMachine(options: SpotFleetOptions, region: string, machine: SpotFleetMachine, signal: AbortSignal | undefined): Promise<void> {
   const attempts = options.tagAttempts ?? 5;
   const delayMs = options.tagRetryDelayMs ?? 250;
   const command = new CreateTagsCommand({ Resources: [machine.providerId], Tags: [{ Key: OWNERSHIP_TAGS.instanceId, Value: machine.hangarInstanceId }] });
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await options.clients.of(region).send(command);
+      await options.clients.of(region).send(command, sendOptions(signal));
       return;
     } catch (error) {
+      // Aborted: stop retrying; the machine keeps its owner tag (see SpotFleet).
+      throwIfAborted(signal);
       // A machine launched a moment ago may be unknown to CreateTags yet (eventual consistency).
       const code = ec2CodeOf(error);
       if (code !== 'InvalidInstanceID.NotFound') throw ec2Error('CreateTags', region, error);
@@ -435,7 +478,7 @@ async function tagMachine(options: SpotFleetOptions, region: string, machine: Sp
           error instanceof Error ? new Error(error.message) : undefined,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
+      await abortableDelay(delayMs * 2 ** (attempt - 1), signal);
     }
   }
 }

@@ -31,9 +31,9 @@ export class SubnetChooser {
   }
 
   /** Each zone's subnet in the region, or null when no subnet is configured (every zone is usable). */
-  async zones(region: string): Promise<ZoneSubnets | null> {
+  async zones(region: string, signal?: AbortSignal): Promise<ZoneSubnets | null> {
     if (this.discovery === null) return null;
-    const subnets = await this.discovery.subnets(region);
+    const subnets = await this.discovery.subnets(region, signal);
     const byZone = new Map<string, KnownSubnet>();
     for (const subnet of [...subnets].sort(roomiestFirst)) if (!byZone.has(subnet.zone)) byZone.set(subnet.zone, subnet);
     const source = this.discovery.source;
@@ -56,13 +56,13 @@ export class SubnetChooser {
    * configured. A zone without a subnet is INVALID_SPEC naming the zone and the subnets known. With
    * an idempotency token, the token keeps its first choice while that subnet is still known.
    */
-  async choose(region: string, zone: string | null, idempotencyToken?: string): Promise<KnownSubnet | null> {
-    const zones = await this.zones(region);
+  async choose(region: string, zone: string | null, idempotencyToken?: string, signal?: AbortSignal): Promise<KnownSubnet | null> {
+    const zones = await this.zones(region, signal);
     if (zones === null) return null;
     const candidates = zone === null ? [...zones.byZone.values()].sort(roomiestFirst) : [zones.byZone.get(zone)].filter((subnet) => subnet !== undefined);
     const key = idempotencyToken === undefined ? undefined : `${region}\u0000${zone ?? ''}\u0000${idempotencyToken}`;
     const earlier = key === undefined ? undefined : this.chosen.get(key);
-    const subnet = (earlier === undefined ? undefined : await this.known(region, earlier)) ?? candidates[0];
+    const subnet = (earlier === undefined ? undefined : await this.known(region, earlier, signal)) ?? candidates[0];
     if (subnet === undefined) {
       throw new ProviderError({
         code: 'INVALID_SPEC',
@@ -85,8 +85,8 @@ export class SubnetChooser {
     this.discovery?.noteLaunch(subnet.subnetId);
   }
 
-  private async known(region: string, subnetId: string): Promise<KnownSubnet | undefined> {
-    return (await this.discovery?.subnets(region))?.find((subnet) => subnet.subnetId === subnetId);
+  private async known(region: string, subnetId: string, signal: AbortSignal | undefined): Promise<KnownSubnet | undefined> {
+    return (await this.discovery?.subnets(region, signal))?.find((subnet) => subnet.subnetId === subnetId);
   }
 }
 

@@ -1,5 +1,6 @@
 import { type Filter, paginateDescribeSubnets } from '@aws-sdk/client-ec2';
 import { ProviderError } from '../../contracts/index.js';
+import { abortable } from '../../lib/abortable-wait.js';
 import type { AwsConfig } from './aws-config.js';
 import type { Ec2Clients } from './ec2-clients.js';
 import { ec2Error } from './ec2-errors.js';
@@ -82,8 +83,11 @@ export class SubnetDiscovery {
     this.now = options.now ?? Date.now;
   }
 
-  /** The source's subnets in a region (none is an answer, not an error). Concurrent callers share one read. */
-  async subnets(region: string): Promise<KnownSubnet[]> {
+  /**
+   * The source's subnets in a region (none is an answer, not an error). Concurrent callers share one
+   * read, so a caller's signal ends only its own wait: the read goes on for the others and the cache.
+   */
+  async subnets(region: string, signal?: AbortSignal): Promise<KnownSubnet[]> {
     const cached = this.byRegion.get(region);
     const now = this.now();
     let entry = cached;
@@ -102,7 +106,7 @@ export class SubnetDiscovery {
         },
       );
     }
-    const read = await entry.subnets;
+    const read = await abortable(entry.subnets, signal);
     return read.map((subnet) => ({ ...subnet, availableIps: Math.max(0, subnet.availableIps - (this.launchedSince.get(subnet.subnetId) ?? 0)) }));
   }
 

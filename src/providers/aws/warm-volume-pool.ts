@@ -4,6 +4,7 @@ import { OWNERSHIP_TAGS } from '../../contracts/index.js';
 import { tagsOf, toTagList } from './aws-instance.js';
 import { VOLUME_TAGS, holdingInstanceIds, warmPoolKey } from './aws-volume.js';
 import type { EbsCalls } from './ebs-calls.js';
+import { sendOptions } from './ec2-clients.js';
 import { ec2Error, isEc2Outcome } from './ec2-errors.js';
 
 export interface WarmPoolSpec {
@@ -45,6 +46,8 @@ export interface WarmClaimRequest {
   token: string;
   /** Volumes this spawn already holds. */
   exclude: readonly string[];
+  /** The spawn's signal: an abort stops the claim between its calls (a claim half made is reclaimed after the grace). */
+  signal?: AbortSignal;
 }
 
 export interface WarmClaim {
@@ -88,12 +91,16 @@ export class WarmVolumePool {
   }
 
   /** The zone of the region with the most unclaimed volumes of that size, or null when none has one. */
-  async preferredZone(region: string, sizeGiB: number): Promise<string | null> {
-    const volumes = await this.ebs.describeVolumes(region, [
-      { Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [this.options.owner] },
-      { Name: `tag:${VOLUME_TAGS.warmPool}`, Values: [`*/${sizeGiB}`] },
-      { Name: 'status', Values: ['available'] },
-    ]);
+  async preferredZone(region: string, sizeGiB: number, signal?: AbortSignal): Promise<string | null> {
+    const volumes = await this.ebs.describeVolumes(
+      region,
+      [
+        { Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [this.options.owner] },
+        { Name: `tag:${VOLUME_TAGS.warmPool}`, Values: [`*/${sizeGiB}`] },
+        { Name: 'status', Values: ['available'] },
+      ],
+      signal,
+    );
     const counts = new Map<string, number>();
     for (const volume of volumes) if (volume.AvailabilityZone !== undefined) counts.set(volume.AvailabilityZone, (counts.get(volume.AvailabilityZone) ?? 0) + 1);
     const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
@@ -108,47 +115,68 @@ export class WarmVolumePool {
    * volume once, and the attacher gives the loser a fresh one.
    */
   async claim(request: WarmClaimRequest): Promise<WarmClaim> {
-    const { region, zone, sizeGiB, claimant } = request;
+    const { region, zone, sizeGiB, claimant, signal } = request;
     const key = warmPoolKey(zone, sizeGiB);
     // A retried spawn finds what its first attempt claimed.
-    const mine = await this.ebs.describeVolumes(region, [
-      { Name: `tag:${VOLUME_TAGS.claimedBy}`, Values: [claimant] },
-      { Name: `tag:${VOLUME_TAGS.warmOrigin}`, Values: [key] },
-    ]);
+    const mine = await this.ebs.describeVolumes(
+      region,
+      [
+        { Name: `tag:${VOLUME_TAGS.claimedBy}`, Values: [claimant] },
+        { Name: `tag:${VOLUME_TAGS.warmOrigin}`, Values: [key] },
+      ],
+      signal,
+    );
     const earlier = mine.find((volume) => volume.VolumeId !== undefined && !request.exclude.includes(volume.VolumeId) && holdingInstanceIds(volume).length === 0);
     if (earlier?.VolumeId !== undefined) return { volumeId: earlier.VolumeId, source: 'warm' };
 
     const candidates = (
-      await this.ebs.describeVolumes(region, [
-        { Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [this.options.owner] },
-        { Name: `tag:${VOLUME_TAGS.warmPool}`, Values: [key] },
-        { Name: 'status', Values: ['available'] },
-      ])
+      await this.ebs.describeVolumes(
+        region,
+        [
+          { Name: `tag:${OWNERSHIP_TAGS.owner}`, Values: [this.options.owner] },
+          { Name: `tag:${VOLUME_TAGS.warmPool}`, Values: [key] },
+          { Name: 'status', Values: ['available'] },
+        ],
+        signal,
+      )
     ).filter((volume) => volume.VolumeId !== undefined && !request.exclude.includes(volume.VolumeId));
     // Random order spreads concurrent claimers over the pool instead of all racing for the first volume.
     const order = candidates.map((volume) => ({ volume, rank: Math.random() })).sort((a, b) => a.rank - b.rank);
     for (const { volume } of order.slice(0, CLAIM_ATTEMPTS)) {
       const volumeId = volume.VolumeId ?? '';
-      await this.ebs.tag(region, [volumeId], {
-        [VOLUME_TAGS.claimedBy]: claimant,
-        [VOLUME_TAGS.claimedAt]: new Date(this.options.now()).toISOString(),
-        [VOLUME_TAGS.warmOrigin]: key,
-      });
-      await this.ebs.untag(region, [volumeId], [{ key: VOLUME_TAGS.warmPool }]);
-      const after = await this.ebs.describeVolume(region, volumeId);
+      await this.ebs.tag(
+        region,
+        [volumeId],
+        {
+          [VOLUME_TAGS.claimedBy]: claimant,
+          [VOLUME_TAGS.claimedAt]: new Date(this.options.now()).toISOString(),
+          [VOLUME_TAGS.warmOrigin]: key,
+        },
+        signal,
+      );
+      await this.ebs.untag(region, [volumeId], [{ key: VOLUME_TAGS.warmPool }], signal);
+      const after = await this.ebs.describeVolume(region, volumeId, signal);
       const tags = tagsOf(after?.Tags);
       if (after !== null && tags[VOLUME_TAGS.claimedBy] === claimant && after.State === 'available' && holdingInstanceIds(after).length === 0) {
         return { volumeId, source: 'warm' };
       }
     }
-    const created = await this.createVolume(region, zone, sizeGiB, this.specOf(region, zone, sizeGiB)?.volumeType, clientToken(`${request.token}|${claimant}|${key}`), {
-      [VOLUME_TAGS.name]: `warm-${claimant}`,
-      // The pool's owner, not the spawn's: the pool reclaims what it hands out.
-      [OWNERSHIP_TAGS.owner]: this.options.owner,
-      [VOLUME_TAGS.claimedBy]: claimant,
-      [VOLUME_TAGS.claimedAt]: new Date(this.options.now()).toISOString(),
-      [VOLUME_TAGS.warmOrigin]: key,
-    });
+    const created = await this.createVolume(
+      region,
+      zone,
+      sizeGiB,
+      this.specOf(region, zone, sizeGiB)?.volumeType,
+      clientToken(`${request.token}|${claimant}|${key}`),
+      {
+        [VOLUME_TAGS.name]: `warm-${claimant}`,
+        // The pool's owner, not the spawn's: the pool reclaims what it hands out.
+        [OWNERSHIP_TAGS.owner]: this.options.owner,
+        [VOLUME_TAGS.claimedBy]: claimant,
+        [VOLUME_TAGS.claimedAt]: new Date(this.options.now()).toISOString(),
+        [VOLUME_TAGS.warmOrigin]: key,
+      },
+      signal,
+    );
     return { volumeId: created, source: 'created' };
   }
 
@@ -298,6 +326,7 @@ export class WarmVolumePool {
     volumeType: string | undefined,
     token: string | undefined,
     tags: Record<string, string>,
+    signal?: AbortSignal,
   ): Promise<string> {
     const created = await this.ebs.clients
       .of(region)
@@ -309,6 +338,7 @@ export class WarmVolumePool {
           ...(token !== undefined && { ClientToken: token }),
           TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
         }),
+        sendOptions(signal),
       )
       .catch((error: unknown) => {
         throw ec2Error('CreateVolume', region, error);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { type GpuShape, type InstanceTypeOffering, readEach, type SkippedEntryLog } from '../../contracts/index.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
+import { InFlight } from './in-flight.js';
 import { type LambdaInstanceType, LambdaInstanceTypesItemSchema, type LambdaInstanceTypes } from './lambda-labs-wire.js';
 
 /** The raw instance-types answer: entries by name, each read on its own (`readInstanceTypes`). */
@@ -9,30 +11,29 @@ export const RawInstanceTypesSchema = z.record(z.string(), z.unknown());
 /**
  * The instance-types answer, kept raw for a short while: it is both the catalog and the capacity map
  * (`regions_with_capacity_available`) a launch is checked against, so the scarce launch budget is
- * not spent on a region that has nothing. Concurrent readers share one request.
+ * not spent on a region that has nothing. Concurrent readers share one request; a reader whose signal
+ * aborts stops waiting alone (`InFlight`).
  */
 export class InstanceTypesCache {
   private value: { types: RawInstanceTypes; fetchedAt: number } | null = null;
-  private inFlight: Promise<RawInstanceTypes> | null = null;
+  private readonly fetch: InFlight<RawInstanceTypes>;
 
   constructor(
-    private readonly fetchTypes: () => Promise<RawInstanceTypes>,
+    fetchTypes: (signal: AbortSignal) => Promise<RawInstanceTypes>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.fetch = new InFlight((signal) =>
+      fetchTypes(signal).then((types) => {
+        this.value = { types, fetchedAt: this.now() };
+        return types;
+      }),
+    );
+  }
 
-  async get(maxAgeMs: number): Promise<RawInstanceTypes> {
+  async get(maxAgeMs: number, signal?: AbortSignal): Promise<RawInstanceTypes> {
+    throwIfAborted(signal);
     if (this.value !== null && this.now() - this.value.fetchedAt < maxAgeMs) return this.value.types;
-    if (this.inFlight === null) {
-      this.inFlight = this.fetchTypes()
-        .then((types) => {
-          this.value = { types, fetchedAt: this.now() };
-          return types;
-        })
-        .finally(() => {
-          this.inFlight = null;
-        });
-    }
-    return this.inFlight;
+    return this.fetch.run(signal);
   }
 
   /** After a launch (capacity changed) or a capacity refusal, the next check asks again. */

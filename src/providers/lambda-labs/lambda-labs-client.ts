@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import { type LambdaLabsFailure, type LambdaLabsOperation, lambdaLabsError } from './lambda-labs-errors.js';
 import { LambdaErrorEnvelopeSchema } from './lambda-labs-wire.js';
 import type { PacingIntervals, RateLimiter } from './rate-limiter.js';
@@ -39,10 +40,15 @@ export class LambdaLabsClient {
     setMaxListeners(0, this.closed.signal);
   }
 
-  async call<T>(request: LambdaLabsRequest<T>): Promise<T> {
+  /**
+   * `signal` is the caller's: it stops the pacing wait (freeing the slot) and the request, and the call
+   * rejects with its reason, never with a vendor error it did not get.
+   */
+  async call<T>(request: LambdaLabsRequest<T>, signal?: AbortSignal): Promise<T> {
+    throwIfAborted(signal);
     const kind = request.operation === 'launch' ? 'launch' : 'request';
-    await this.options.limiter.acquire(kind, this.options.intervals, this.closed.signal);
-    const { status, text, retryAfterMs } = await this.send(request);
+    await this.options.limiter.acquire(kind, this.options.intervals, this.closed.signal, signal);
+    const { status, text, retryAfterMs } = await this.send(request, signal);
     if (status >= 200 && status < 300) return this.readData(request, text);
     if (status === 429 && retryAfterMs !== null) this.options.limiter.blockUntil(Date.now() + retryAfterMs);
     throw lambdaLabsError(request.operation, this.httpFailure(status, text, retryAfterMs));
@@ -53,7 +59,10 @@ export class LambdaLabsClient {
     this.closed.abort(new Error('lambda-labs: the provider has shut down'));
   }
 
-  private async send(request: LambdaLabsRequest<unknown>): Promise<{ status: number; text: string; retryAfterMs: number | null }> {
+  private async send(request: LambdaLabsRequest<unknown>, signal: AbortSignal | undefined): Promise<{ status: number; text: string; retryAfterMs: number | null }> {
+    throwIfAborted(signal);
+    // The deadline is this request's own; the long-lived shutdown signal is linked by a listener that is
+    // removed afterwards (AbortSignal.any would leave a record of every request on it).
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.options.requestTimeoutMs);
     const onClose = () => deadline.abort();
@@ -67,11 +76,13 @@ export class LambdaLabsClient {
           ...(request.body !== undefined && { 'content-type': 'application/json' }),
         },
         ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-        signal: deadline.signal,
+        signal: signal === undefined ? deadline.signal : AbortSignal.any([deadline.signal, signal]),
       });
       const text = await response.text();
       return { status: response.status, text, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
     } catch (error) {
+      // The caller gave up: that is the reason, not a timeout or network failure of Lambda's.
+      if (signal?.aborted === true) throw abortReason(signal);
       const failure: LambdaLabsFailure = deadline.signal.aborted
         ? { kind: 'timeout', timeoutMs: this.options.requestTimeoutMs }
         : { kind: 'network', message: this.redact(networkMessage(error)) };

@@ -8,6 +8,7 @@ import {
   cloudConfigBootstrap,
   type ListFilter,
   matchesListFilter,
+  type ProviderCallOptions,
   type Provider,
   ProviderError,
   type ProviderErrorCode,
@@ -22,6 +23,7 @@ import {
   VendorResponseError,
   type VolumeOptions,
 } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import { InFlight } from './in-flight.js';
 import { InstanceTypesCache, lambdaOfferings, RawInstanceTypesSchema, readInstanceTypes } from './lambda-labs-catalog.js';
 import type { LambdaLabsClient } from './lambda-labs-client.js';
@@ -95,17 +97,18 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   /** Lambda reports no launch time (an instance without Hangar's tag launched no later than first seen), and terminate must know what is already ending. */
   private readonly sightings: InstanceSightings;
   // Lists are read raw and entry by entry (readEach): one entry Hangar cannot read never fails the whole list.
-  private readonly instanceList = new InFlight(() =>
-    this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: RawListSchema }),
+  // A caller whose signal aborts stops waiting alone; the shared request is aborted only when every caller has left.
+  private readonly instanceList = new InFlight((signal) =>
+    this.client.call({ operation: 'listInstances', method: 'GET', path: '/api/v1/instances', data: RawListSchema }, signal),
   );
-  private readonly fileSystemList = new InFlight(() =>
-    this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: RawListSchema }),
+  private readonly fileSystemList = new InFlight((signal) =>
+    this.client.call({ operation: 'listFileSystems', method: 'GET', path: '/api/v1/file-systems', data: RawListSchema }, signal),
   );
 
   constructor(private readonly options: LambdaLabsProviderOptions) {
     this.sightings = new InstanceSightings(() => this.now());
     this.types = new InstanceTypesCache(
-      () => this.client.call({ operation: 'listInstanceTypes', method: 'GET', path: '/api/v1/instance-types', data: RawInstanceTypesSchema }),
+      (signal) => this.client.call({ operation: 'listInstanceTypes', method: 'GET', path: '/api/v1/instance-types', data: RawInstanceTypesSchema }, signal),
       options.now,
     );
   }
@@ -118,8 +121,9 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     return (this.options.now ?? Date.now)();
   }
 
-  async instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return lambdaOfferings(await this.readTypes(this.options.capacityCacheMs), this.options.regions);
+  async instanceTypes(call?: ProviderCallOptions): Promise<InstanceTypeOffering[]> {
+    throwIfAborted(call?.signal);
+    return lambdaOfferings(await this.readTypes(this.options.capacityCacheMs, call?.signal), this.options.regions);
   }
 
   /** The cheapest authenticated call, fresh: it proves key and endpoint, and refreshes the capacity map. */
@@ -129,7 +133,9 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     return { types, skipped: Object.keys(raw).length - types };
   }
 
-  async spawn(options: SpawnOptions): Promise<LambdaLabsInstance> {
+  async spawn(options: SpawnOptions, call?: ProviderCallOptions): Promise<LambdaLabsInstance> {
+    const signal = call?.signal;
+    throwIfAborted(signal);
     const refuse = (message: string) => this.error('INVALID_SPEC', message);
     if (options.zone !== null) throw refuse(`Lambda has no availability zones; zone must be null, got "${options.zone}"`);
     if (!this.options.regions.includes(options.region)) throw refuse(`unknown region "${options.region}" (configured: ${this.options.regions.join(', ')})`);
@@ -142,7 +148,7 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     );
     if ('refused' in tags) throw refuse(tags.refused);
 
-    const raw = await this.types.get(this.options.capacityCacheMs);
+    const raw = await this.types.get(this.options.capacityCacheMs, signal);
     const entry = readInstanceTypes(raw, this.options.skippedEntries)[options.instanceType];
     if (entry === undefined && options.instanceType in raw) {
       throw refuse(`Lambda lists instance type "${options.instanceType}", but Hangar cannot read its entry (see the provider's skipped entries); no launch was attempted`);
@@ -151,12 +157,12 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
     if (!entry.regions_with_capacity_available.some((region) => region.name === options.region)) {
       throw this.error('CAPACITY_ERROR', `Lambda reports no capacity for ${options.instanceType} in ${options.region}; no launch was attempted`);
     }
-    const fileSystemNames = await this.fileSystemNamesFor(options);
+    const fileSystemNames = await this.fileSystemNamesFor(options, signal);
 
     // A replay of a spawn whose outcome was unknown: the machine may already exist; never launch a second.
     // A first attempt skips this list, so it does not spend one of the scarce request slots.
     if (options.resumed === true) {
-      const { instances, raws } = await this.readInstances();
+      const { instances, raws } = await this.readInstances(signal);
       const existing = instances.find(
         (instance) => !GONE.has(instance.status) && this.toInstance(instance).hangarInstanceId === options.ownership.instanceId,
       );
@@ -181,7 +187,12 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
       tags: tags.tags,
       ...(fileSystemNames.length > 0 && { file_system_names: fileSystemNames }),
     };
-    const launched = await this.client.call({ operation: 'launch', method: 'POST', path: '/api/v1/instance-operations/launch', data: LambdaLaunchResponseSchema, body: request });
+    // An abort while the launch is on the wire leaves its outcome unknown: the name and tags carry the
+    // ownership marks, so reconciliation adopts or collects a machine it made.
+    const launched = await this.client.call(
+      { operation: 'launch', method: 'POST', path: '/api/v1/instance-operations/launch', data: LambdaLaunchResponseSchema, body: request },
+      signal,
+    );
     this.types.invalidate();
     const id = launched.instance_ids[0];
     if (id === undefined) throw new VendorResponseError('lambda-labs', `lambda-labs: launch in ${options.region} answered without an instance id`);
@@ -206,17 +217,22 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
    * elsewhere, or the answer was lost), one read settles it: terminating or gone is done, anything else
    * leaves the outcome unknown.
    */
-  async terminate(providerId: string): Promise<TerminateResult> {
+  async terminate(providerId: string, call?: ProviderCallOptions): Promise<TerminateResult> {
+    const signal = call?.signal;
+    throwIfAborted(signal);
     const ending = this.sightings.ending(providerId);
     if (ending !== null) return { providerId, status: ending };
     try {
-      const answer = await this.client.call({
-        operation: 'terminate',
-        method: 'POST',
-        path: '/api/v1/instance-operations/terminate',
-        data: LambdaTerminateResponseSchema,
-        body: { instance_ids: [providerId] },
-      });
+      const answer = await this.client.call(
+        {
+          operation: 'terminate',
+          method: 'POST',
+          path: '/api/v1/instance-operations/terminate',
+          data: LambdaTerminateResponseSchema,
+          body: { instance_ids: [providerId] },
+        },
+        signal,
+      );
       const instance = answer.terminated_instances.find((candidate) => candidate.id === providerId);
       const status = instance === undefined || GONE.has(instance.status) ? 'terminated' : 'terminating';
       this.sightings.note(providerId, instance?.status ?? 'terminated');
@@ -226,14 +242,16 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
         this.sightings.forget(providerId);
         return { providerId, status: 'terminated' };
       }
-      if (error instanceof LambdaLabsCallError && error.failure.kind === 'http') return this.confirmEnding(providerId, error);
+      if (error instanceof LambdaLabsCallError && error.failure.kind === 'http') return this.confirmEnding(providerId, error, signal);
       throw error;
     }
   }
 
   /** After Lambda answered a terminate with an unknown outcome: done when a read shows the machine ending or gone. */
-  private async confirmEnding(providerId: string, unknownOutcome: LambdaLabsCallError): Promise<TerminateResult> {
-    const machine = await this.get(providerId).catch(() => {
+  private async confirmEnding(providerId: string, unknownOutcome: LambdaLabsCallError, signal: AbortSignal | undefined): Promise<TerminateResult> {
+    const machine = await this.get(providerId, { signal }).catch(() => {
+      // A caller who gave up learns that, not the outcome the read could not settle.
+      if (signal?.aborted === true) throw abortReason(signal);
       throw unknownOutcome;
     });
     if (machine === null || machine.status === 'terminated') return { providerId, status: 'terminated' };
@@ -246,20 +264,25 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
    * Hangar cannot read is left out and recorded; `get` of it fails loudly, so reconciliation never takes
    * it for gone.
    */
-  async list(filter?: ListFilter): Promise<LambdaLabsInstance[]> {
-    const { instances, raws } = await this.readInstances();
+  async list(filter?: ListFilter, call?: ProviderCallOptions): Promise<LambdaLabsInstance[]> {
+    throwIfAborted(call?.signal);
+    const { instances, raws } = await this.readInstances(call?.signal);
     this.sightings.keepOnly(new Set(raws.map(byId).filter((id) => id !== null)));
     return instances.map((instance) => this.toInstance(instance)).filter((instance) => matchesListFilter(instance, filter));
   }
 
-  async get(providerId: string): Promise<LambdaLabsInstance | null> {
+  async get(providerId: string, call?: ProviderCallOptions): Promise<LambdaLabsInstance | null> {
+    throwIfAborted(call?.signal);
     try {
-      const instance = await this.client.call({
-        operation: 'getInstance',
-        method: 'GET',
-        path: `/api/v1/instances/${encodeURIComponent(providerId)}`,
-        data: LambdaInstanceSchema,
-      });
+      const instance = await this.client.call(
+        {
+          operation: 'getInstance',
+          method: 'GET',
+          path: `/api/v1/instances/${encodeURIComponent(providerId)}`,
+          data: LambdaInstanceSchema,
+        },
+        call?.signal,
+      );
       return this.toInstance(instance);
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'NOT_FOUND') {
@@ -275,46 +298,56 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   /** A Lambda file system. Lambda sizes file systems by use, so `sizeGiB` is not sent, and they take no tags. */
-  async createVolume(options: VolumeOptions): Promise<ProviderVolume> {
+  async createVolume(options: VolumeOptions, call?: ProviderCallOptions): Promise<ProviderVolume> {
+    throwIfAborted(call?.signal);
     if (!this.options.regions.includes(options.region)) throw this.error('INVALID_SPEC', `unknown region "${options.region}" (configured: ${this.options.regions.join(', ')})`);
     const name = fileSystemNameFor(options.name);
     if ('refused' in name) throw this.error('INVALID_SPEC', name.refused);
-    const created = await this.client.call({
-      operation: 'createFileSystem',
-      method: 'POST',
-      path: '/api/v1/filesystems',
-      data: LambdaFileSystemSchema,
-      body: { name: name.name, region: options.region },
-    });
+    const created = await this.client.call(
+      {
+        operation: 'createFileSystem',
+        method: 'POST',
+        path: '/api/v1/filesystems',
+        data: LambdaFileSystemSchema,
+        body: { name: name.name, region: options.region },
+      },
+      call?.signal,
+    );
     return toProviderVolume(created, []);
   }
 
   /** Lambda has no single-file-system read: it is found in the list, and read strictly (an unreadable one fails loudly, never reads as gone). */
-  async getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
-    const fileSystem = await this.fileSystemById(providerVolumeId);
-    return fileSystem === null ? null : toProviderVolume(fileSystem, (await this.readInstances()).instances);
+  async getVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<ProviderVolume | null> {
+    throwIfAborted(call?.signal);
+    const fileSystem = await this.fileSystemById(providerVolumeId, call?.signal);
+    return fileSystem === null ? null : toProviderVolume(fileSystem, (await this.readInstances(call?.signal)).instances);
   }
 
   /** The file systems Hangar created (name prefix `hangar-`); one it cannot read is left out and recorded. */
-  async listVolumes(): Promise<ProviderVolume[]> {
+  async listVolumes(_filter?: { owner?: string }, call?: ProviderCallOptions): Promise<ProviderVolume[]> {
+    throwIfAborted(call?.signal);
     // An entry whose name says it is someone else's is not Hangar's to read; one without a readable name might be Hangar's.
-    const raws = (await this.fileSystemList.run()).filter((raw) => idField('name')(raw)?.startsWith(FILE_SYSTEM_PREFIX) ?? true);
+    const raws = (await this.fileSystemList.run(call?.signal)).filter((raw) => idField('name')(raw)?.startsWith(FILE_SYSTEM_PREFIX) ?? true);
     const fileSystems = readEach(LambdaFileSystemSchema, raws, { kind: 'volume', log: this.options.skippedEntries, idOf: byId }).filter((fileSystem) =>
       fileSystem.name.startsWith(FILE_SYSTEM_PREFIX),
     );
     if (fileSystems.length === 0) return [];
-    const { instances } = await this.readInstances();
+    const { instances } = await this.readInstances(call?.signal);
     return fileSystems.map((fileSystem) => toProviderVolume(fileSystem, instances));
   }
 
-  async deleteVolume(providerVolumeId: string): Promise<void> {
+  async deleteVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<void> {
+    throwIfAborted(call?.signal);
     try {
-      await this.client.call({
-        operation: 'deleteFileSystem',
-        method: 'DELETE',
-        path: `/api/v1/filesystems/${encodeURIComponent(providerVolumeId)}`,
-        data: LambdaFileSystemDeleteResponseSchema,
-      });
+      await this.client.call(
+        {
+          operation: 'deleteFileSystem',
+          method: 'DELETE',
+          path: `/api/v1/filesystems/${encodeURIComponent(providerVolumeId)}`,
+          data: LambdaFileSystemDeleteResponseSchema,
+        },
+        call?.signal,
+      );
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'NOT_FOUND') return;
       throw error;
@@ -322,10 +355,10 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   /** The names `file_system_names` takes, checked before the launch budget is spent. */
-  private async fileSystemNamesFor(options: SpawnOptions): Promise<string[]> {
+  private async fileSystemNamesFor(options: SpawnOptions, signal: AbortSignal | undefined): Promise<string[]> {
     const ids = (options.volumes ?? []).flatMap((volume) => ('providerVolumeId' in volume ? [volume.providerVolumeId] : []));
     if (ids.length === 0) return [];
-    const fileSystems = await Promise.all(ids.map((id) => this.fileSystemById(id)));
+    const fileSystems = await Promise.all(ids.map((id) => this.fileSystemById(id, signal)));
     return ids.map((id, index) => {
       const fileSystem = fileSystems[index];
       if (fileSystem === undefined || fileSystem === null) throw this.error('INVALID_SPEC', `no such volume "${id}" (Lambda file system)`);
@@ -337,20 +370,20 @@ export class LambdaLabsProvider implements Provider<LambdaLabsInstance, Provider
   }
 
   /** The instance list: the entries Hangar can read (the others recorded), and the raw answer. */
-  private async readInstances(): Promise<{ instances: LambdaInstance[]; raws: unknown[] }> {
-    const raws = await this.instanceList.run();
+  private async readInstances(signal?: AbortSignal): Promise<{ instances: LambdaInstance[]; raws: unknown[] }> {
+    const raws = await this.instanceList.run(signal);
     return { instances: readEach(LambdaInstanceSchema, raws, { kind: 'instance', log: this.options.skippedEntries, idOf: byId }), raws };
   }
 
   /** One file system by id from the list, read strictly: null when Lambda does not list it, VendorResponseError when Hangar cannot read it. */
-  private async fileSystemById(id: string): Promise<LambdaFileSystem | null> {
-    const raw = (await this.fileSystemList.run()).find((candidate) => byId(candidate) === id);
+  private async fileSystemById(id: string, signal: AbortSignal | undefined): Promise<LambdaFileSystem | null> {
+    const raw = (await this.fileSystemList.run(signal)).find((candidate) => byId(candidate) === id);
     return raw === undefined ? null : materialize(LambdaFileSystemSchema, raw, 'lambda-labs', `file system ${id}`);
   }
 
   /** The catalog by name, each entry read on its own (an unreadable one is recorded and left out). */
-  private async readTypes(maxAgeMs: number): Promise<LambdaInstanceTypes> {
-    return readInstanceTypes(await this.types.get(maxAgeMs), this.options.skippedEntries);
+  private async readTypes(maxAgeMs: number, signal: AbortSignal | undefined): Promise<LambdaInstanceTypes> {
+    return readInstanceTypes(await this.types.get(maxAgeMs, signal), this.options.skippedEntries);
   }
 
   private toInstance(instance: LambdaInstance): LambdaLabsInstance {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 
 /** The two budgets Lambda enforces: every request, and launches on top of it. */
 export type RequestKind = 'request' | 'launch';
@@ -22,23 +23,32 @@ export class RateLimiter {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Resolves when the caller may send; rejects (and frees the slot) if `signal` aborts first. */
-  async acquire(kind: RequestKind, intervals: PacingIntervals, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+  /**
+   * Resolves when the caller may send; rejects with the first aborted signal's reason (and frees the
+   * slot, so nobody else waits behind it) if any of `signals` aborts first.
+   */
+  async acquire(kind: RequestKind, intervals: PacingIntervals, ...signals: (AbortSignal | undefined)[]): Promise<void> {
+    const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+    for (const signal of watched) throwIfAborted(signal);
     const start = this.reserve(kind, intervals);
     const delay = start - this.now();
     if (delay <= 0) return;
     await new Promise<void>((resolve, reject) => {
+      const detach = () => {
+        for (const signal of watched) signal.removeEventListener('abort', onAbort);
+      };
       const onAbort = () => {
         clearTimeout(timer);
+        detach();
         this.release(kind, start);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+        const aborted = watched.find((signal) => signal.aborted);
+        reject(aborted === undefined ? new Error('aborted') : abortReason(aborted));
       };
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        detach();
         resolve();
       }, delay);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      for (const signal of watched) signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

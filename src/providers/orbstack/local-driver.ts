@@ -12,6 +12,7 @@ import {
   SnapshotRecordSchema,
 } from './orbstack-machine.js';
 import { SeededRandom } from '../../chaos/seeded-random.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 
 export interface DelayRange {
   min: number;
@@ -38,7 +39,8 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * Machines held by the provider itself: a realistic lifecycle (starting -> running after a boot
  * delay, deleting -> gone after a terminate delay), a capacity model per zone and instance type,
  * and state in its own journal file, so a control plane that crashes finds its machines again.
- * Transitions are computed from timestamps when a machine is read, so no timers run.
+ * Transitions are computed from timestamps when a machine is read, so no timers run. Every call is
+ * done at once, so a caller's signal only matters before it starts: an aborted call changes nothing.
  */
 export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnapshotDriver {
   readonly kind = 'local' as const;
@@ -65,7 +67,8 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     }
   }
 
-  async createMachine(spec: MachineSpec): Promise<MachineRecord> {
+  async createMachine(spec: MachineSpec, signal?: AbortSignal): Promise<MachineRecord> {
+    throwIfAborted(signal);
     const existing = this.settledMachine(spec.name);
     if (existing && existing.state !== 'deleting') return existing;
     const zone = spec.zones.find((candidate) => this.hasCapacity(candidate, spec.metadata.instanceType));
@@ -95,7 +98,8 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     return this.settledMachine(machine.name) ?? machine;
   }
 
-  async listMachines(): Promise<MachineRecord[]> {
+  async listMachines(signal?: AbortSignal): Promise<MachineRecord[]> {
+    throwIfAborted(signal);
     const machines: MachineRecord[] = [];
     for (const name of [...this.machines.keys()]) {
       const machine = this.settledMachine(name);
@@ -104,11 +108,13 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     return machines;
   }
 
-  async getMachine(name: string): Promise<MachineRecord | null> {
+  async getMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
+    throwIfAborted(signal);
     return this.settledMachine(name);
   }
 
-  async deleteMachine(name: string): Promise<MachineRecord | null> {
+  async deleteMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
+    throwIfAborted(signal);
     const machine = this.settledMachine(name);
     if (!machine) return null;
     if (machine.state === 'deleting') return machine;
@@ -122,7 +128,8 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     return this.settledMachine(name);
   }
 
-  async updateMetadata(name: string, patch: Partial<MachineMetadata>): Promise<MachineRecord | null> {
+  async updateMetadata(name: string, patch: Partial<MachineMetadata>, signal?: AbortSignal): Promise<MachineRecord | null> {
+    throwIfAborted(signal);
     const machine = this.settledMachine(name);
     if (!machine) return null;
     const updated = { ...machine, metadata: { ...machine.metadata, ...patch } };
@@ -130,7 +137,8 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     return updated;
   }
 
-  async createSnapshot(machineName: string, snapshotName: string, description: string | null): Promise<SnapshotRecord> {
+  async createSnapshot(machineName: string, snapshotName: string, description: string | null, signal?: AbortSignal): Promise<SnapshotRecord> {
+    throwIfAborted(signal);
     const existing = this.settledSnapshot(snapshotName);
     if (existing && existing.state !== 'deleting') return existing;
     const machine = this.settledMachine(machineName);
@@ -152,11 +160,13 @@ export class LocalOrbStackDriver implements OrbStackMachineDriver, OrbStackSnaps
     return this.settledSnapshot(snapshotName) ?? snapshot;
   }
 
-  async getSnapshot(name: string): Promise<SnapshotRecord | null> {
+  async getSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null> {
+    throwIfAborted(signal);
     return this.settledSnapshot(name);
   }
 
-  async deleteSnapshot(name: string): Promise<SnapshotRecord | null> {
+  async deleteSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null> {
+    throwIfAborted(signal);
     const snapshot = this.settledSnapshot(name);
     if (!snapshot) return null;
     if (snapshot.state === 'deleting') return snapshot;

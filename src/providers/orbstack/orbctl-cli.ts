@@ -1,5 +1,6 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 import type { z } from 'zod';
+import { abortReason } from '../../lib/abortable-wait.js';
 import { type OrbctlFailure, orbctlError } from './orbctl-errors.js';
 
 export interface OrbctlCliOptions {
@@ -27,8 +28,13 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export class OrbctlCli {
   constructor(private readonly options: OrbctlCliOptions) {}
 
-  /** Resolves with any exit status; rejects (through the error table) when orbctl cannot start, hangs or crashes. */
-  run(args: readonly string[]): Promise<OrbctlResult> {
+  /**
+   * Resolves with any exit status; rejects (through the error table) when orbctl cannot start, hangs or
+   * crashes. When `signal` aborts, orbctl is not started, or is killed, and the run rejects with the
+   * signal's reason: the caller stopped it, so no table row (timeout, crash) describes it.
+   */
+  run(args: readonly string[], signal?: AbortSignal): Promise<OrbctlResult> {
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const child = execFile(
         this.options.path,
@@ -41,8 +47,10 @@ export class OrbctlCli {
           killSignal: 'SIGKILL',
           maxBuffer: MAX_OUTPUT_BYTES,
           windowsHide: true,
+          ...(signal !== undefined && { signal }),
         },
         (error, stdout, stderr) => {
+          if (error !== null && signal?.aborted === true) return reject(abortReason(signal));
           if (error === null) return resolve({ stdout, stderr, exitCode: 0 });
           if (typeof error.code === 'number') return resolve({ stdout, stderr, exitCode: error.code });
           reject(this.error(args, this.failureOf(error, stderr)));
@@ -54,8 +62,8 @@ export class OrbctlCli {
   }
 
   /** Runs a command that must succeed and print JSON of `schema`'s shape. */
-  async json<T>(args: readonly string[], schema: z.ZodType<T>): Promise<T> {
-    const result = await this.run(args);
+  async json<T>(args: readonly string[], schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    const result = await this.run(args, signal);
     if (result.exitCode !== 0) throw this.exitError(args, result);
     return this.parse(args, result.stdout, schema);
   }

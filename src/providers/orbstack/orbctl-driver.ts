@@ -3,6 +3,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { idField, isProviderError, ProviderError, readEach, type SkippedEntryLog, VendorResponseError } from '../../contracts/index.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 import { JournalFile } from './journal-file.js';
 import { OrbctlCli, type OrbctlCliOptions, type OrbctlResult } from './orbctl-cli.js';
 import { isOrbctlError, saysAlreadyExists, saysNotFound } from './orbctl-errors.js';
@@ -67,11 +68,16 @@ export class OrbctlDriver implements OrbStackMachineDriver {
     }
   }
 
-  async createMachine(spec: MachineSpec): Promise<MachineRecord> {
+  /**
+   * An abort while `orbctl create` runs kills it, but OrbStack may still make the machine: the sidecar
+   * (its owner and Hangar id) is kept, so such a machine carries the ownership marks.
+   */
+  async createMachine(spec: MachineSpec, signal?: AbortSignal): Promise<MachineRecord> {
+    throwIfAborted(signal);
     if (!isHangars(spec.name)) throw invalidSpec(`machine name ${spec.name} lacks the ${MACHINE_NAME_PREFIX} prefix`);
     const zone = spec.zones[0];
     if (zone === undefined) throw invalidSpec(`no zone to place ${spec.name} in`);
-    const existing = await this.info(spec.name);
+    const existing = await this.info(spec.name, signal);
     if (existing) return this.adopt(existing, spec, zone);
 
     // Written before the create, so a machine that appears after a create that hung still carries its owner.
@@ -83,19 +89,19 @@ export class OrbctlDriver implements OrbStackMachineDriver {
       metadata: { ...spec.metadata, zone },
     });
     try {
-      await this.create(spec);
+      await this.create(spec, signal);
     } catch (error) {
-      // A taxonomy error is a definite no: nothing was made, so there is nothing to describe.
-      if (isProviderError(error)) this.deleteSidecar(spec.name);
+      // A taxonomy error is a definite no: nothing was made, so there is nothing to describe. An abort is no answer at all.
+      if (isProviderError(error) && signal?.aborted !== true) this.deleteSidecar(spec.name);
       throw error;
     }
-    const created = await this.info(spec.name);
+    const created = await this.info(spec.name, signal);
     if (!created) throw new VendorResponseError('orbstack', `orbstack: orbctl created ${spec.name} but orbctl info cannot find it`);
     return this.toRecord(created);
   }
 
-  async listMachines(): Promise<MachineRecord[]> {
-    const raws = await this.cli.json(['list', '-f', 'json'], OrbctlListSchema);
+  async listMachines(signal?: AbortSignal): Promise<MachineRecord[]> {
+    const raws = await this.cli.json(['list', '-f', 'json'], OrbctlListSchema, signal);
     // Only Hangar's machines are read; one odd record is skipped and logged, and getMachine (orbctl info) still fails loudly on it.
     const ours = raws.filter((raw) => {
       const name = idField('name')(raw);
@@ -105,31 +111,33 @@ export class OrbctlDriver implements OrbStackMachineDriver {
     return machines.map((machine) => this.toRecord(machine));
   }
 
-  async getMachine(name: string): Promise<MachineRecord | null> {
+  async getMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
+    throwIfAborted(signal);
     if (!isHangars(name)) return null;
-    const machine = await this.info(name);
+    const machine = await this.info(name, signal);
     return machine === null ? null : this.toRecord(machine);
   }
 
-  async deleteMachine(name: string): Promise<MachineRecord | null> {
+  async deleteMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
+    throwIfAborted(signal);
     if (!isHangars(name)) return null;
     // By name, not id: `orbctl delete --force <id>` crashed on OrbStack 2.2.3 (vendor spec, section A).
     const args = ['delete', '--force', name];
     let result: OrbctlResult;
     try {
-      result = await this.cli.run(args);
+      result = await this.cli.run(args, signal);
     } catch (error) {
       if (!isOrbctlError(error, 'timed-out')) throw error;
       // A delete that hung may have finished anyway: look before answering.
-      const remaining = await this.info(name);
+      const remaining = await this.info(name, signal);
       return remaining ? { ...this.toRecord(remaining), state: 'deleting' } : this.forget(name);
     }
     if (result.exitCode !== 0 && !saysNotFound(result.stderr)) throw this.cli.exitError(args, result);
     return this.forget(name);
   }
 
-  async updateMetadata(name: string, patch: Partial<MachineMetadata>): Promise<MachineRecord | null> {
-    const machine = await this.getMachine(name);
+  async updateMetadata(name: string, patch: Partial<MachineMetadata>, signal?: AbortSignal): Promise<MachineRecord | null> {
+    const machine = await this.getMachine(name, signal);
     if (!machine) return null;
     const sidecar = this.sidecars.get(name) ?? sidecarOf(machine);
     this.saveSidecar(name, { ...sidecar, metadata: { ...sidecar.metadata, ...patch } });
@@ -139,27 +147,27 @@ export class OrbctlDriver implements OrbStackMachineDriver {
   async close(): Promise<void> {}
 
   /** `orbctl create` with the user-data in a private file; after a hang or "already exists", the machine is looked for by name. */
-  private async create(spec: MachineSpec): Promise<void> {
+  private async create(spec: MachineSpec, signal: AbortSignal | undefined): Promise<void> {
     const userData = join(this.stateDir, `${spec.name}.${randomBytes(6).toString('hex')}${USER_DATA_SUFFIX}`);
     // The bootstrap may carry secrets: a file only this user can read, never argv (visible in `ps`).
     writeFileSync(userData, spec.userData, { mode: 0o600, flag: 'wx' });
     const args = ['create', '-c', userData, spec.metadata.image, spec.name];
     try {
-      const result = await this.cli.run(args);
+      const result = await this.cli.run(args, signal);
       if (result.exitCode === 0) return;
-      if (saysAlreadyExists(result.stderr) && (await this.info(spec.name))) return;
+      if (saysAlreadyExists(result.stderr) && (await this.info(spec.name, signal))) return;
       throw this.cli.exitError(args, result);
     } catch (error) {
-      if (isOrbctlError(error, 'timed-out') && (await this.info(spec.name))) return;
+      if (isOrbctlError(error, 'timed-out') && (await this.info(spec.name, signal))) return;
       throw error;
     } finally {
       rmSync(userData, { force: true });
     }
   }
 
-  private async info(name: string): Promise<OrbctlMachine | null> {
+  private async info(name: string, signal?: AbortSignal): Promise<OrbctlMachine | null> {
     const args = ['info', name, '-f', 'json'];
-    const result = await this.cli.run(args);
+    const result = await this.cli.run(args, signal);
     if (result.exitCode !== 0) {
       if (saysNotFound(result.stderr)) return null;
       throw this.cli.exitError(args, result);

@@ -66,22 +66,26 @@ export const SnapshotRecordSchema = z.object({
 
 export type SnapshotRecord = z.infer<typeof SnapshotRecordSchema>;
 
-/** What the OrbStack provider needs from a machine backend: the local simulator, or `orbctl`. */
+/**
+ * What the OrbStack provider needs from a machine backend: the local simulator, or `orbctl`. Every
+ * call takes the caller's `signal`: when it aborts, the call stops waiting (and stops the `orbctl`
+ * run) and rejects with the signal's reason. What was already done stays done.
+ */
 export interface OrbStackMachineDriver {
   readonly kind: 'local' | 'orbctl';
   /** Idempotent by name: a machine that already exists under this name is returned as it is. */
-  createMachine(spec: MachineSpec): Promise<MachineRecord>;
-  listMachines(): Promise<MachineRecord[]>;
-  getMachine(name: string): Promise<MachineRecord | null>;
+  createMachine(spec: MachineSpec, signal?: AbortSignal): Promise<MachineRecord>;
+  listMachines(signal?: AbortSignal): Promise<MachineRecord[]>;
+  getMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null>;
   /** Starts deletion; null when no such machine exists (already gone). */
-  deleteMachine(name: string): Promise<MachineRecord | null>;
-  updateMetadata(name: string, patch: Partial<MachineMetadata>): Promise<MachineRecord | null>;
+  deleteMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null>;
+  updateMetadata(name: string, patch: Partial<MachineMetadata>, signal?: AbortSignal): Promise<MachineRecord | null>;
   close(): Promise<void>;
 }
 
 /** Disk snapshots, for a backend that can take them (the local simulator; `orbctl` has no such command). */
 export interface OrbStackSnapshotDriver {
-  createSnapshot(machineName: string, snapshotName: string, description: string | null): Promise<SnapshotRecord>;
-  getSnapshot(name: string): Promise<SnapshotRecord | null>;
-  deleteSnapshot(name: string): Promise<SnapshotRecord | null>;
+  createSnapshot(machineName: string, snapshotName: string, description: string | null, signal?: AbortSignal): Promise<SnapshotRecord>;
+  getSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null>;
+  deleteSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null>;
 }

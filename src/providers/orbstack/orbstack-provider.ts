@@ -7,6 +7,7 @@ import {
   type ListFilter,
   matchesListFilter,
   ownershipTags,
+  type ProviderCallOptions,
   ProviderError,
   type ProviderErrorCode,
   renderShellBootstrap,
@@ -32,6 +33,7 @@ import {
 import { type OrbStackInstance, OrbStackInstanceSchema, OrbStackSnapshotSchema, toOrbStackInstance } from './orbstack-instance.js';
 import type { OrbStackMachineDriver } from './orbstack-machine.js';
 import { SeededRandom } from '../../chaos/seeded-random.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 
 /** OrbStack over `orbctl`: everything but snapshots, which `orbctl` cannot take. */
 export const ORBSTACK_CAPABILITIES = {
@@ -73,6 +75,8 @@ function providerError(code: ProviderErrorCode, message: string): ProviderError 
  * The testing tier: the contract over an OrbStack machine driver. Regions, zones and a spot market
  * are simulated by the provider; spawns are idempotent because the machine name is derived from
  * the idempotency token. `SnapshottingOrbStackProvider` adds snapshots for drivers that take them.
+ * Every method takes the caller's signal, checked first (an aborted call touches nothing) and handed
+ * to the driver, which stops waiting and stops `orbctl` when it aborts.
  */
 export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTACK_CAPABILITIES> {
   readonly name = 'orbstack';
@@ -91,26 +95,31 @@ export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTA
     this.now = options.now ?? Date.now;
   }
 
-  async instanceTypes(): Promise<InstanceTypeOffering[]> {
+  async instanceTypes(call?: ProviderCallOptions): Promise<InstanceTypeOffering[]> {
+    throwIfAborted(call?.signal);
     return catalogOfferings(this.now());
   }
 
-  async spawn(options: SpawnOptions): Promise<OrbStackInstance> {
-    return this.launch(options, null);
+  async spawn(options: SpawnOptions, call?: ProviderCallOptions): Promise<OrbStackInstance> {
+    throwIfAborted(call?.signal);
+    return this.launch(options, null, call?.signal);
   }
 
-  async terminate(providerId: string): Promise<TerminateResult> {
-    const machine = await this.driver.deleteMachine(providerId);
+  async terminate(providerId: string, call?: ProviderCallOptions): Promise<TerminateResult> {
+    throwIfAborted(call?.signal);
+    const machine = await this.driver.deleteMachine(providerId, call?.signal);
     return { providerId, status: machine === null ? 'terminated' : 'terminating' };
   }
 
-  async list(filter?: ListFilter): Promise<OrbStackInstance[]> {
-    const machines = await this.driver.listMachines();
+  async list(filter?: ListFilter, call?: ProviderCallOptions): Promise<OrbStackInstance[]> {
+    throwIfAborted(call?.signal);
+    const machines = await this.driver.listMachines(call?.signal);
     return machines.map(toOrbStackInstance).filter((instance) => matchesListFilter(instance, filter));
   }
 
-  async get(providerId: string): Promise<OrbStackInstance | null> {
-    const machine = await this.driver.getMachine(providerId);
+  async get(providerId: string, call?: ProviderCallOptions): Promise<OrbStackInstance | null> {
+    throwIfAborted(call?.signal);
+    const machine = await this.driver.getMachine(providerId, call?.signal);
     return machine === null ? null : toOrbStackInstance(machine);
   }
 
@@ -118,7 +127,8 @@ export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTA
     return bootstrapOutput(renderShellBootstrap(config), 'shell');
   }
 
-  async requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest> {
+  async requestSpotInstance(options: SpotRequestOptions, call?: ProviderCallOptions): Promise<SpotRequest> {
+    throwIfAborted(call?.signal);
     const requestId = `${SPOT_REQUEST_PREFIX}${sha256Hex(`spot|${options.idempotencyToken}`).slice(0, 17)}`;
     const { shape, zones } = this.placement({ ...options, spot: true });
     const price = Math.min(...zones.map((zone) => spotPriceAt(shape, zone, this.now())));
@@ -131,7 +141,7 @@ export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTA
         message: `price-too-low: the spot price of ${shape.name} is ${price} per hour`,
       };
     }
-    const instance = await this.launch({ ...options, spot: true }, { requestId, maxPricePerHour: options.maxPricePerHour });
+    const instance = await this.launch({ ...options, spot: true }, { requestId, maxPricePerHour: options.maxPricePerHour }, call?.signal);
     return {
       requestId,
       status: 'fulfilled',
@@ -141,15 +151,17 @@ export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTA
     };
   }
 
-  async cancelSpotRequest(requestId: string): Promise<void> {
+  async cancelSpotRequest(requestId: string, call?: ProviderCallOptions): Promise<void> {
+    throwIfAborted(call?.signal);
     if (!requestId.startsWith(SPOT_REQUEST_PREFIX)) throw invalidSpec(`${requestId} is not a spot request id`);
-    const machines = await this.driver.listMachines();
+    const machines = await this.driver.listMachines(call?.signal);
     const machine = machines.find((candidate) => candidate.metadata.spotRequestId === requestId);
     // As on EC2, cancelling a fulfilled request leaves its machine running; an unknown request is already gone.
-    if (machine) await this.driver.updateMetadata(machine.name, { spotRequestStatus: 'cancelled' });
+    if (machine) await this.driver.updateMetadata(machine.name, { spotRequestStatus: 'cancelled' }, call?.signal);
   }
 
-  async getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
+  async getSpotPrices(query?: SpotPriceQuery, call?: ProviderCallOptions): Promise<SpotPrice[]> {
+    throwIfAborted(call?.signal);
     const now = this.now();
     const observedAt = new Date(Math.floor(now / 3_600_000) * 3_600_000).toISOString();
     const prices: SpotPrice[] = [];
@@ -174,31 +186,35 @@ export class OrbStackProvider<TCaps extends OrbStackCapabilities = typeof ORBSTA
   private async launch(
     options: SpawnOptions,
     spotRequest: { requestId: string; maxPricePerHour: number | null } | null,
+    signal: AbortSignal | undefined,
   ): Promise<OrbStackInstance> {
     const { shape, zones } = this.placement(options);
     const image = options.image ?? DEFAULT_IMAGE;
     const spotRequestId = options.spot
       ? (spotRequest?.requestId ?? `${SPOT_REQUEST_PREFIX}${sha256Hex(`spot|${options.idempotencyToken}`).slice(0, 17)}`)
       : null;
-    const machine = await this.driver.createMachine({
-      name: machineNameFor(options.idempotencyToken),
-      zones,
-      cpus: shape.vcpus,
-      memoryGiB: shape.memoryGiB,
-      diskGiB: shape.diskGiB,
-      userData: options.bootstrap.content,
-      metadata: {
-        instanceType: shape.name,
-        region: options.region,
-        spot: options.spot,
-        image,
-        tags: { ...options.tags, ...ownershipTags(options.ownership) },
-        bootstrapChecksum: options.bootstrap.checksum,
-        spotRequestId,
-        spotRequestStatus: spotRequestId === null ? null : 'fulfilled',
-        maxPricePerHour: spotRequest?.maxPricePerHour ?? null,
+    const machine = await this.driver.createMachine(
+      {
+        name: machineNameFor(options.idempotencyToken),
+        zones,
+        cpus: shape.vcpus,
+        memoryGiB: shape.memoryGiB,
+        diskGiB: shape.diskGiB,
+        userData: options.bootstrap.content,
+        metadata: {
+          instanceType: shape.name,
+          region: options.region,
+          spot: options.spot,
+          image,
+          tags: { ...options.tags, ...ownershipTags(options.ownership) },
+          bootstrapChecksum: options.bootstrap.checksum,
+          spotRequestId,
+          spotRequestStatus: spotRequestId === null ? null : 'fulfilled',
+          maxPricePerHour: spotRequest?.maxPricePerHour ?? null,
+        },
       },
-    });
+      signal,
+    );
     return toOrbStackInstance(machine);
   }
 

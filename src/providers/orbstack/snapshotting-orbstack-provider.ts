@@ -1,4 +1,5 @@
-import type { Provider, SnapshotOptions } from '../../contracts/index.js';
+import type { Provider, ProviderCallOptions, SnapshotOptions } from '../../contracts/index.js';
+import { throwIfAborted } from '../../lib/abortable-wait.js';
 import { type OrbStackInstance, type OrbStackSnapshot, toOrbStackSnapshot } from './orbstack-instance.js';
 import type { OrbStackMachineDriver, OrbStackSnapshotDriver } from './orbstack-machine.js';
 import { ORBSTACK_CAPABILITIES, OrbStackProvider } from './orbstack-provider.js';
@@ -24,17 +25,20 @@ export class SnapshottingOrbStackProvider
     this.snapshots = options.snapshots;
   }
 
-  async createSnapshot(providerInstanceId: string, options?: SnapshotOptions): Promise<OrbStackSnapshot> {
+  async createSnapshot(providerInstanceId: string, options?: SnapshotOptions, call?: ProviderCallOptions): Promise<OrbStackSnapshot> {
+    throwIfAborted(call?.signal);
     const name = `${providerInstanceId}-snap-${this.now().toString(36)}${this.random.int(0, 36 ** 4 - 1).toString(36)}`;
-    return toOrbStackSnapshot(await this.snapshots.createSnapshot(providerInstanceId, name, options?.description ?? null));
+    return toOrbStackSnapshot(await this.snapshots.createSnapshot(providerInstanceId, name, options?.description ?? null, call?.signal));
   }
 
-  async getSnapshotStatus(providerSnapshotId: string): Promise<OrbStackSnapshot | null> {
-    const snapshot = await this.snapshots.getSnapshot(providerSnapshotId);
+  async getSnapshotStatus(providerSnapshotId: string, call?: ProviderCallOptions): Promise<OrbStackSnapshot | null> {
+    throwIfAborted(call?.signal);
+    const snapshot = await this.snapshots.getSnapshot(providerSnapshotId, call?.signal);
     return snapshot === null ? null : toOrbStackSnapshot(snapshot);
   }
 
-  async deleteSnapshot(providerSnapshotId: string): Promise<void> {
-    await this.snapshots.deleteSnapshot(providerSnapshotId);
+  async deleteSnapshot(providerSnapshotId: string, call?: ProviderCallOptions): Promise<void> {
+    throwIfAborted(call?.signal);
+    await this.snapshots.deleteSnapshot(providerSnapshotId, call?.signal);
   }
 }

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import { parseRateLimit, parseRateLimitPolicy } from './ratelimit-headers.js';
 
 interface Window {
@@ -37,9 +38,13 @@ export class RateLimitPacer {
     return (this.options.now ?? Date.now)();
   }
 
-  /** Waits for room to send one request; call `done` with the answer's headers (or null when none came). */
-  async acquire(): Promise<(answer: { status: number; headers: Headers; retryAfterMs: number | null } | null) => void> {
+  /**
+   * Waits for room to send one request; call `done` with the answer's headers (or null when none came).
+   * A caller whose `signal` aborts stops waiting (rejects with its reason) and takes no room.
+   */
+  async acquire(signal?: AbortSignal): Promise<(answer: { status: number; headers: Headers; retryAfterMs: number | null } | null) => void> {
     for (;;) {
+      throwIfAborted(signal);
       const now = this.now();
       this.refill(now);
       const wait = this.waitMs(now);
@@ -56,7 +61,7 @@ export class RateLimitPacer {
           retryAfterMs: wait,
         });
       }
-      await this.sleep(wait);
+      await this.sleep(wait, signal);
     }
   }
 
@@ -119,16 +124,26 @@ export class RateLimitPacer {
     for (const wake of wakeups) wake();
   }
 
-  /** Sleeps `ms`, or until an in-flight answer changes what is known (`null`). */
-  private sleep(ms: number | null): Promise<void> {
-    return new Promise((resolve) => {
+  /** Sleeps `ms`, or until an in-flight answer changes what is known (`null`), or until `signal` aborts (rejects). */
+  private sleep(ms: number | null, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const wake = () => {
+      const stop = () => {
         if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.wakeups = this.wakeups.filter((candidate) => candidate !== wake);
+      };
+      const wake = () => {
+        stop();
         resolve();
+      };
+      const onAbort = () => {
+        stop();
+        reject(abortReason(signal as AbortSignal));
       };
       this.wakeups.push(wake);
       if (ms !== null) timer = setTimeout(wake, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -46,7 +46,7 @@ export class RunPodCatalog {
   ) {}
 
   /** GPU types with per-data-center stock for pods of `count` GPUs in the configured cloud. */
-  async gpus(count: number): Promise<CatalogGpu[]> {
+  async gpus(count: number, signal?: AbortSignal): Promise<CatalogGpu[]> {
     const answer = await this.rest.call(
       {
         operation: 'listGpuTypes',
@@ -55,6 +55,7 @@ export class RunPodCatalog {
         query: { include: 'AVAILABILITY', product: 'POD', cloud: this.config.cloud, ...(count > 1 && { count: String(count) }) },
       },
       ListGpuTypesWireSchema,
+      signal,
     );
     return readEach(GpuTypeWireSchema, answer.gpus, { kind: 'instance-type', log: this.skipped, idOf: idField('id') }).map((gpu) => ({
       gpu,
@@ -66,8 +67,8 @@ export class RunPodCatalog {
    * The spot figures of every GPU type (or one), for pods of `count` GPUs: the cheapest minimum bid
    * anywhere, or, with `dataCenterId`, the minimum bid of that data center.
    */
-  async spotQuotes(gpuTypeId: string | undefined, count: number, dataCenterId?: string): Promise<GpuSpotWire[]> {
-    const entries = await this.askSpot(gpuTypeId, count, dataCenterId);
+  async spotQuotes(gpuTypeId: string | undefined, count: number, dataCenterId?: string, signal?: AbortSignal): Promise<GpuSpotWire[]> {
+    const entries = await this.askSpot(gpuTypeId, count, dataCenterId, signal);
     return readEach(GpuSpotWireSchema, entries, { kind: 'price', log: this.skipped, idOf: idField('id') });
   }
 
@@ -76,13 +77,13 @@ export class RunPodCatalog {
    * null when RunPod does not know the type. An entry for it that Hangar cannot read fails loudly:
    * a bid must not be guessed.
    */
-  async spotQuote(gpuTypeId: string, count: number, dataCenterId: string): Promise<GpuSpotWire | null> {
-    const entries = await this.askSpot(gpuTypeId, count, dataCenterId);
+  async spotQuote(gpuTypeId: string, count: number, dataCenterId: string, signal?: AbortSignal): Promise<GpuSpotWire | null> {
+    const entries = await this.askSpot(gpuTypeId, count, dataCenterId, signal);
     const entry = entries.find((raw) => idField('id')(raw) === gpuTypeId);
     return entry === undefined ? null : materialize(GpuSpotWireSchema, entry, 'runpod', `the spot price of ${gpuTypeId} in ${dataCenterId}`);
   }
 
-  private async askSpot(gpuTypeId: string | undefined, count: number, dataCenterId: string | undefined): Promise<unknown[]> {
+  private async askSpot(gpuTypeId: string | undefined, count: number, dataCenterId: string | undefined, signal: AbortSignal | undefined): Promise<unknown[]> {
     const answer = await this.graphql.request(
       'gpuTypes',
       GPU_SPOT_PRICES,
@@ -91,6 +92,7 @@ export class RunPodCatalog {
         price: { gpuCount: count, secureCloud: this.config.cloud === 'SECURE', ...(dataCenterId !== undefined && { dataCenterId }) },
       },
       GpuTypesAnswerWireSchema,
+      signal,
     );
     return answer.gpuTypes ?? [];
   }
@@ -100,15 +102,19 @@ export class RunPodCatalog {
     return quote.lowestPrice?.minimumBidPrice ?? (this.config.cloud === 'SECURE' ? quote.secureSpotPrice : quote.communitySpotPrice) ?? null;
   }
 
-  async offerings(withdrawal: SpotWithdrawal | null): Promise<InstanceTypeOffering[]> {
+  async offerings(withdrawal: SpotWithdrawal | null, signal?: AbortSignal): Promise<InstanceTypeOffering[]> {
     const counts = this.config.gpuCounts;
     const [perCount, spot] = await Promise.all([
-      Promise.all(counts.map(async (count) => ({ count, gpus: await this.gpus(count) }))),
+      Promise.all(counts.map(async (count) => ({ count, gpus: await this.gpus(count, signal) }))),
       withdrawal !== null
         ? { quotes: [] as GpuSpotWire[], error: null }
-        : this.spotQuotes(undefined, 1).then(
+        : this.spotQuotes(undefined, 1, undefined, signal).then(
             (quotes) => ({ quotes, error: null }),
-            (error: unknown) => ({ quotes: [] as GpuSpotWire[], error: error instanceof Error ? error.message : String(error) }),
+            (error: unknown) => {
+              // A caller who gave up is not told that spot prices are unavailable.
+              if (signal?.aborted === true) throw error;
+              return { quotes: [] as GpuSpotWire[], error: error instanceof Error ? error.message : String(error) };
+            },
           ),
     ]);
     const spotById = new Map(spot.quotes.map((quote) => [quote.id, quote]));
@@ -155,13 +161,13 @@ export class RunPodCatalog {
   }
 
   /** The minimum bid per GPU type and data center: one GraphQL request per GPU count, one aliased `lowestPrice` per data center. */
-  async spotPrices(query: SpotPriceQuery | undefined): Promise<SpotPrice[]> {
+  async spotPrices(query: SpotPriceQuery | undefined, signal?: AbortSignal): Promise<SpotPrice[]> {
     const observedAt = new Date(this.now()).toISOString();
     const wanted = query?.instanceType === undefined ? null : parseInstanceType(query.instanceType);
     const counts = wanted === null ? this.config.gpuCounts : this.config.gpuCounts.filter((count) => count === wanted.count);
     const perCount = await Promise.all(
       counts.map(async (count) => {
-        const gpus = (await this.gpus(count)).filter(({ gpu }) => wanted === null || gpu.id === wanted.gpuTypeId);
+        const gpus = (await this.gpus(count, signal)).filter(({ gpu }) => wanted === null || gpu.id === wanted.gpuTypeId);
         const places = [...new Set(gpus.flatMap(({ dataCenters }) => dataCenters.map((dc) => dc.id)))].filter(
           (dc) => query?.region === undefined || dc === query.region,
         );
@@ -171,7 +177,7 @@ export class RunPodCatalog {
         places.forEach((dc, index) => {
           variables[dataCenterAlias(index)] = { gpuCount: count, secureCloud: this.config.cloud === 'SECURE', dataCenterId: dc };
         });
-        const answer = await this.graphql.request('gpuTypes', gpuSpotPricesByDataCenter(places.length), variables, GpuTypesAnswerWireSchema);
+        const answer = await this.graphql.request('gpuTypes', gpuSpotPricesByDataCenter(places.length), variables, GpuTypesAnswerWireSchema, signal);
         const quotes = readEach(gpuSpotByDataCenterWireSchema(aliases), answer.gpuTypes ?? [], { kind: 'price', log: this.skipped, idOf: idField('id') });
         const quoteById = new Map(quotes.map((quote) => [quote.id, quote]));
         return gpus.flatMap(({ gpu, dataCenters }) =>

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import type { RateLimitPacer } from './rate-limit-pacer.js';
 import { retryAfterMs } from './ratelimit-headers.js';
+import { withDeadline } from './runpod-rest-client.js';
 import { redact, RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
 
 export interface GraphqlClientOptions {
@@ -30,18 +32,22 @@ interface GraphqlEnvelope {
 export class RunPodGraphqlClient {
   constructor(private readonly options: GraphqlClientOptions) {}
 
-  async request<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
-    const done = await this.options.pacer.acquire();
+  /** `signal` is the caller's: it stops the pacing wait and the request, and the call rejects with its reason. */
+  async request<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    throwIfAborted(signal);
+    const done = await this.options.pacer.acquire(signal);
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(this.options.url, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: withDeadline(this.options.timeoutMs, signal),
       });
     } catch (error) {
       done(null);
+      // The caller gave up: that is the reason, not a dropped connection of RunPod's.
+      if (signal?.aborted === true) throw abortReason(signal);
       throw new RunPodCallError(operation, null, `runpod: ${operation} (GraphQL) got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error, this.options.apiKey));
     }
     const waitMs = retryAfterMs(response.headers.get('retry-after'), (this.options.now ?? Date.now)());
@@ -50,6 +56,7 @@ export class RunPodGraphqlClient {
     try {
       text = await response.text();
     } catch (error) {
+      if (signal?.aborted === true) throw abortReason(signal);
       throw new RunPodCallError(operation, response.status, `runpod: ${operation} (GraphQL): the answer broke off`, safeCause(error, this.options.apiKey));
     }
     let envelope: GraphqlEnvelope | undefined;

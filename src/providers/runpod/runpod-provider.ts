@@ -7,6 +7,7 @@ import {
   type ListFilter,
   matchesListFilter,
   type Provider,
+  type ProviderCallOptions,
   ProviderError,
   type ProviderSnapshot,
   ProviderSnapshotSchema,
@@ -23,6 +24,7 @@ import {
   VolumeOptionsSchema,
   VendorResponseError,
 } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import { bootstrapDelivery, runPodBootstrap } from './runpod-bootstrap.js';
 import { RunPodCatalog, type SpotWithdrawal } from './runpod-catalog.js';
 import type { RunPodConfig } from './runpod-config.js';
@@ -119,18 +121,22 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return (this.options.now ?? Date.now)();
   }
 
-  instanceTypes(): Promise<InstanceTypeOffering[]> {
-    return this.catalog.offerings(this.withdrawal);
+  async instanceTypes(call?: ProviderCallOptions): Promise<InstanceTypeOffering[]> {
+    throwIfAborted(call?.signal);
+    return this.catalog.offerings(this.withdrawal, call?.signal);
   }
 
-  async spawn(options: SpawnOptions): Promise<RunPodInstance> {
+  /** An abort while createPod is on the wire leaves the outcome unknown: reconciliation adopts a pod by its name. */
+  async spawn(options: SpawnOptions, call?: ProviderCallOptions): Promise<RunPodInstance> {
+    const signal = call?.signal;
+    throwIfAborted(signal);
     // RunPod takes no idempotency key: a spawn re-driven after an unknown outcome finds the pod the first attempt made, never a second.
     if (options.resumed === true) {
-      const existing = await this.findOwnPod(options);
+      const existing = await this.findOwnPod(options, signal);
       if (existing !== null) return existing;
     }
-    if (options.spot) return this.rentInterruptable(options, null);
-    const prepared = await this.prepare(options);
+    if (options.spot) return this.rentInterruptable(options, null, signal);
+    const prepared = await this.prepare(options, signal);
     const pod = await this.rest.call(
       {
         operation: 'createPod',
@@ -151,20 +157,27 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
         },
       },
       PodWireSchema,
+      signal,
     );
     return toRunPodInstance(pod);
   }
 
   /** Idempotent. A delete that fails is checked by reading the pod again: gone (404) or TERMINATED is success. */
-  async terminate(providerId: string): Promise<TerminateResult> {
+  async terminate(providerId: string, call?: ProviderCallOptions): Promise<TerminateResult> {
+    const signal = call?.signal;
+    throwIfAborted(signal);
     try {
-      await this.rest.call({ operation: 'deletePod', method: 'DELETE', path: `/v2/pods/${encodeURIComponent(providerId)}` }, null);
+      await this.rest.call({ operation: 'deletePod', method: 'DELETE', path: `/v2/pods/${encodeURIComponent(providerId)}` }, null, signal);
     } catch (error) {
       if (isRunPodOutcome(error, 'NOT_FOUND')) return { providerId, status: 'terminated' };
+      // The caller gave up: no read to settle an outcome nobody waits for.
+      if (signal?.aborted === true) throw abortReason(signal);
       let after: PodWire | null;
       try {
-        after = await this.readPod(providerId);
+        after = await this.readPod(providerId, signal);
       } catch {
+        // Aborted during the read: the caller learns that, not the delete's failure.
+        throwIfAborted(signal);
         throw error;
       }
       if (after === null || after.status === 'TERMINATED') return { providerId, status: 'terminated' };
@@ -178,19 +191,20 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
    * Hangar cannot read is left out and named in the log; it never reads as gone, because the
    * control plane confirms a missing machine with `get`, which fails loudly on the same pod.
    */
-  async list(filter?: ListFilter): Promise<RunPodInstance[]> {
-    const { instances } = await this.listPods();
+  async list(filter?: ListFilter, call?: ProviderCallOptions): Promise<RunPodInstance[]> {
+    throwIfAborted(call?.signal);
+    const { instances } = await this.listPods(call?.signal);
     return instances.filter((instance) => matchesListFilter(instance, filter));
   }
 
-  private async listPods(): Promise<{ instances: RunPodInstance[]; raws: unknown[] }> {
-    const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema);
+  private async listPods(signal: AbortSignal | undefined): Promise<{ instances: RunPodInstance[]; raws: unknown[] }> {
+    const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema, signal);
     return { instances: readEach(ListedPodSchema, answer.pods, { kind: 'instance', log: this.skippedEntries, idOf: idField('id') }), raws: answer.pods };
   }
 
   /** The live pod a first attempt of this spawn made; a pod by that name that cannot be read stops the spawn rather than make a second one. */
-  private async findOwnPod(options: SpawnOptions): Promise<RunPodInstance | null> {
-    const { instances, raws } = await this.listPods();
+  private async findOwnPod(options: SpawnOptions, signal: AbortSignal | undefined): Promise<RunPodInstance | null> {
+    const { instances, raws } = await this.listPods(signal);
     const mine = instances.find(
       (instance) => instance.hangarInstanceId === options.ownership.instanceId && (LIVE_STATUSES as readonly string[]).includes(instance.status),
     );
@@ -203,8 +217,9 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return null;
   }
 
-  async get(providerId: string): Promise<RunPodInstance | null> {
-    const pod = await this.readPod(providerId);
+  async get(providerId: string, call?: ProviderCallOptions): Promise<RunPodInstance | null> {
+    throwIfAborted(call?.signal);
+    const pod = await this.readPod(providerId, call?.signal);
     return pod === null ? null : toRunPodInstance(pod);
   }
 
@@ -213,9 +228,10 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   }
 
   /** The minimum bid per data center; none once RunPod has withdrawn interruptible rentals. */
-  async getSpotPrices(query?: SpotPriceQuery): Promise<SpotPrice[]> {
+  async getSpotPrices(query?: SpotPriceQuery, call?: ProviderCallOptions): Promise<SpotPrice[]> {
+    throwIfAborted(call?.signal);
     if (this.withdrawal !== null) return [];
-    return this.catalog.spotPrices(query);
+    return this.catalog.spotPrices(query, call?.signal);
   }
 
   /**
@@ -223,7 +239,8 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
    * the request is the pod (`runpod-bid-<pod id>`). `maxPricePerHour` is what the caller pays per
    * hour, split across the GPUs; a bid below RunPod's minimum is a failed request, not an error.
    */
-  async requestSpotInstance(options: SpotRequestOptions): Promise<SpotRequest> {
+  async requestSpotInstance(options: SpotRequestOptions, call?: ProviderCallOptions): Promise<SpotRequest> {
+    throwIfAborted(call?.signal);
     const { maxPricePerHour } = options;
     const failed = (message: string): SpotRequest => ({
       requestId: `${SPOT_REQUEST_PREFIX}refused-${options.idempotencyToken}`,
@@ -233,7 +250,7 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
       message,
     });
     try {
-      const pod = await this.rentInterruptable({ ...options, spot: true }, maxPricePerHour);
+      const pod = await this.rentInterruptable({ ...options, spot: true }, maxPricePerHour, call?.signal);
       return { requestId: `${SPOT_REQUEST_PREFIX}${pod.providerId}`, status: 'fulfilled', providerInstanceId: pod.providerId, maxPricePerHour, message: null };
     } catch (error) {
       if (error instanceof BidTooLow) return failed(error.message);
@@ -243,11 +260,13 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   }
 
   /** RunPod keeps no standing bid once it is placed or refused, so there is nothing to cancel: the pod keeps running. */
-  async cancelSpotRequest(requestId: string): Promise<void> {
+  async cancelSpotRequest(requestId: string, call?: ProviderCallOptions): Promise<void> {
+    throwIfAborted(call?.signal);
     if (!requestId.startsWith(SPOT_REQUEST_PREFIX)) throw invalid(`${requestId} is not a RunPod bid id (${SPOT_REQUEST_PREFIX}...)`);
   }
 
-  async createVolume(raw: VolumeOptions): Promise<ProviderVolume> {
+  async createVolume(raw: VolumeOptions, call?: ProviderCallOptions): Promise<ProviderVolume> {
+    throwIfAborted(call?.signal);
     const options = VolumeOptionsSchema.parse(raw);
     if (!ownerIsEncodable(options.owner)) throw invalid(`owner ${options.owner} cannot be carried in a volume name (no dots)`);
     const volume = await this.rest.call(
@@ -258,21 +277,24 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
         body: { name: volumeName(options.owner, options.name), size: options.sizeGiB, dataCenter: options.region },
       },
       NetworkVolumeWireSchema,
+      call?.signal,
     );
     return toRunPodVolume(volume, []);
   }
 
-  async getVolume(providerVolumeId: string): Promise<ProviderVolume | null> {
-    const volume = await this.readVolume(providerVolumeId);
+  async getVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<ProviderVolume | null> {
+    throwIfAborted(call?.signal);
+    const volume = await this.readVolume(providerVolumeId, call?.signal);
     if (volume === null) return null;
-    const attachments = await this.attachments();
+    const attachments = await this.attachments(call?.signal);
     return toRunPodVolume(volume, attachments.get(volume.id) ?? []);
   }
 
-  async listVolumes(filter?: { owner?: string }): Promise<ProviderVolume[]> {
+  async listVolumes(filter?: { owner?: string }, call?: ProviderCallOptions): Promise<ProviderVolume[]> {
+    throwIfAborted(call?.signal);
     const [answer, attachments] = await Promise.all([
-      this.rest.call({ operation: 'listNetworkVolumes', method: 'GET', path: '/v2/network-volumes' }, ListNetworkVolumesWireSchema),
-      this.attachments(),
+      this.rest.call({ operation: 'listNetworkVolumes', method: 'GET', path: '/v2/network-volumes' }, ListNetworkVolumesWireSchema, call?.signal),
+      this.attachments(call?.signal),
     ]);
     return readEach(NetworkVolumeWireSchema, answer.networkVolumes, { kind: 'volume', log: this.skippedEntries, idOf: idField('id') })
       .filter((volume) => {
@@ -282,12 +304,12 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
       .map((volume) => toRunPodVolume(volume, attachments.get(volume.id) ?? []));
   }
 
-  async deleteVolume(providerVolumeId: string): Promise<void> {
-    const volume = await this.getVolume(providerVolumeId);
+  async deleteVolume(providerVolumeId: string, call?: ProviderCallOptions): Promise<void> {
+    const volume = await this.getVolume(providerVolumeId, call);
     if (volume === null) return;
     if (volume.attachedTo.length > 0) throw invalid(`network volume ${providerVolumeId} is mounted by ${volume.attachedTo.join(', ')}; terminate those pods first`);
     try {
-      await this.rest.call({ operation: 'deleteNetworkVolume', method: 'DELETE', path: `/v2/network-volumes/${encodeURIComponent(providerVolumeId)}` }, null);
+      await this.rest.call({ operation: 'deleteNetworkVolume', method: 'DELETE', path: `/v2/network-volumes/${encodeURIComponent(providerVolumeId)}` }, null, call?.signal);
     } catch (error) {
       if (!isRunPodOutcome(error, 'NOT_FOUND')) throw error;
     }
@@ -300,20 +322,21 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     return withdrawal === null ? 'RunPod REST v2 answers' : `RunPod REST v2 answers; spot withdrawn since ${withdrawal.since}: ${withdrawal.message}`;
   }
 
-  private async readPod(providerId: string): Promise<PodWire | null> {
+  private async readPod(providerId: string, signal: AbortSignal | undefined): Promise<PodWire | null> {
     try {
-      return await this.rest.call({ operation: 'getPod', method: 'GET', path: `/v2/pods/${encodeURIComponent(providerId)}` }, PodWireSchema);
+      return await this.rest.call({ operation: 'getPod', method: 'GET', path: `/v2/pods/${encodeURIComponent(providerId)}` }, PodWireSchema, signal);
     } catch (error) {
       if (isRunPodOutcome(error, 'NOT_FOUND')) return null;
       throw error;
     }
   }
 
-  private async readVolume(providerVolumeId: string) {
+  private async readVolume(providerVolumeId: string, signal: AbortSignal | undefined) {
     try {
       return await this.rest.call(
         { operation: 'getNetworkVolume', method: 'GET', path: `/v2/network-volumes/${encodeURIComponent(providerVolumeId)}` },
         NetworkVolumeWireSchema,
+        signal,
       );
     } catch (error) {
       if (isRunPodOutcome(error, 'NOT_FOUND')) return null;
@@ -322,8 +345,8 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   }
 
   /** Volume id -> the live pods that mount it. v2 volumes do not say; the pods do (`mounts.network`). */
-  private async attachments(): Promise<Map<string, string[]>> {
-    const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema);
+  private async attachments(signal: AbortSignal | undefined): Promise<Map<string, string[]>> {
+    const answer = await this.rest.call({ operation: 'listPods', method: 'GET', path: '/v2/pods' }, ListPodsWireSchema, signal);
     const byVolume = new Map<string, string[]>();
     for (const pod of readEach(PodWireSchema, answer.pods, { kind: 'instance', log: this.skippedEntries, idOf: idField('id') })) {
       if (pod.status === 'TERMINATED') continue;
@@ -333,7 +356,7 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
   }
 
   /** Checks what RunPod cannot be asked (zones, volume count) and builds the env, start command and volume mount. */
-  private async prepare(options: SpawnOptions): Promise<PreparedSpawn> {
+  private async prepare(options: SpawnOptions, signal: AbortSignal | undefined): Promise<PreparedSpawn> {
     if (options.zone !== null) throw invalid(`RunPod data centers have no zones (asked for ${options.zone}); pass zone null`);
     if (!ownerIsEncodable(options.ownership.owner)) throw invalid(`owner ${options.ownership.owner} cannot be carried in a pod name (no dots)`);
     const volumes = options.volumes ?? [];
@@ -351,7 +374,7 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
     let volume: PreparedSpawn['volume'] = null;
     const requested = volumes[0];
     if (requested !== undefined && !isWarmVolumeRequest(requested)) {
-      const found = await this.readVolume(requested.providerVolumeId);
+      const found = await this.readVolume(requested.providerVolumeId, signal);
       if (found === null) throw invalid(`no network volume ${requested.providerVolumeId}`);
       if (found.dataCenter !== options.region) {
         throw invalid(`network volume ${found.id} is in ${found.dataCenter}; a pod mounting it must be spawned in that data center, not ${options.region}`);
@@ -366,9 +389,9 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
    * center the pod is pinned to (minimum bids differ by data center: the cheapest one elsewhere can be
    * refused here).
    */
-  private async rentInterruptable(options: SpawnOptions, maxPricePerHour: number | null): Promise<RunPodInstance> {
-    const prepared = await this.prepare({ ...options, spot: true });
-    const quote = await this.spotCall(() => this.catalog.spotQuote(prepared.gpuTypeId, prepared.count, options.region));
+  private async rentInterruptable(options: SpawnOptions, maxPricePerHour: number | null, signal: AbortSignal | undefined): Promise<RunPodInstance> {
+    const prepared = await this.prepare({ ...options, spot: true }, signal);
+    const quote = await this.spotCall(() => this.catalog.spotQuote(prepared.gpuTypeId, prepared.count, options.region, signal));
     if (quote === null) throw invalid(`no GPU type ${prepared.gpuTypeId}`);
     const minimum = quote.lowestPrice?.minimumBidPrice ?? null;
     if (minimum === null) {
@@ -403,13 +426,14 @@ export class RunPodProvider implements Provider<RunPodInstance, ProviderSnapshot
           },
         },
         RentInterruptableWireSchema,
+        signal,
       ),
     );
     this.withdrawal = null;
     const rented = answer.podRentInterruptable;
     if (rented === null) throw invalid(`podRentInterruptable answered no pod for ${prepared.gpuTypeId}`);
     // The mutation answers a few fields; the pod itself is read through REST v2 like any other.
-    const pod = await this.readPod(rented.id);
+    const pod = await this.readPod(rented.id, signal);
     // The pod exists: an outcome Hangar cannot read is left to reconciliation, which adopts it by name.
     if (pod === null) throw new VendorResponseError('runpod', `runpod: rented pod ${rented.id} is not readable through REST v2 yet`);
     return toRunPodInstance(pod);

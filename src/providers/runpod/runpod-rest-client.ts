@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { materialize, VendorResponseError } from '../../contracts/index.js';
+import { abortReason, throwIfAborted } from '../../lib/abortable-wait.js';
 import type { RateLimitPacer } from './rate-limit-pacer.js';
 import { retryAfterMs } from './ratelimit-headers.js';
 import { redact, RunPodCallError, runPodError, safeCause } from './runpod-errors.js';
@@ -32,13 +33,17 @@ export interface RestRequest {
 export class RunPodRestClient {
   constructor(private readonly options: RestClientOptions) {}
 
-  /** The parsed body of a 2xx answer (null for 204); any other answer throws by the table. */
-  async call<T>(request: RestRequest, schema: z.ZodType<T>): Promise<T>;
-  async call(request: RestRequest, schema: null): Promise<null>;
-  async call<T>(request: RestRequest, schema: z.ZodType<T> | null): Promise<T | null> {
+  /**
+   * The parsed body of a 2xx answer (null for 204); any other answer throws by the table. `signal` is
+   * the caller's: it stops the pacing wait and the request, and the call rejects with its reason.
+   */
+  async call<T>(request: RestRequest, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T>;
+  async call(request: RestRequest, schema: null, signal?: AbortSignal): Promise<null>;
+  async call<T>(request: RestRequest, schema: z.ZodType<T> | null, signal?: AbortSignal): Promise<T | null> {
+    throwIfAborted(signal);
     const url = new URL(request.path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-    const done = await this.options.pacer.acquire();
+    const done = await this.options.pacer.acquire(signal);
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(url, {
@@ -49,10 +54,12 @@ export class RunPodRestClient {
           ...(request.body !== undefined && { 'content-type': 'application/json' }),
         },
         ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: withDeadline(this.options.timeoutMs, signal),
       });
     } catch (error) {
       done(null);
+      // The caller gave up: that is the reason, not a dropped connection of RunPod's.
+      if (signal?.aborted === true) throw abortReason(signal);
       throw new RunPodCallError(request.operation, null, `runpod: ${request.operation} got no answer (${error instanceof Error ? error.name : 'error'})`, safeCause(error, this.options.apiKey));
     }
     const now = (this.options.now ?? Date.now)();
@@ -62,6 +69,7 @@ export class RunPodRestClient {
     try {
       text = await response.text();
     } catch (error) {
+      if (signal?.aborted === true) throw abortReason(signal);
       throw new RunPodCallError(request.operation, response.status, `runpod: ${request.operation}: the answer broke off`, safeCause(error, this.options.apiKey));
     }
     if (response.ok) {
@@ -75,6 +83,12 @@ export class RunPodRestClient {
     // The vendor's words travel into the error; the key never does, even if an answer echoes it.
     throw runPodError(request.operation, { api: 'rest', status: response.status, message: redact(detail, this.options.apiKey) }, waitMs);
   }
+}
+
+/** The request's own deadline, joined with the caller's signal when there is one. */
+export function withDeadline(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
 }
 
 function safeJson(text: string): unknown {

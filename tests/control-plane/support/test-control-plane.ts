@@ -32,11 +32,13 @@ export interface TestControlPlaneOptions {
   bootDelayMs?: number;
   orbstack?: Record<string, unknown>;
   settings?: Record<string, unknown>;
+  /** Reuse this data dir (a restart of an earlier plane); it is left in place on close. */
+  dir?: TempDir;
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
 export async function startTestControlPlane(options: TestControlPlaneOptions = {}): Promise<TestControlPlane> {
-  const dir = makeTempDir('control-plane');
+  const dir = options.dir ?? makeTempDir('control-plane');
   const bootDelay = options.bootDelayMs ?? 20;
   const orbstackConfig = OrbStackConfigSchema.parse({
     seed: 3,
@@ -75,7 +77,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     },
     async close() {
       await plane.close();
-      dir.remove();
+      if (!options.dir) dir.remove();
     },
   };
 }

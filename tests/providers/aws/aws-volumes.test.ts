@@ -116,6 +116,31 @@ describe('aws provider: persistent volumes', () => {
     await provider.deleteVolume(volume.providerVolumeId);
   });
 
+  it('requestSpotInstance keeps its volumes as spawn does: in the volume’s zone, attached once running; a zone conflict is INVALID_SPEC', async () => {
+    const bed = await startBed();
+    const provider = bed.registration.provider;
+    const volume = await provider.createVolume({ name: 'scratch', region: 'us-east-1', zone: 'us-east-1b', sizeGiB: 20 });
+    bed.clock += 500;
+    const request = await provider.requestSpotInstance({ ...spawnOptions({ spot: true, volumes: [{ providerVolumeId: volume.providerVolumeId }] }), maxPricePerHour: null });
+    expect(request.status).toBe('fulfilled');
+    const launched = await provider.get(request.providerInstanceId ?? '');
+    expect(launched).toMatchObject({ zone: 'us-east-1b', spot: true });
+    expect(pendingAttachIds(launched?.tags ?? {})).toEqual([volume.providerVolumeId]);
+    bed.clock += 1_000;
+    const attached = await waitFor('attached', async () => {
+      const current = await provider.getVolume(volume.providerVolumeId);
+      return current?.attachedTo.includes(request.providerInstanceId ?? '') ? current : undefined;
+    });
+    expect(attached.status).toBe('in-use');
+    bed.clock += 500;
+    expect((await provider.get(request.providerInstanceId ?? ''))?.volumes).toContainEqual({ deviceName: '/dev/sdf', volumeId: volume.providerVolumeId, root: false });
+
+    const other = await provider.createVolume({ name: 'elsewhere', region: 'us-east-1', zone: 'us-east-1a', sizeGiB: 20 });
+    bed.clock += 500;
+    const conflicting = { ...spawnOptions({ spot: true, zone: 'us-east-1c', volumes: [{ providerVolumeId: other.providerVolumeId }] }), maxPricePerHour: null };
+    expect(await codeOf(provider.requestSpotInstance(conflicting))).toBe('INVALID_SPEC');
+  });
+
   it('refuses unknown volumes, zone conflicts, volumes attached elsewhere and the same volume twice (INVALID_SPEC)', async () => {
     const bed = await startBed();
     const provider = bed.registration.provider;

@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError, type ProviderErrorCode } from '../../../src/contracts/index.js';
+import {
+  type CapacitySignal,
+  type CapacitySignals,
+  DEFAULT_CAPACITY_SIGNAL_TTL_MS,
+  InMemoryCapacitySignals,
+  ProviderError,
+  type ProviderErrorCode,
+} from '../../../src/contracts/index.js';
 import type { Ec2EmulatorOptions } from '../../../src/emulators/ec2/ec2-options.js';
 import { describeSpotPrices } from '../../../src/providers/aws/aws-catalog.js';
 import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
 import type { AWSInstance } from '../../../src/providers/aws/aws-instance.js';
-import { CapacityErrorCache, DEFAULT_CAPACITY_ERROR_TTL_MS } from '../../../src/providers/aws/capacity-error-cache.js';
 import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
 import {
   type MultiAzProbe,
@@ -19,7 +25,7 @@ import { type AwsTestBed, spawnOptions, startAwsTestBed } from './aws-test-bed.j
 interface ProbeBed {
   bed: AwsTestBed;
   clients: Ec2Clients;
-  cache: CapacityErrorCache;
+  cache: InMemoryCapacitySignals;
   probe: MultiAzProbe<AWSInstance>;
 }
 
@@ -36,8 +42,8 @@ async function open(options: Ec2EmulatorOptions = {}): Promise<ProbeBed> {
     credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
   });
   const now = (): number => bed.clock;
-  const cache = new CapacityErrorCache({ now });
-  opened = { bed, clients, cache, probe: createAwsMultiAzProbe({ provider: bed.registration.provider, clients, now, cache }) };
+  const cache = new InMemoryCapacitySignals({ now });
+  opened = { bed, clients, cache, probe: createAwsMultiAzProbe({ provider: bed.registration.provider, clients, now, capacity: cache }) };
   return opened;
 }
 
@@ -79,10 +85,14 @@ describe('multi-AZ probe against the EC2 emulator', () => {
     ]);
     expect(cache.entries()).toEqual([
       {
-        key: { provider: 'aws', region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'on-demand' },
-        reason: expect.stringContaining('InsufficientInstanceCapacity'),
-        markedAt: bed.clock,
-        expiresAt: bed.clock + DEFAULT_CAPACITY_ERROR_TTL_MS,
+        region: 'us-east-1',
+        zone: 'us-east-1a',
+        instanceType: 'g5.xlarge',
+        market: 'on-demand',
+        code: 'CAPACITY_ERROR',
+        message: expect.stringContaining('InsufficientInstanceCapacity'),
+        reportedAt: bed.clock,
+        expiresAt: bed.clock + DEFAULT_CAPACITY_SIGNAL_TTL_MS,
       },
     ]);
     const record = bed.emulator.state.instances.get(result.instance?.providerId ?? '');
@@ -95,7 +105,7 @@ describe('multi-AZ probe against the EC2 emulator', () => {
     const { probe, bed } = await open(FULL_IN_1A);
     await probe.run(probeInput());
 
-    bed.clock += DEFAULT_CAPACITY_ERROR_TTL_MS - 1;
+    bed.clock += DEFAULT_CAPACITY_SIGNAL_TTL_MS - 1;
     const cached = await probe.run(probeInput());
     expect(cached.instance?.zone).toBe('us-east-1b');
     expect(cached.attempts).toEqual([
@@ -145,7 +155,7 @@ describe('multi-AZ probe against the EC2 emulator', () => {
       ['us-east-1b', 'launched'],
     ]);
     expect(spot.instance).toMatchObject({ zone: 'us-east-1b', spot: true });
-    expect(cache.entries().map((entry) => [entry.key.zone, entry.key.market])).toEqual([
+    expect(cache.entries().map((entry) => [entry.zone, entry.market])).toEqual([
       ['us-east-1c', 'spot'],
       ['us-east-1a', 'spot'],
     ]);
@@ -173,7 +183,7 @@ describe('multi-AZ probe against the EC2 emulator', () => {
     const { probe, cache, bed } = await open(FULL_IN_1A);
     await probe.run(probeInput());
     expect(await codeOf(probe.run(probeInput({ image: 'ubuntu:22.04' })))).toBe('INVALID_SPEC');
-    expect(cache.entries().map((entry) => entry.key.zone)).toEqual(['us-east-1a']);
+    expect(cache.entries().map((entry) => entry.zone)).toEqual(['us-east-1a']);
     expect(bed.emulator.state.instances.size).toBe(1);
     expect(await codeOf(probe.run(probeInput({ instanceType: 'x9.huge' })))).toBe('INVALID_SPEC');
     expect(await codeOf(probe.run(probeInput({ region: 'eu-west-1' })))).toBe('INVALID_SPEC');
@@ -193,6 +203,61 @@ describe('multi-AZ probe against the EC2 emulator', () => {
     });
     const result = await workflow?.run(input);
     expect(result).toMatchObject({ instance: { zone: 'us-west-2a', instanceType: 't3.micro' }, attempts: [{ zone: 'us-west-2a', outcome: 'launched' }] });
+  });
+});
+
+/** A port standing for the control plane's cache: records what it is told, blocks what the test says. */
+class RecordingCapacitySignals implements CapacitySignals {
+  readonly reported: CapacitySignal[] = [];
+  readonly blocks: CapacitySignal[] = [];
+  report(signal: CapacitySignal): void {
+    this.reported.push(signal);
+  }
+  isBlocked(query: Parameters<CapacitySignals['isBlocked']>[0]): boolean {
+    return this.blockOf(query) !== null;
+  }
+  blockOf(query: Parameters<CapacitySignals['blockOf']>[0]) {
+    const block = this.blocks.find(
+      (entry) =>
+        entry.region === query.region &&
+        (entry.zone === null || entry.zone === query.zone) &&
+        (entry.instanceType === null || entry.instanceType === query.instanceType) &&
+        (entry.market === null || entry.market === query.market),
+    );
+    return block === undefined ? null : { code: block.code, message: block.message, until: '2099-01-01T00:00:00.000Z' };
+  }
+}
+
+describe('multi-AZ probe over the bound capacity-signals port', () => {
+  let bed: AwsTestBed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+
+  it('reports each refusal to the bound port (not to a cache of its own) and skips what the port blocks', async () => {
+    bed = await startAwsTestBed(FULL_IN_1A);
+    const bound = new RecordingCapacitySignals();
+    bed.registration.bindCapacitySignals?.(bound);
+    // Blocked by someone else (the control plane's spawns): the probe never asks us-east-1b.
+    bound.blocks.push({ region: 'us-east-1', zone: 'us-east-1b', instanceType: null, market: null, code: 'CAPACITY_ERROR', message: 'refused a spawn a minute ago' });
+    const probe = bed.registration.workflows?.['multi-az-probe'];
+    const result = (await probe?.run(probeInput())) as MultiAzProbeResult<AWSInstance>;
+    expect(result.attempts.map((attempt) => [attempt.zone, attempt.outcome, attempt.message ?? ''])).toEqual([
+      ['us-east-1a', 'failed', expect.stringContaining('InsufficientInstanceCapacity')],
+      ['us-east-1b', 'skipped-cached', 'refused a spawn a minute ago'],
+      ['us-east-1c', 'launched', ''],
+    ]);
+    expect(bound.reported).toEqual([
+      { region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'on-demand', code: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity') },
+    ]);
+
+    // A region-wide quota block (zone and type null) holds every zone back.
+    bound.blocks.push({ region: 'us-east-1', zone: null, instanceType: null, market: 'on-demand', code: 'QUOTA_EXCEEDED', message: 'vCPU quota' });
+    const quota = (await probe?.run(probeInput())) as MultiAzProbeResult<AWSInstance>;
+    expect(quota.instance).toBeNull();
+    expect(quota.attempts.map((attempt) => attempt.outcome)).toEqual(['skipped-cached', 'skipped-cached', 'skipped-cached']);
+    expect(bed.emulator.state.instances.size).toBe(1);
   });
 });
 

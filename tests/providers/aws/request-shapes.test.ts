@@ -89,6 +89,7 @@ describe('every request the AWS provider sends matches the botocore model in ven
         'DescribeVolumes',
         'DeleteVolume',
         'CreateLaunchTemplate',
+        'DeleteLaunchTemplate',
       ]),
     );
     // Anything neither checked nor knowingly outside the extract would slip through: there is none.

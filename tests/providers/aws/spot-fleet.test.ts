@@ -1,9 +1,9 @@
 import { DescribeLaunchTemplatesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OWNERSHIP_TAGS, ProviderError } from '../../../src/contracts/index.js';
+import { type CapacitySignal, type CapacitySignals, InMemoryCapacitySignals, OWNERSHIP_TAGS, ProviderError } from '../../../src/contracts/index.js';
+import { fleetStore } from '../../../src/emulators/ec2/fleet-state.js';
 import type { Ec2EmulatorOptions } from '../../../src/emulators/ec2/ec2-options.js';
 import { AwsConfigSchema } from '../../../src/providers/aws/aws-config.js';
-import { CapacityErrorCache } from '../../../src/providers/aws/capacity-error-cache.js';
 import { Ec2Clients } from '../../../src/providers/aws/ec2-clients.js';
 import { Ec2CallError } from '../../../src/providers/aws/ec2-errors.js';
 import {
@@ -16,7 +16,7 @@ import {
   fleetToken,
 } from '../../../src/providers/aws/spot-fleet.js';
 import { requestProblems } from '../../support/botocore-model.js';
-import { type AwsTestBed, startAwsTestBed } from './aws-test-bed.js';
+import { type AwsTestBed, spawnOptions, startAwsTestBed } from './aws-test-bed.js';
 
 
 // --- the bed: the provider over the emulator, and the workflow on clients whose requests are recorded ---
@@ -30,7 +30,7 @@ interface FleetBed {
   bed: AwsTestBed;
   clients: Ec2Clients;
   client: EC2Client;
-  cache: CapacityErrorCache;
+  cache: InMemoryCapacitySignals;
   fleet: SpotFleet;
   sent: SentCommand[];
 }
@@ -55,8 +55,8 @@ async function open(options: Ec2EmulatorOptions = {}, credentials = { accessKeyI
     { step: 'initialize', name: 'recordCommands' },
   );
   const now = (): number => bed.clock;
-  const cache = new CapacityErrorCache({ now });
-  const fleet = createAwsSpotFleet({ provider: bed.registration.provider, clients, defaultImageId: 'ami-0123456789abcdef0', cache, now, tagRetryDelayMs: 1 });
+  const cache = new InMemoryCapacitySignals({ now });
+  const fleet = createAwsSpotFleet({ provider: bed.registration.provider, clients, defaultImageId: 'ami-0123456789abcdef0', capacity: cache, now, tagRetryDelayMs: 1 });
   opened = { bed, clients, client, cache, fleet, sent };
   return opened;
 }
@@ -137,20 +137,18 @@ describe('AWS spot-fleet workflow', () => {
     expect(configs[0]?.Overrides[0]).toMatchObject({ InstanceType: 'g5.xlarge', AvailabilityZone: 'us-east-1a', ImageId: 'ami-0123456789abcdef0', MaxPrice: '5' });
     for (const tagging of sentOf(bed, 'CreateTagsCommand')) expect(requestProblems('CreateTags', tagging.input)).toEqual([]);
 
-    // The template exists once, tagged with the owner; a second fleet reuses it.
+    // The fleet's own template, tagged with the owner, deleted once CreateFleet answered; a second fleet makes (and deletes) its own.
+    const [template] = sentOf(bed, 'CreateLaunchTemplateCommand');
+    expect(requestProblems('CreateLaunchTemplate', template?.input)).toEqual([]);
+    expect(template?.input).toMatchObject({ TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: OWNERSHIP_TAGS.owner, Value: 'hangar-test' }] }] });
+    const [deleted] = sentOf(bed, 'DeleteLaunchTemplateCommand');
+    expect(requestProblems('DeleteLaunchTemplate', deleted?.input)).toEqual([]);
+    expect(deleted?.input).toEqual({ LaunchTemplateName: configs[0]?.LaunchTemplateSpecification.LaunchTemplateName });
     await bed.fleet.run(fleetInput());
-    expect(sentOf(bed, 'CreateLaunchTemplateCommand')).toHaveLength(1);
-    const templates = await bed.client.send(new DescribeLaunchTemplatesCommand({}));
-    expect(templates.LaunchTemplates).toHaveLength(1);
-    expect(templates.LaunchTemplates?.[0]?.Tags).toEqual([{ Key: OWNERSHIP_TAGS.owner, Value: 'hangar-test' }]);
-  });
-
-  it('finds an existing template by name after a restart (AlreadyExists is success)', async () => {
-    const bed = await open();
-    await bed.fleet.run(fleetInput({ count: 1 }));
-    const restarted = createAwsSpotFleet({ provider: bed.bed.registration.provider, clients: bed.clients, defaultImageId: 'ami-0123456789abcdef0', now: () => bed.bed.clock });
-    const result = await restarted.run(fleetInput({ count: 1 }));
-    expect(result.outcome).toBe('fulfilled');
+    expect(sentOf(bed, 'CreateLaunchTemplateCommand')).toHaveLength(2);
+    expect(sentOf(bed, 'DeleteLaunchTemplateCommand')).toHaveLength(2);
+    expect((await bed.client.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates).toEqual([]);
+    expect(fleetStore(bed.bed.emulator.state).templateCount()).toBe(0);
   });
 
   it('reports partial fulfilment with per-pool errors, and puts the dry pools in the capacity-error cache', async () => {
@@ -169,7 +167,9 @@ describe('AWS spot-fleet workflow', () => {
     expect(result.errors).toHaveLength(6);
     for (const error of result.errors) expect(error).toMatchObject({ errorCode: 'InsufficientInstanceCapacity', code: 'CAPACITY_ERROR' });
     expect(bed.cache.entries()).toHaveLength(6);
-    expect(bed.cache.isUnavailable({ provider: 'aws', region: 'us-east-1', zone: 'us-east-1c', instanceType: 'g6.xlarge', market: 'spot' })).toBe(true);
+    expect(bed.cache.entries()[0]).toMatchObject({ market: 'spot', code: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity: ') });
+    expect(bed.cache.isBlocked({ region: 'us-east-1', zone: 'us-east-1c', instanceType: 'g6.xlarge', market: 'spot' })).toBe(true);
+    expect(bed.cache.isBlocked({ region: 'us-east-1', zone: 'us-east-1c', instanceType: 'g6.xlarge', market: 'on-demand' })).toBe(false);
   });
 
   it('answers outcome none with the errors when no pool has capacity, and then skips the cached pools without calling EC2', async () => {
@@ -188,7 +188,7 @@ describe('AWS spot-fleet workflow', () => {
 
   it('leaves cached pools out of the request and fills the target from the rest', async () => {
     const bed = await open();
-    bed.cache.markUnavailable({ provider: 'aws', region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'spot' }, 'InsufficientInstanceCapacity: test');
+    bed.cache.report({ region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.xlarge', market: 'spot', code: 'CAPACITY_ERROR', message: 'InsufficientInstanceCapacity: test' });
     const result = await bed.fleet.run(fleetInput({ zones: ['us-east-1a'] }));
     expect(result.skipped).toEqual([{ instanceType: 'g5.xlarge', zone: 'us-east-1a', reason: 'InsufficientInstanceCapacity: test' }]);
     expect(result.outcome).toBe('fulfilled');
@@ -199,6 +199,35 @@ describe('AWS spot-fleet workflow', () => {
     ]);
   });
 
+  it('through the registration, reports dry pools to the bound capacity-signals port and leaves out the pools it blocks', async () => {
+    const byZone = { 'us-east-1a': { 'g5.xlarge': 0, 'g6.xlarge': 0 }, 'us-east-1b': { 'g5.xlarge': 1, 'g6.xlarge': 5 } };
+    const bed = await startAwsTestBed({ capacity: { byZone } });
+    try {
+      const reported: CapacitySignal[] = [];
+      const bound: CapacitySignals = {
+        report: (signal) => reported.push(signal),
+        isBlocked: (query) => bound.blockOf(query) !== null,
+        // What the control plane learned elsewhere: g6.xlarge is short in us-east-1b, whatever the market.
+        blockOf: (query) =>
+          query.zone === 'us-east-1b' && query.instanceType === 'g6.xlarge' ? { code: 'CAPACITY_ERROR', message: 'refused a spawn', until: '2099-01-01T00:00:00.000Z' } : null,
+      };
+      bed.registration.bindCapacitySignals?.(bound);
+      const fleet = bed.registration.workflows?.['spot-fleet'];
+      const result = (await fleet?.run(fleetInput({ zones: ['us-east-1a', 'us-east-1b'], count: 3 }))) as Awaited<ReturnType<SpotFleet['run']>>;
+      // The blocked pool was never asked for, though it had room: only g5.xlarge in us-east-1b launched.
+      expect(result.skipped).toEqual([{ instanceType: 'g6.xlarge', zone: 'us-east-1b', reason: 'refused a spawn' }]);
+      expect(result).toMatchObject({ outcome: 'partial', machines: [{ instanceType: 'g5.xlarge', zone: 'us-east-1b' }] });
+      const pools = reported.map((signal) => [signal.zone, signal.instanceType]).sort();
+      expect(pools).toEqual(result.errors.map((error) => [error.zone, error.instanceType]).sort());
+      expect(pools).toContainEqual(['us-east-1a', 'g5.xlarge']);
+      for (const signal of reported) {
+        expect(signal).toMatchObject({ region: 'us-east-1', market: 'spot', code: 'CAPACITY_ERROR', message: expect.stringContaining('InsufficientInstanceCapacity') });
+      }
+    } finally {
+      await bed.close();
+    }
+  });
+
   it('replays the same machines for a retried intent (same token), never launching twice', async () => {
     const bed = await open();
     const input = fleetInput({ count: 2 });
@@ -206,6 +235,11 @@ describe('AWS spot-fleet workflow', () => {
     const second = await bed.fleet.run(input);
     expect(second.machines).toEqual(first.machines);
     expect(await bed.bed.registration.provider.list({ owner: 'hangar-test' })).toHaveLength(2);
+    // The retry re-created the same template (same token, same name), so its CreateFleet was the same request, and deleted it again.
+    const names = sentOf(bed, 'CreateLaunchTemplateCommand').map((command) => (command.input as { LaunchTemplateName: string }).LaunchTemplateName);
+    expect(names).toHaveLength(2);
+    expect(names[1]).toBe(names[0]);
+    expect(fleetStore(bed.bed.emulator.state).templateCount()).toBe(0);
   });
 
   it('survives eventual consistency: tagging that cannot see the machines yet fails as unknown, and a retry with the same token finishes it', async () => {
@@ -315,6 +349,54 @@ describe('AWS spot-fleet workflow with configured subnets', () => {
     for (const command of sent.filter((entry) => entry.name === 'CreateFleet' || entry.name === 'DescribeSubnets')) {
       expect(requestProblems(command.name, command.input)).toEqual([]);
     }
+  });
+
+  it('with the single subnetId: every override names that subnet in its zone (not the zone’s roomiest), as a spawn would', async () => {
+    const sent: SentCommand[] = [];
+    bed = await startAwsTestBed(NETWORK, { onRequest: (name, input) => sent.push({ name, input: structuredClone(input) }) }, { subnetId: SUBNET_B_SMALL });
+    const fleet = bed.registration.workflows?.['spot-fleet'];
+    const result = (await fleet?.run(fleetInput({ count: 2 }))) as Awaited<ReturnType<SpotFleet['run']>>;
+    expect(result.outcome).toBe('fulfilled');
+    const overrides = sent
+      .filter((command) => command.name === 'CreateFleet')
+      .flatMap((command) => (command.input as { LaunchTemplateConfigs: { Overrides: Record<string, unknown>[] }[] }).LaunchTemplateConfigs[0]?.Overrides ?? []);
+    expect(overrides.map((override) => [override.InstanceType, override.AvailabilityZone, override.SubnetId])).toEqual([
+      ['g5.xlarge', 'us-east-1b', SUBNET_B_SMALL],
+      ['g6.xlarge', 'us-east-1b', SUBNET_B_SMALL],
+    ]);
+    const pinned = `providers.aws.subnetId pins launches to ${SUBNET_B_SMALL} in us-east-1b`;
+    expect(result.skipped).toEqual(
+      ['g5.xlarge', 'g6.xlarge'].flatMap((instanceType) => ['us-east-1a', 'us-east-1c'].map((zone) => ({ instanceType, zone, reason: pinned }))),
+    );
+    for (const machine of result.machines) expect(bed.emulator.state.instances.get(machine.providerId)?.subnetId).toBe(SUBNET_B_SMALL);
+    // A fleet held to another zone cannot launch at all, as a spawn there is refused.
+    const elsewhere = await fleet?.run(fleetInput({ zones: ['us-east-1a'], count: 1 })).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(elsewhere).toMatchObject({ code: 'INVALID_SPEC', message: expect.stringContaining(pinned) });
+  });
+
+  it('counts each machine against its subnet, as a spawn does: the next launch in the zone takes the subnet now roomier', async () => {
+    const FIRST = 'subnet-0aaaaaaaaaaaaaaa2';
+    const SECOND = 'subnet-0aaaaaaaaaaaaaaa3';
+    bed = await startAwsTestBed(
+      {
+        defaultVpc: false,
+        subnets: [
+          { subnetId: FIRST, zone: 'us-east-1a', availableIpAddressCount: 21, tags: { hangar: 'yes' } },
+          { subnetId: SECOND, zone: 'us-east-1a', availableIpAddressCount: 20, tags: { hangar: 'yes' } },
+        ],
+      },
+      {},
+      { subnetSelector: { tags: { hangar: 'yes' } } },
+    );
+    const fleet = bed.registration.workflows?.['spot-fleet'];
+    const result = (await fleet?.run(fleetInput({ instanceTypes: ['g5.xlarge'], zones: ['us-east-1a'], count: 2 }))) as Awaited<ReturnType<SpotFleet['run']>>;
+    expect(result.machines.map((machine) => bed?.emulator.state.instances.get(machine.providerId)?.subnetId)).toEqual([FIRST, FIRST]);
+    // 21 - 2 < 20: without the fleet's two addresses counted, the spawn would pick FIRST again.
+    const spawned = await bed.registration.provider.spawn(spawnOptions({ zone: 'us-east-1a' }));
+    expect(spawned.subnetId).toBe(SECOND);
   });
 
   it('refuses a fleet whose zones have no configured subnet as INVALID_SPEC naming the subnets known', async () => {

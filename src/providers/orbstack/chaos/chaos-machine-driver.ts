@@ -45,7 +45,7 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
     for (const state of [this.slowBoots, this.stopped, this.vanished, this.terminating, this.notices, this.tombstones]) state.clear();
   }
 
-  async createMachine(spec: MachineSpec): Promise<MachineRecord> {
+  async createMachine(spec: MachineSpec, signal?: AbortSignal): Promise<MachineRecord> {
     const engine = this.engine();
     const call: ChaosCall = {
       operation: 'spawn',
@@ -59,8 +59,8 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
       engine,
       call,
       async () => {
-        const zones = engine ? await this.admit(engine, spec, call) : spec.zones;
-        const machine = await this.inner.createMachine({ ...spec, zones });
+        const zones = engine ? await this.admit(engine, spec, call, signal) : spec.zones;
+        const machine = await this.inner.createMachine({ ...spec, zones }, signal);
         const slowBoot = engine?.scenario.quirks.slowBoot;
         if (engine && slowBoot && !this.slowBoots.has(machine.name) && engine.chance('quirks.slowBoot', slowBoot.probability)) {
           this.slowBoots.set(machine.name, slowBoot.extraMs);
@@ -69,20 +69,21 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
         return this.view(machine) ?? machine;
       },
       corruptRecord,
+      signal,
     );
   }
 
-  async listMachines(): Promise<MachineRecord[]> {
+  async listMachines(signal?: AbortSignal): Promise<MachineRecord[]> {
     const engine = this.engine();
     return runWithChaos(
       engine,
       { operation: 'list' },
       async () => {
-        if (engine) await this.evolve(engine, { operation: 'list' });
+        if (engine) await this.evolve(engine, { operation: 'list' }, signal);
         const lagMs = engine?.scenario.quirks.listLagMs;
         const now = this.now();
         const machines: MachineRecord[] = [];
-        for (const record of await this.inner.listMachines()) {
+        for (const record of await this.inner.listMachines(signal)) {
           if (lagMs !== undefined && now - record.createdAt < lagMs) {
             engine?.record('quirks.listLagMs', { operation: 'list', target: record.name }, 'list-lag', null);
             continue;
@@ -95,25 +96,27 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
         return machines;
       },
       (machines) => machines.map((machine, index) => (index === 0 ? corruptRecord(machine) : machine)),
+      signal,
     );
   }
 
-  async getMachine(name: string): Promise<MachineRecord | null> {
+  async getMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
     const engine = this.engine();
     return runWithChaos(
       engine,
       { operation: 'get', target: name },
       async () => {
-        if (engine) await this.evolve(engine, { operation: 'get', target: name });
-        const record = await this.inner.getMachine(name);
+        if (engine) await this.evolve(engine, { operation: 'get', target: name }, signal);
+        const record = await this.inner.getMachine(name, signal);
         const view = record ? this.view(record) : null;
         return view ?? this.lingering(this.now()).find((machine) => machine.name === name) ?? null;
       },
       (record) => (record ? corruptRecord(record) : record),
+      signal,
     );
   }
 
-  async deleteMachine(name: string): Promise<MachineRecord | null> {
+  async deleteMachine(name: string, signal?: AbortSignal): Promise<MachineRecord | null> {
     const engine = this.engine();
     return runWithChaos(
       engine,
@@ -121,7 +124,7 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
       async () => {
         const tombstone = this.tombstones.get(name);
         if (tombstone) return null;
-        const record = await this.inner.deleteMachine(name);
+        const record = await this.inner.deleteMachine(name, signal);
         const slowMs = engine?.scenario.quirks.slowTerminateMs;
         if (engine && slowMs !== undefined && record && !this.terminating.has(name)) {
           this.terminating.set(name, { record: { ...record, state: 'deleting' }, until: this.now() + slowMs });
@@ -132,11 +135,12 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
         return record ? (this.view(record) ?? record) : null;
       },
       (record) => (record ? corruptRecord(record) : record),
+      signal,
     );
   }
 
-  updateMetadata(name: string, patch: Partial<MachineMetadata>): Promise<MachineRecord | null> {
-    return this.inner.updateMetadata(name, patch);
+  updateMetadata(name: string, patch: Partial<MachineMetadata>, signal?: AbortSignal): Promise<MachineRecord | null> {
+    return this.inner.updateMetadata(name, patch, signal);
   }
 
   close(): Promise<void> {
@@ -144,10 +148,10 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
   }
 
   /** Capacity rules and quotas: the zones of `spec` this spawn may still use, or the error clouds answer. */
-  private async admit(engine: ChaosEngine, spec: MachineSpec, call: ChaosCall): Promise<readonly string[]> {
+  private async admit(engine: ChaosEngine, spec: MachineSpec, call: ChaosCall, signal: AbortSignal | undefined): Promise<readonly string[]> {
     const { capacity, quotas } = engine.scenario;
     if (capacity.length === 0 && Object.keys(quotas).length === 0) return spec.zones;
-    const live = (await this.inner.listMachines()).filter((machine) => isLive(machine) && !this.vanished.has(machine.name));
+    const live = (await this.inner.listMachines(signal)).filter((machine) => isLive(machine) && !this.vanished.has(machine.name));
     if (live.some((machine) => machine.name === spec.name)) return spec.zones;
     if (quotas.instances !== undefined && live.length + 1 > quotas.instances) {
       throw this.refuse(engine, call, 'quotas.instances', 'QUOTA_EXCEEDED', `instance quota of ${quotas.instances} reached`);
@@ -185,11 +189,14 @@ export class ChaosMachineDriver implements OrbStackMachineDriver {
     return new ProviderError({ code, provider: 'orbstack', message: `chaos: ${message} (rule ${rule})` });
   }
 
-  /** What the world did since the last look: drift, spot notices and reclaims. */
-  private async evolve(engine: ChaosEngine, call: ChaosCall): Promise<void> {
+  /**
+   * What the world did since the last look: drift, spot notices and reclaims. Only the look takes the
+   * caller's signal: the world does not stop acting because a caller stopped waiting.
+   */
+  private async evolve(engine: ChaosEngine, call: ChaosCall, signal: AbortSignal | undefined): Promise<void> {
     const { drift, spotInterruptions } = engine.scenario;
     if (drift.length === 0 && !spotInterruptions) return;
-    const live = (await this.inner.listMachines())
+    const live = (await this.inner.listMachines(signal))
       .filter((machine) => isLive(machine) && !this.vanished.has(machine.name) && !this.tombstones.has(machine.name))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const { id, rule } of engine.driftFor(call)) await this.drift(engine, id, rule, live);

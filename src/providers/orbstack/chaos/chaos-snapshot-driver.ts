@@ -13,20 +13,21 @@ export class ChaosSnapshotDriver implements OrbStackSnapshotDriver {
     private readonly engine: () => ChaosEngine | null,
   ) {}
 
-  createSnapshot(machineName: string, snapshotName: string, description: string | null): Promise<SnapshotRecord> {
+  createSnapshot(machineName: string, snapshotName: string, description: string | null, signal?: AbortSignal): Promise<SnapshotRecord> {
     return runWithChaos(
       this.engine(),
       { operation: 'createSnapshot', target: machineName },
-      () => this.inner.createSnapshot(machineName, snapshotName, description),
+      () => this.inner.createSnapshot(machineName, snapshotName, description, signal),
       (record) => corruptSnapshot(record) ?? record,
+      signal,
     );
   }
 
-  getSnapshot(name: string): Promise<SnapshotRecord | null> {
-    return runWithChaos(this.engine(), { operation: 'getSnapshot', target: name }, () => this.inner.getSnapshot(name), corruptSnapshot);
+  getSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null> {
+    return runWithChaos(this.engine(), { operation: 'getSnapshot', target: name }, () => this.inner.getSnapshot(name, signal), corruptSnapshot, signal);
   }
 
-  deleteSnapshot(name: string): Promise<SnapshotRecord | null> {
-    return runWithChaos(this.engine(), { operation: 'deleteSnapshot', target: name }, () => this.inner.deleteSnapshot(name), corruptSnapshot);
+  deleteSnapshot(name: string, signal?: AbortSignal): Promise<SnapshotRecord | null> {
+    return runWithChaos(this.engine(), { operation: 'deleteSnapshot', target: name }, () => this.inner.deleteSnapshot(name, signal), corruptSnapshot, signal);
   }
 }
