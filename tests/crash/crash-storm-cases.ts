@@ -18,6 +18,8 @@ const SEED = 2026;
 type Storm = Pick<CrashStormOptions, 'targets' | 'placement' | 'config'>;
 
 interface StormTarget {
+  /** The file that runs it: tests/crash/crash-storm-<id>.test.ts (one file per target, so the storms spread over the workers). */
+  id: string;
   name: string;
   /** SIGKILLs in the storm (default 12); each restart costs a few seconds of start-up. */
   kills?: number;
@@ -62,10 +64,12 @@ const SMALL_MACHINE = { vcpus: { max: 1 }, memoryGiB: { max: 1 }, maxPricePerHou
 
 const TARGETS: readonly StormTarget[] = [
   {
+    id: 'orbstack',
     name: 'orbstack (chaos inside the provider)',
     start: async (dataDir) => ({ storm: single(orbstackCrashTarget(dataDir, SEED)), stop: async () => {} }),
   },
   {
+    id: 'aws',
     name: 'aws (chaos inside the EC2 emulator, with eventual consistency)',
     async start() {
       const emulator = await startEc2Emulator({
@@ -86,6 +90,7 @@ const TARGETS: readonly StormTarget[] = [
     },
   },
   {
+    id: 'lambda-labs',
     name: 'lambda-labs (chaos inside the Lambda Cloud emulator, launches not idempotent)',
     async start() {
       const apiKey = 'crash-storm-key';
@@ -109,6 +114,7 @@ const TARGETS: readonly StormTarget[] = [
     },
   },
   {
+    id: 'runpod',
     name: 'runpod (chaos inside the RunPod emulator, REST v2)',
     async start() {
       const emulator = await startRunPod(SEED);
@@ -116,6 +122,7 @@ const TARGETS: readonly StormTarget[] = [
     },
   },
   {
+    id: 'placement',
     name: 'placement across orbstack + runpod (requirement spawns, CAPACITY_ERROR 0.3 on both, chains fail over between providers)',
     // Two providers start with every life of the control plane: 10 kills keep the case near a minute on 2 cores.
     kills: 10,
@@ -162,35 +169,42 @@ function report(name: string, result: CrashStormResult, ms: number): void {
   );
 }
 
-describe('the crash test', () => {
-  it.each(TARGETS)('loses and leaks nothing across 10+ SIGKILLs during a storm of 200+ operations under chaos: $name', async ({ name, kills = 12, start }) => {
-    const dir = makeTempDir('crash-storm');
-    const { storm, stop } = await start(dir.path);
-    const started = Date.now();
-    try {
-      const result = await runCrashStorm({ ...storm, dataDir: dir.path, seed: SEED, operations: 240, kills, concurrency: 4 });
-      report(name, result, Date.now() - started);
-      expect(result.kills).toBeGreaterThanOrEqual(10);
-      expect(result.operations).toBeGreaterThanOrEqual(200);
-      expect(result.spawnsAccepted).toBeGreaterThan(50);
-      // The storm must have exercised the healing paths, or the invariants prove little.
-      expect(result.healed.adopted + result.healed.orphansCollected).toBeGreaterThan(0);
-      if (storm.placement) {
-        // Chains must really have failed over between providers, and placed machines on more than one.
-        expect(result.placement.spawnsAccepted).toBeGreaterThan(30);
-        expect(result.placement.crossProviderPlaced).toBeGreaterThan(0);
-        expect(result.placement.crossProviderEscalations).toBeGreaterThan(0);
-        expect(Object.keys(result.placement.placedByProvider).length).toBeGreaterThanOrEqual(2);
-      }
-      expect({
-        leaked: result.leaked,
-        silentlyLost: result.silentlyLost,
-        keysWithTwoMachines: result.keysWithTwoMachines,
-        terminatedButPresent: result.terminatedButPresent,
-      }).toEqual({ leaked: 0, silentlyLost: 0, keysWithTwoMachines: 0, terminatedButPresent: 0 });
-    } finally {
-      await stop();
-      dir.remove();
+/** Registers the crash test of one target (its own file, so the storms run beside the rest of the suite). */
+export function crashStormTest(id: string): void {
+  const target = TARGETS.find((candidate) => candidate.id === id);
+  if (target === undefined) throw new Error(`no crash storm target ${id}`);
+  describe('the crash test', () => {
+    it(`loses and leaks nothing across 10+ SIGKILLs during a storm of 200+ operations under chaos: ${target.name}`, () => runStorm(target), 240_000);
+  });
+}
+
+async function runStorm({ name, kills = 12, start }: StormTarget): Promise<void> {
+  const dir = makeTempDir('crash-storm');
+  const { storm, stop } = await start(dir.path);
+  const started = Date.now();
+  try {
+    const result = await runCrashStorm({ ...storm, dataDir: dir.path, seed: SEED, operations: 240, kills, concurrency: 4 });
+    report(name, result, Date.now() - started);
+    expect(result.kills).toBeGreaterThanOrEqual(10);
+    expect(result.operations).toBeGreaterThanOrEqual(200);
+    expect(result.spawnsAccepted).toBeGreaterThan(50);
+    // The storm must have exercised the healing paths, or the invariants prove little.
+    expect(result.healed.adopted + result.healed.orphansCollected).toBeGreaterThan(0);
+    if (storm.placement) {
+      // Chains must really have failed over between providers, and placed machines on more than one.
+      expect(result.placement.spawnsAccepted).toBeGreaterThan(30);
+      expect(result.placement.crossProviderPlaced).toBeGreaterThan(0);
+      expect(result.placement.crossProviderEscalations).toBeGreaterThan(0);
+      expect(Object.keys(result.placement.placedByProvider).length).toBeGreaterThanOrEqual(2);
     }
-  }, 240_000);
-});
+    expect({
+      leaked: result.leaked,
+      silentlyLost: result.silentlyLost,
+      keysWithTwoMachines: result.keysWithTwoMachines,
+      terminatedButPresent: result.terminatedButPresent,
+    }).toEqual({ leaked: 0, silentlyLost: 0, keysWithTwoMachines: 0, terminatedButPresent: 0 });
+  } finally {
+    await stop();
+    dir.remove();
+  }
+}

@@ -1,0 +1,3 @@
+import { crashStormTest } from './crash-storm-cases.js';
+
+crashStormTest('orbstack');
