@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderInstance } from '../../src/contracts/index.js';
 import { canonicalHash } from '../../src/control-plane/canonical-json.js';
-import type { InstanceRecord, InstanceStatus } from '../../src/control-plane/instance-record.js';
+import { type InstanceRecord, type InstanceStatus, newIntentRecord } from '../../src/control-plane/instance-record.js';
 import { specHash } from '../../src/control-plane/reconcile/spec-hash.js';
 import type { Database } from '../../src/control-plane/store/database-schema.js';
 import { listEvents } from '../../src/control-plane/store/event-store.js';
@@ -29,11 +29,9 @@ afterEach(async () => {
 
 function record(index: number, status: InstanceStatus, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
   const id = `i-${String(index).padStart(6, '0')}`;
-  return {
+  const intent = newIntentRecord({
     id,
     provider: 'orbstack',
-    providerId: `m-${index}`,
-    status,
     name: id,
     instanceType: 'orb.small',
     region: 'local-1',
@@ -45,22 +43,9 @@ function record(index: number, status: InstanceStatus, overrides: Partial<Instan
     idempotencyKey: null,
     requestHash: `hash-${index}`,
     bootstrapChecksum: 'checksum',
-    error: null,
     createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    terminateRequestedAt: null,
-    terminatedAt: null,
-    specHash: 'spec',
-    specHashVersion: 1,
-    drift: null,
-    terminateAttempts: 0,
-    lastTerminateAt: null,
-    terminateOverdueAt: null,
-    bootOverdueAt: null,
-    placementId: null,
-    spawnToken: null,
-    ...overrides,
-  };
+  });
+  return { ...intent, providerId: `m-${index}`, status, specHash: 'spec', specHashVersion: 1, ...overrides };
 }
 
 async function openRows(): Promise<InstanceRecord[]> {
