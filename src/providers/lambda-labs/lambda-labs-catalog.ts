@@ -90,7 +90,8 @@ export function lambdaOfferings(types: LambdaInstanceTypes, regions: readonly st
         vcpus: Math.max(1, type.specs.vcpus),
         memoryGiB: Math.max(1, type.specs.memory_gib),
         gpu: gpuShapeOf(type),
-        regions: regions.map((region) => ({ region, zones: [] })),
+        // `regions_with_capacity_available` is Lambda's live word on capacity: placement ranks the others last.
+        regions: regions.map((region) => ({ region, zones: [], available: withCapacity.includes(region) })),
         pricePerHour: type.price_cents_per_hour / 100,
         spotPricePerHour: null,
         warnings,

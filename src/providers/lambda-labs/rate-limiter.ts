@@ -30,10 +30,26 @@ export class RateLimiter {
   async acquire(kind: RequestKind, intervals: PacingIntervals, ...signals: (AbortSignal | undefined)[]): Promise<void> {
     const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
     for (const signal of watched) throwIfAborted(signal);
-    const start = this.reserve(kind, intervals);
-    const delay = start - this.now();
-    if (delay <= 0) return;
-    await new Promise<void>((resolve, reject) => {
+    let start = this.reserve(kind, intervals);
+    for (;;) {
+      const delay = start - this.now();
+      if (delay > 0) await this.wait(kind, start, delay, watched);
+      // The slot records when the request really goes out: a busy event loop can wake a waiter late,
+      // and the vendor measures arrivals, not reservations. A later waiter that wakes within a gap of
+      // a late start waits out the rest (the emulator's 429s under load showed the need).
+      const now = this.now();
+      this.release(kind, start);
+      const short = Math.max(0, this.shortfall(kind, now, intervals));
+      start = now + short;
+      insertSorted(this.requestStarts, start);
+      if (kind === 'launch') insertSorted(this.launchStarts, start);
+      if (short === 0) return;
+    }
+  }
+
+  /** Waits `delay` ms for the slot at `start`; an abort frees the slot and rejects with its reason. */
+  private wait(kind: RequestKind, start: number, delay: number, watched: readonly AbortSignal[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const detach = () => {
         for (const signal of watched) signal.removeEventListener('abort', onAbort);
       };
@@ -50,6 +66,16 @@ export class RateLimiter {
       }, delay);
       for (const signal of watched) signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** How long a request sent at `now` would have to wait to keep its gaps to every start at or before it (and a 429's block). */
+  private shortfall(kind: RequestKind, now: number, intervals: PacingIntervals): number {
+    const requestGap = intervals.requestIntervalMs + intervals.guardMs;
+    const launchGap = intervals.launchIntervalMs + intervals.guardMs;
+    let short = this.blockedUntil - now;
+    for (const t of this.requestStarts) if (t <= now) short = Math.max(short, t + requestGap - now);
+    if (kind === 'launch') for (const t of this.launchStarts) if (t <= now) short = Math.max(short, t + launchGap - now);
+    return short;
   }
 
   /** The vendor said "wait": nothing starts before `untilMs` (a 429's Retry-After). */

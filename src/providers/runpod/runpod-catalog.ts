@@ -144,7 +144,8 @@ export class RunPodCatalog {
             vcpus: count,
             memoryGiB: count,
             gpu: { model: gpu.name, count, memoryGiB: gpu.memory },
-            regions: dataCenters.map((dc) => ({ region: dc.id, zones: [] })),
+            // Stock is RunPod's live word on capacity: NONE says none now (placement tries it last), any other level says some.
+            regions: dataCenters.map((dc) => ({ region: dc.id, zones: [], available: dc.availability !== 'NONE' })),
             pricePerHour: listPrice > 0 ? round(listPrice * count) : null,
             spotPricePerHour: withdrawal !== null || spotPerGpu === null ? null : round(spotPerGpu * count),
             warnings,

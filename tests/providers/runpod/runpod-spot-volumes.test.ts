@@ -14,8 +14,8 @@ describe('RunPod spot (GraphQL) and network volumes (REST v2)', () => {
     const one = offerings.find((offering) => offering.name === GPU);
     expect(one).toMatchObject({ gpu: { model: 'RTX 4090', count: 1, memoryGiB: 24 }, pricePerHour: 0.69, spotPricePerHour: 0.29 });
     expect(one?.regions).toEqual([
-      { region: 'US-KS-2', zones: [] },
-      { region: 'US-GA-1', zones: [] },
+      { region: 'US-KS-2', zones: [], available: true },
+      { region: 'US-GA-1', zones: [], available: true },
       { region: 'EU-RO-1', zones: [] },
     ]);
     expect(one?.warnings.join(' ')).toContain('EU-RO-1 NONE');
