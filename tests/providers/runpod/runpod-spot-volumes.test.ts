@@ -16,7 +16,7 @@ describe('RunPod spot (GraphQL) and network volumes (REST v2)', () => {
     expect(one?.regions).toEqual([
       { region: 'US-KS-2', zones: [], available: true },
       { region: 'US-GA-1', zones: [], available: true },
-      { region: 'EU-RO-1', zones: [] },
+      { region: 'EU-RO-1', zones: [], available: false },
     ]);
     expect(one?.warnings.join(' ')).toContain('EU-RO-1 NONE');
     expect(offerings.find((offering) => offering.name === `2x ${GPU}`)).toMatchObject({ pricePerHour: 1.38, spotPricePerHour: 0.58 });
