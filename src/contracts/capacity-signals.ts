@@ -51,7 +51,7 @@ export interface CapacitySignals {
 }
 
 /** The scope a block keeps, the same rule the control plane's cache applies. */
-export function scopeOfSignal<T extends Pick<CapacitySignal, 'code' | 'zone' | 'instanceType'>>(signal: T): T {
+export function scopeOfSignal<T extends { code: string; zone: string | null; instanceType: string | null }>(signal: T): T {
   return signal.code === 'QUOTA_EXCEEDED' ? { ...signal, zone: null, instanceType: null } : signal;
 }
 

@@ -1,3 +1,4 @@
+import { offerKey } from './offer.js';
 import type { RankedOffer } from './offer-planner.js';
 import type { SpotPreference } from './requirements-schema.js';
 
@@ -79,9 +80,8 @@ function skipReason(offer: RankedOffer, state: ChainState): string | null {
   return null;
 }
 
-export function keyOf(offer: Pick<RankedOffer, 'provider' | 'instanceType' | 'region' | 'zone' | 'market'>): string {
-  return `${offer.provider}/${offer.instanceType}/${offer.region}/${offer.zone ?? '*'}/${offer.market}`;
-}
+/** An offer's key (`provider/instanceType/region/zone/market`), as the planner keys offers. */
+export const keyOf = offerKey;
 
 export type NextStep = { kind: 'attempt'; offer: RankedOffer } | { kind: 'exhausted'; reason: string };
 

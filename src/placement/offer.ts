@@ -91,7 +91,7 @@ function makeOffer(
   available: Availability,
 ): Offer {
   return {
-    key: `${provider}/${instanceType}/${region}/${zone ?? '*'}/${market}`,
+    key: offerKey({ provider, instanceType, region, zone, market }),
     provider,
     instanceType,
     region,

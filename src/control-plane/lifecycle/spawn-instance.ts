@@ -1,4 +1,4 @@
-import { type CapabilityFlag, type InstanceTypeOffering, isProviderError, isWarmVolumeRequest, type ProviderError, type ProviderInstance } from '../../contracts/index.js';
+import { type CapabilityFlag, type InstanceTypeOffering, isProviderError, isWarmVolumeRequest, type ProviderError, type ProviderInstance, CAPACITY_SIGNAL_CODES } from '../../contracts/index.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import type { SpawnRequest } from '../api-schemas.js';
 import { callProvider } from '../call-provider.js';
@@ -224,7 +224,7 @@ async function callSpawn(
 }
 
 /** Codes the capacity-error cache learns from: "not here, not now" (a quota: not in this region until raised). */
-const CAPACITY_CACHE_CODES: ReadonlySet<string> = new Set(['CAPACITY_ERROR', 'QUOTA_EXCEEDED', 'SPOT_INTERRUPTED']);
+const CAPACITY_CACHE_CODES: ReadonlySet<string> = new Set(CAPACITY_SIGNAL_CODES);
 
 /** Feeds the capacity-error cache from a refused spawn of this row's offer (explicit spawns and placement attempts alike). */
 export async function rememberCapacityError(ctx: ControlPlaneContext, record: InstanceRecord, error: ProviderError, source: 'spawn' | 'placement'): Promise<void> {

@@ -6,7 +6,7 @@ import { newId } from '../ids.js';
 import { type InstanceRecord, newIntentRecord } from '../instance-record.js';
 import { attemptSpawn, recordSpawned, rememberCapacityError, type SpawnOutcome } from '../lifecycle/spawn-instance.js';
 import { UniqueViolation } from '../store/instance-store.js';
-import { type AttemptRecord, attemptToken, type ChainRequest, type PlacementRecord, type RecordedEscalation } from '../store/placement-store.js';
+import { type AttemptRecord, attemptToken, describe, type ChainRequest, type PlacementRecord, type RecordedEscalation } from '../store/placement-store.js';
 import { type ChainPolicy, escalationsAfter, type EndedAttempt, keyOf, nextStep } from '../../placement/failover-chain.js';
 import { EVIDENCE_PLAN_LIMITS, type RankedOffer } from '../../placement/offer-planner.js';
 import { planFor } from './plan-offers.js';
@@ -196,7 +196,7 @@ async function runChain(ctx: ControlPlaneContext, placement: PlacementRecord, re
     if (outcome.kind === 'spawned') {
       await ctx.placements.endAttempt(placement.instanceId, current, 'spawned', null, `${entry.name} created ${outcome.instance.providerId}`);
       const spawned = await recordSpawned(ctx, entry, record, outcome.instance);
-      await ctx.placements.finish(placement, 'placed', { code: 'PLACED', message: `placed on attempt ${current.n}: ${describeOffer(current.offer)}`, offer: current.offer });
+      await ctx.placements.finish(placement, 'placed', { code: 'PLACED', message: `placed on attempt ${current.n}: ${describe(current.offer)}`, offer: current.offer });
       return spawned;
     }
     if (outcome.kind === 'unknown') {
@@ -300,7 +300,7 @@ async function endAtDeadline(ctx: ControlPlaneContext, placement: PlacementRecor
 }
 
 async function endUnresolved(ctx: ControlPlaneContext, placement: PlacementRecord, record: InstanceRecord, current: AttemptRecord, cause: ApiError | null): Promise<never> {
-  const error = new ApiError(504, 'PLACEMENT_UNRESOLVED', `attempt ${current.n} (${describeOffer(current.offer)}) has an unknown outcome at the chain's deadline; reconciliation adopts its machine or expires the intent`, {
+  const error = new ApiError(504, 'PLACEMENT_UNRESOLVED', `attempt ${current.n} (${describe(current.offer)}) has an unknown outcome at the chain's deadline; reconciliation adopts its machine or expires the intent`, {
     instanceId: record.id,
     placementId: placement.id,
     retryable: true,
@@ -311,6 +311,3 @@ async function endUnresolved(ctx: ControlPlaneContext, placement: PlacementRecor
   throw error;
 }
 
-function describeOffer(offer: RankedOffer): string {
-  return `${offer.provider} ${offer.instanceType} in ${offer.region}${offer.zone === null ? '' : `/${offer.zone}`} (${offer.market})`;
-}

@@ -90,8 +90,8 @@ export class CapacityErrorStore {
   /** Records one capacity error (upsert: counts, extends `until`); returns the entry as stored. */
   async record(input: CapacityErrorInput, now = Date.now()): Promise<CapacityErrorEntry> {
     if (!this.loaded) await this.load();
-    // A quota is the account's, per provider and region: it blocks every type and zone there.
-    const scoped = input.code === 'QUOTA_EXCEEDED' ? { ...input, zone: null, instanceType: null } : input;
+    // A quota is the account's, per provider and region: it blocks every type and zone there (the contract's rule).
+    const scoped = scopeOfSignal(input);
     const key = keyOf(scoped);
     const previous = this.entries.get(key);
     const nowIso = new Date(now).toISOString();

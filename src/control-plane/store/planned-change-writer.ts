@@ -36,7 +36,11 @@ function* chunks<T>(items: readonly T[]): Generator<readonly T[]> {
   }
 }
 
-function placeholders(rows: number, columns: number): string {
+/**
+ * The `?` bind markers of a multi-row VALUES list: `rows` tuples of `columns` markers each, e.g.
+ * `(?, ?), (?, ?)`. The values themselves are bound separately (never spliced into the SQL).
+ */
+function bindMarkerRows(rows: number, columns: number): string {
   const row = `(${new Array<string>(columns).fill('?').join(', ')})`;
   return new Array<string>(rows).fill(row).join(', ');
 }
@@ -67,7 +71,7 @@ async function updateChunk(trx: Transaction<Database>, columns: (typeof PATCH_CO
   const set = columns.map(([, column], index) => `"${column}" = v.column${index + 4}`);
   const sql =
     `update "instances" set "status" = v.column3, "updated_at" = ?${set.map((assignment) => `, ${assignment}`).join('')} ` +
-    `from (values ${placeholders(chunk.length, 3 + columns.length)}) as v ` +
+    `from (values ${bindMarkerRows(chunk.length, 3 + columns.length)}) as v ` +
     `where "instances"."id" = v.column1 and "instances"."status" = v.column2 returning "id"`;
   const parameters: unknown[] = [now];
   for (const change of chunk) {
@@ -85,7 +89,7 @@ async function insertEvents(trx: Transaction<Database>, events: readonly unknown
   for (const chunk of chunks(events)) {
     const sql =
       `insert into "events" ("provider", "instance_id", "type", "from_status", "to_status", "message", "data", "created_at") ` +
-      `values ${placeholders(chunk.length, EVENT_COLUMNS)}`;
+      `values ${bindMarkerRows(chunk.length, EVENT_COLUMNS)}`;
     await trx.executeQuery(CompiledQuery.raw(sql, chunk.flat()));
   }
 }
