@@ -2,13 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InFlight } from '../../../src/providers/lambda-labs/in-flight.js';
 import { rateLimiterFor } from '../../../src/providers/lambda-labs/rate-limiter.js';
 import { LAUNCH_PATH, type LambdaLabsTestBed, openLambdaLabsBed } from './lambda-labs-test-bed.js';
+import { abortSoon, settle } from '../../support/abort-calls.js';
+
+/** A signal that aborts with `reason` a moment after the call starts. */
+const abortSignalSoon = (reason: unknown): AbortSignal => abortSoon(reason).signal;
 
 /**
  * Generous on purpose (a loaded 2-core machine): each abort lands about 100 ms in, and a call that
  * ignored it would wait out a 30 s request deadline or a 10 s pacing slot.
  */
 const PROMPT_MS = 2_000;
-const ABORT_AFTER_MS = 100;
 const INSTANCES_PATH = '/api/v1/instances';
 
 let bed: LambdaLabsTestBed | undefined;
@@ -17,21 +20,6 @@ afterEach(async () => {
   await bed?.close();
   bed = undefined;
 });
-
-/** Settles a call as it starts (so no rejection waits unhandled) and says how and when it ended. */
-function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; at: number }> {
-  return promise.then(
-    (value) => ({ value, at: Date.now() }),
-    (error: unknown) => ({ error, at: Date.now() }),
-  );
-}
-
-/** A signal that aborts with `reason` a moment after the call starts. */
-function abortSoon(reason: unknown): AbortSignal {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(reason), ABORT_AFTER_MS);
-  return controller.signal;
-}
 
 describe('lambda-labs: the caller’s abort signal', () => {
   it('a call with an already-aborted signal rejects with its reason and sends nothing', async () => {
@@ -81,7 +69,7 @@ describe('lambda-labs: the caller’s abort signal', () => {
     for (const [what, call] of calls) {
       const reason = new Error(`gave up on ${what}`);
       const startedAt = Date.now();
-      const outcome = await settle(call(abortSoon(reason)));
+      const outcome = await settle(call(abortSignalSoon(reason)));
       expect(outcome.error, what).toBe(reason);
       expect(outcome.at - startedAt, what).toBeLessThan(PROMPT_MS);
     }
@@ -94,7 +82,7 @@ describe('lambda-labs: the caller’s abort signal', () => {
     bed.emulator.chaos.replace({ seed: 1, faults: [{ operation: 'terminate', effect: 'timeout' }] });
     const reason = new Error('gave up on terminate');
     const startedAt = Date.now();
-    const outcome = await settle(bed.provider.terminate(machine.providerId, { signal: abortSoon(reason) }));
+    const outcome = await settle(bed.provider.terminate(machine.providerId, { signal: abortSignalSoon(reason) }));
     expect(outcome.error).toBe(reason);
     expect(outcome.at - startedAt).toBeLessThan(PROMPT_MS);
     expect(bed.calls(`${INSTANCES_PATH}/${machine.providerId}`)).toBe(0);
@@ -106,7 +94,7 @@ describe('lambda-labs: the caller’s abort signal', () => {
     const limiter = rateLimiterFor(bed.apiKey);
     const reason = new Error('gave up waiting for a slot');
     const startedAt = Date.now();
-    const waiting = settle(bed.provider.get('0920582c7ff041399e34823a0be62549', { signal: abortSoon(reason) }));
+    const waiting = settle(bed.provider.get('0920582c7ff041399e34823a0be62549', { signal: abortSignalSoon(reason) }));
     expect(limiter.pending().requests).toBe(1);
     const outcome = await waiting;
     expect(outcome.error).toBe(reason);
@@ -121,7 +109,7 @@ describe('lambda-labs: the caller’s abort signal', () => {
     bed.emulator.chaos.replace({ seed: 1, latency: [{ operation: 'list', delayMs: 2_000 }] });
     const reason = new Error('one caller gave up');
     const patient = settle(bed.provider.list());
-    const impatient = settle(bed.provider.list(undefined, { signal: abortSoon(reason) }));
+    const impatient = settle(bed.provider.list(undefined, { signal: abortSignalSoon(reason) }));
     const [kept, left] = await Promise.all([patient, impatient]);
     expect(left.error).toBe(reason);
     expect(left.at).toBeLessThan(kept.at);

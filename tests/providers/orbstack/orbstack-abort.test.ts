@@ -9,6 +9,7 @@ import { createOrbStackRegistration, type OrbStackRegistration } from '../../../
 import { type TempDir, makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 import { machineSpec } from './chaos/chaos-fixture.js';
+import { abortSoon, settle } from '../../support/abort-calls.js';
 
 const FAKE_ORBCTL = fileURLToPath(new URL('./fake-orbctl/orbctl', import.meta.url));
 /**
@@ -16,7 +17,6 @@ const FAKE_ORBCTL = fileURLToPath(new URL('./fake-orbctl/orbctl', import.meta.ur
  * ignored it would wait out 10 s of injected latency, or a 30 s orbctl deadline.
  */
 const PROMPT_MS = 2_000;
-const ABORT_AFTER_MS = 100;
 
 let dir: TempDir;
 let registration: OrbStackRegistration | undefined;
@@ -72,21 +72,6 @@ function spawnOptions(provider: OrbStackRegistration['provider']): SpawnOptions 
     idempotencyToken: instanceId,
     ownership: { owner: 'tests', instanceId },
   };
-}
-
-/** Settles a call as it starts (so no rejection waits unhandled) and says how and when it ended. */
-function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; at: number }> {
-  return promise.then(
-    (value) => ({ value, at: Date.now() }),
-    (error: unknown) => ({ error, at: Date.now() }),
-  );
-}
-
-/** A signal that aborts with `reason` a moment after the call starts. */
-function abortSoon(reason: unknown, afterMs = ABORT_AFTER_MS): AbortController {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(reason), afterMs);
-  return controller;
 }
 
 function preAborted(reason: unknown): AbortSignal {

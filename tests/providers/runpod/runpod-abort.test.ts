@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GPU, type RunPodTestBed, spawnOptions, startRunPodTestBed } from './runpod-test-bed.js';
+import { abortSoon, settle } from '../../support/abort-calls.js';
+
+/** A signal that aborts with `reason` a moment after the call starts. */
+const abortSignalSoon = (reason: unknown): AbortSignal => abortSoon(reason).signal;
 
 /**
  * Generous on purpose (a loaded 2-core machine): each abort lands about 100 ms in, and a call that
  * ignored it would wait out the 30 s request deadline.
  */
 const PROMPT_MS = 2_000;
-const ABORT_AFTER_MS = 100;
 
 let bed: RunPodTestBed | undefined;
 
@@ -25,21 +28,6 @@ async function openBed(): Promise<{ bed: RunPodTestBed; sent: string[] }> {
     return null;
   };
   return { bed: opened, sent };
-}
-
-/** Settles a call as it starts (so no rejection waits unhandled) and says how and when it ended. */
-function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; at: number }> {
-  return promise.then(
-    (value) => ({ value, at: Date.now() }),
-    (error: unknown) => ({ error, at: Date.now() }),
-  );
-}
-
-/** A signal that aborts with `reason` a moment after the call starts. */
-function abortSoon(reason: unknown): AbortSignal {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(reason), ABORT_AFTER_MS);
-  return controller.signal;
 }
 
 describe('runpod: the caller’s abort signal', () => {
@@ -92,7 +80,7 @@ describe('runpod: the caller’s abort signal', () => {
     for (const [what, call] of calls) {
       const reason = new Error(`gave up on ${what}`);
       const startedAt = Date.now();
-      const outcome = await settle(call(abortSoon(reason)));
+      const outcome = await settle(call(abortSignalSoon(reason)));
       expect(outcome.error, what).toBe(reason);
       expect(outcome.at - startedAt, what).toBeLessThan(PROMPT_MS);
     }
@@ -107,7 +95,7 @@ describe('runpod: the caller’s abort signal', () => {
     opened.emulator.chaos.replace({ seed: 1, latency: [{ operation: 'list', delayMs: 2_000 }] });
     const reason = new Error('gave up waiting for the pacer');
     const first = settle(provider.list());
-    const held = settle(provider.get('abc123', { signal: abortSoon(reason) }));
+    const held = settle(provider.get('abc123', { signal: abortSignalSoon(reason) }));
     const [answered, left] = await Promise.all([first, held]);
     expect(left.error).toBe(reason);
     expect(left.at).toBeLessThan(answered.at);
