@@ -7,6 +7,7 @@ export * from './hooks.js';
 export * from './instance.js';
 export * from './instance-type.js';
 export * from './ownership.js';
+export * from './pool-launch.js';
 export * from './projection.js';
 export * from './provider.js';
 export * from './registration.js';

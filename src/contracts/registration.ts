@@ -3,6 +3,7 @@ import type { CapabilityDeclaration, CapabilityFlag } from './capabilities.js';
 import type { CapacitySignals } from './capacity-signals.js';
 import type { ProviderHooks } from './hooks.js';
 import type { ProviderInstance } from './instance.js';
+import type { PoolLauncher } from './pool-launch.js';
 import type { Provider } from './provider.js';
 import type { SkippedEntryLog } from './skipped-entries.js';
 import type { ProviderSnapshot } from './snapshot.js';
@@ -59,4 +60,10 @@ export interface ProviderRegistration<
    * default (`InMemoryCapacitySignals`).
    */
   bindCapacitySignals?: (signals: CapacitySignals) => void;
+  /**
+   * For providers that can place one machine across several capacity pools in one attempt (AWS:
+   * the spot fleet and the multi-AZ probe): the placement chain hands it a group of offers instead
+   * of spawning them one by one.
+   */
+  poolLauncher?: PoolLauncher;
 }

@@ -2,6 +2,7 @@ import {
   type CapabilityDeclaration,
   type CapacitySignals,
   type InstanceTypeOffering,
+  type PoolLauncher,
   type Provider,
   type ProviderHooks,
   type ProviderChaosControl,
@@ -9,6 +10,7 @@ import {
   type ProviderRegistration,
   type ProviderSnapshot,
   type ProviderWorkflow,
+  projectInstance,
   projectProvider,
   type SkippedEntry,
   type SkippedEntryLog,
@@ -24,6 +26,8 @@ export interface RegisteredProvider {
   readonly chaos: ProviderChaosControl | null;
   /** The vendor entries the provider skipped because it could not read them; null when it keeps no log. */
   readonly skippedEntries: SkippedEntryLog | null;
+  /** One machine across several capacity pools in one call (projected: answers the generic instance); null when the provider has none. */
+  readonly poolLauncher: PoolLauncher | null;
 }
 
 /** A provider's catalog as the API shows it: the offerings, and the catalog entries the provider had to skip. */
@@ -57,6 +61,7 @@ export class ProviderRegistry {
       workflows: registration.workflows ?? {},
       chaos: registration.chaos ?? null,
       skippedEntries: registration.skippedEntries ?? null,
+      poolLauncher: registration.poolLauncher === undefined ? null : projectPoolLauncher(registration.poolLauncher),
     };
     this.entries.set(name, entry);
     if (registration.bindCapacitySignals !== undefined) this.capacityBinders.set(name, registration.bindCapacitySignals);
@@ -154,4 +159,15 @@ export class ProviderRegistry {
     this.catalogs.set(entry.name, fresh);
     return fresh;
   }
+}
+
+/** Exit: a pool launcher whose machine is the generic instance, as the projected provider's are. */
+function projectPoolLauncher(launcher: PoolLauncher): PoolLauncher {
+  return {
+    maxPools: (request) => launcher.maxPools(request),
+    async launch(request, call) {
+      const result = await launcher.launch(request, call);
+      return result.instance === null ? result : { instance: projectInstance(result.instance), tries: result.tries };
+    },
+  };
 }

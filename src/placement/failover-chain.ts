@@ -28,6 +28,8 @@ export interface EndedAttempt {
   /** `refused`: the provider's definite no (a taxonomy code). */
   readonly outcome: 'refused' | 'spawned' | 'unknown';
   readonly errorCode: string | null;
+  /** A pool attempt's other offers: tried with it, in the same launch. */
+  readonly covers?: readonly string[];
 }
 
 export type EscalationKind = 'spot-to-on-demand' | 'provider-unusable' | 'provider-exhausted' | 'region-quota' | 'offer-skipped' | 'next-offer';
@@ -58,6 +60,7 @@ function stateOf(attempts: readonly EndedAttempt[], spot: SpotPreference, policy
   let spotFailures = 0;
   for (const attempt of attempts) {
     state.tried.add(attempt.offerKey);
+    for (const key of attempt.covers ?? []) state.tried.add(key);
     if (attempt.outcome !== 'refused') continue;
     const failures = (perProvider.get(attempt.provider) ?? 0) + 1;
     perProvider.set(attempt.provider, failures);
@@ -95,6 +98,34 @@ export function nextStep(ranked: readonly RankedOffer[], attempts: readonly Ende
   const offer = ranked.find((candidate) => skipReason(candidate, state) === null);
   if (offer) return { kind: 'attempt', offer };
   return { kind: 'exhausted', reason: `every ranked offer was tried or skipped (${ranked.length} ranked, ${attempts.length} attempts)` };
+}
+
+/**
+ * The offers one pool launch covers, `head` first: the next offers in rank order the chain would
+ * try anyway (not tried, not skipped) on the same provider, region and market, up to `maxPools`.
+ * One launch over them lets the provider weigh their live capacity at once (an EC2 Fleet), and a
+ * refusal counts as one attempt. Only for a plan of one provider: across providers, the chain's own
+ * order (cheapest first) decides, offer by offer.
+ */
+export function poolGroup(
+  ranked: readonly RankedOffer[],
+  attempts: readonly EndedAttempt[],
+  spot: SpotPreference,
+  policy: ChainPolicy,
+  head: RankedOffer,
+  maxPools: number,
+): RankedOffer[] {
+  const group = [head];
+  if (maxPools <= 1 || ranked.some((offer) => offer.provider !== head.provider)) return group;
+  const state = stateOf(attempts, spot, policy);
+  state.tried.add(keyOf(head));
+  for (const offer of ranked) {
+    if (group.length >= maxPools) break;
+    if (offer.region !== head.region || offer.market !== head.market || skipReason(offer, state) !== null) continue;
+    state.tried.add(keyOf(offer));
+    group.push(offer);
+  }
+  return group;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHAIN_POLICY, type EndedAttempt, escalationsAfter, keyOf, nextStep } from '../../src/placement/failover-chain.js';
+import { DEFAULT_CHAIN_POLICY, type EndedAttempt, escalationsAfter, keyOf, nextStep, poolGroup } from '../../src/placement/failover-chain.js';
 import type { RankedOffer } from '../../src/placement/offer-planner.js';
 
 const offer = (provider: string, region: string, market: 'spot' | 'on-demand', rank: number): RankedOffer => ({
@@ -59,5 +59,36 @@ describe('the failover chain', () => {
     expect(nextStep(ranked, twoOnAws, 'preferred', { ...DEFAULT_CHAIN_POLICY, maxAttempts: 2 })).toMatchObject({ kind: 'exhausted' });
     const all = ranked.map((candidate) => refused(candidate, 'CAPACITY_ERROR'));
     expect(nextStep(ranked, all, 'preferred', { ...DEFAULT_CHAIN_POLICY, maxAttempts: 50, maxAttemptsPerProvider: 50 })).toMatchObject({ kind: 'exhausted' });
+  });
+
+  describe('pool groups (one launch over several offers)', () => {
+    const typed = (instanceType: string, region: string, market: 'spot' | 'on-demand', rank: number): RankedOffer => ({ ...offer('aws', region, market, rank), instanceType });
+    const awsOnly = [
+      typed('t3.micro', 'us-east-1', 'spot', 1),
+      typed('m5.large', 'us-west-2', 'spot', 2),
+      typed('m5.large', 'us-east-1', 'spot', 3),
+      typed('t3.micro', 'us-east-1', 'on-demand', 4),
+      typed('c5.large', 'us-east-1', 'spot', 5),
+    ];
+    const head = awsOnly[0] as RankedOffer;
+    const types = (group: RankedOffer[]) => group.map((member) => `${member.instanceType}@${member.region}/${member.market}`);
+
+    it('a one-provider plan groups the next offers of the head’s region and market, in rank order, up to the launcher’s limit', () => {
+      expect(types(poolGroup(awsOnly, [], 'required', DEFAULT_CHAIN_POLICY, head, 20))).toEqual(['t3.micro@us-east-1/spot', 'm5.large@us-east-1/spot', 'c5.large@us-east-1/spot']);
+      expect(types(poolGroup(awsOnly, [], 'required', DEFAULT_CHAIN_POLICY, head, 2))).toEqual(['t3.micro@us-east-1/spot', 'm5.large@us-east-1/spot']);
+      expect(types(poolGroup(awsOnly, [], 'required', DEFAULT_CHAIN_POLICY, head, 1))).toEqual(['t3.micro@us-east-1/spot']);
+    });
+
+    it('offers an earlier launch covered are tried: they are neither grouped again nor attempted', () => {
+      const fleet: EndedAttempt = { ...refused(head, 'CAPACITY_ERROR'), covers: [keyOf(awsOnly[2] as RankedOffer), keyOf(awsOnly[4] as RankedOffer)] };
+      const next = nextStep(awsOnly, [fleet], 'preferred', DEFAULT_CHAIN_POLICY);
+      expect(next).toMatchObject({ kind: 'attempt', offer: { instanceType: 'm5.large', region: 'us-west-2' } });
+      const after = poolGroup(awsOnly, [fleet], 'preferred', DEFAULT_CHAIN_POLICY, awsOnly[1] as RankedOffer, 20);
+      expect(types(after)).toEqual(['m5.large@us-west-2/spot']);
+    });
+
+    it('a plan across providers is never grouped: the chain keeps its cheapest-first order offer by offer', () => {
+      expect(poolGroup(ranked, [], 'required', DEFAULT_CHAIN_POLICY, ranked[0] as RankedOffer, 20)).toEqual([ranked[0]]);
+    });
   });
 });

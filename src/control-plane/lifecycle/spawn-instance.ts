@@ -294,7 +294,8 @@ export async function recordSpawned(ctx: ControlPlaneContext, entry: RegisteredP
   const spawned = await ctx.instances.transition(record.id, {
     from: ['requested'],
     to: status,
-    patch: { providerId: instance.providerId, zone: instance.zone, error: null, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
+    // The machine's type: a pool launch (placement) may have picked another of its offers than the row's first.
+    patch: { providerId: instance.providerId, instanceType: instance.instanceType, zone: instance.zone, error: null, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
     event: {
       type: 'instance.spawned',
       message: `${entry.name} created ${instance.providerId}`,
@@ -306,7 +307,7 @@ export async function recordSpawned(ctx: ControlPlaneContext, entry: RegisteredP
   const attached = await ctx.instances.transition(record.id, {
     from: ['terminating'],
     to: 'terminating',
-    patch: { providerId: instance.providerId, zone: instance.zone, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
+    patch: { providerId: instance.providerId, instanceType: instance.instanceType, zone: instance.zone, specHash: specHash(instance), specHashVersion: SPEC_HASH_VERSION },
     event: { type: 'instance.spawned', message: `${entry.name} created ${instance.providerId} after termination was requested` },
   });
   if (attached) return requestTermination(ctx, entry, attached);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { POOL_TRY_OUTCOMES } from '../../contracts/index.js';
 import { PLACEMENT_STATUSES } from '../store/placement-store.js';
 
 /** The JSON of the placement routes (offers, plans, placement evidence, the capacity-error cache). */
@@ -72,6 +73,19 @@ export const PlacementSchema = z
         outcome: z.enum(['pending', 'spawned', 'refused', 'unknown']),
         errorCode: z.string().nullable(),
         message: z.string().nullable(),
+        pools: z.array(RankedOfferSchema).nullable().openapi({ description: "A pool attempt's offers (one launch of the provider's pool launcher, `offer` first); null for a one-offer spawn." }),
+        tries: z
+          .array(
+            z.object({
+              instanceType: z.string(),
+              zone: z.string().nullable(),
+              outcome: z.enum(POOL_TRY_OUTCOMES),
+              errorCode: z.string().nullable(),
+              message: z.string(),
+            }),
+          )
+          .nullable()
+          .openapi({ description: 'What each pool of a pool attempt said, once it is over (null: a spawn, or not over yet).' }),
       }),
     ),
     escalations: z.array(

@@ -7,8 +7,10 @@ import { type InstanceRecord, newIntentRecord } from '../instance-record.js';
 import { attemptSpawn, recordSpawned, rememberCapacityError, type SpawnOutcome } from '../lifecycle/spawn-instance.js';
 import { UniqueViolation } from '../store/instance-store.js';
 import { type AttemptRecord, attemptToken, describe, type ChainRequest, type PlacementRecord, type RecordedEscalation } from '../store/placement-store.js';
-import { type ChainPolicy, escalationsAfter, type EndedAttempt, keyOf, nextStep } from '../../placement/failover-chain.js';
+import { type ChainPolicy, escalationsAfter, type EndedAttempt, keyOf, nextStep, poolGroup } from '../../placement/failover-chain.js';
 import { EVIDENCE_PLAN_LIMITS, type RankedOffer } from '../../placement/offer-planner.js';
+import type { SpotPreference } from '../../placement/requirements-schema.js';
+import { attemptPoolLaunch, landedOffer, maxPoolsOf, type PoolAttempt, poolsFor } from './launch-pools.js';
 import { planFor } from './plan-offers.js';
 
 /** How long an unknown attempt waits between resolution tries (resumed spawns). */
@@ -97,7 +99,8 @@ export async function placeInstance(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const attempt: AttemptRecord = { placementId, n: 1, offer: first, token, startedAt: now.toISOString(), endedAt: null, outcome: 'pending', errorCode: null, message: null };
+  const pools = poolsOf(ctx, plan.ranked, [], request.requirements.spot, policy, first, chainRequest);
+  const attempt: AttemptRecord = { placementId, n: 1, offer: first, token, startedAt: now.toISOString(), endedAt: null, outcome: 'pending', errorCode: null, message: null, pools, tries: null };
   try {
     await ctx.instances.insert(record, (trx) => ctx.placements.create(trx, placement, attempt));
   } catch (error) {
@@ -148,7 +151,26 @@ function ended(attempts: readonly AttemptRecord[]): EndedAttempt[] {
       market: attempt.offer.market,
       outcome: attempt.outcome as EndedAttempt['outcome'],
       errorCode: attempt.errorCode,
+      covers: (attempt.pools ?? []).slice(1).map(keyOf),
     }));
+}
+
+/**
+ * The offers an attempt at `head` covers when its provider has a pool launcher (several offers of a
+ * one-provider plan in one launch, or one offer open to several zones), else null: a plain spawn.
+ */
+function poolsOf(
+  ctx: ControlPlaneContext,
+  ranked: readonly RankedOffer[],
+  done: readonly EndedAttempt[],
+  spot: SpotPreference,
+  policy: ChainPolicy,
+  head: RankedOffer,
+  request: ChainRequest,
+): RankedOffer[] | null {
+  const entry = ctx.registry.get(head.provider);
+  const launcher = entry?.poolLauncher ?? null;
+  return poolsFor(entry, poolGroup(ranked, done, spot, policy, head, maxPoolsOf(launcher, head.market, request)));
 }
 
 /**
@@ -192,11 +214,18 @@ async function runChain(ctx: ControlPlaneContext, placement: PlacementRecord, re
       resumed = false;
       continue;
     }
-    const outcome = await attemptSpawn(ctx, entry, record, request.bootstrap, resumed || current.outcome === 'unknown');
+    const again = resumed || current.outcome === 'unknown';
+    const launcher = current.pools === null ? null : entry.poolLauncher;
+    const outcome =
+      launcher === null
+        ? await attemptSpawn(ctx, entry, record, request.bootstrap, again)
+        : await attemptPoolLaunch(ctx, entry, launcher, record, current.pools ?? [current.offer], request, placement.requirements.maxPricePerHour ?? null, again);
+    const tries = launcher === null || outcome.kind === 'unknown' ? null : [...(outcome as Exclude<PoolAttempt, { kind: 'unknown' }>).tries];
     if (outcome.kind === 'spawned') {
-      await ctx.placements.endAttempt(placement.instanceId, current, 'spawned', null, `${entry.name} created ${outcome.instance.providerId}`);
+      await ctx.placements.endAttempt(placement.instanceId, current, 'spawned', null, `${entry.name} created ${outcome.instance.providerId}`, tries);
       const spawned = await recordSpawned(ctx, entry, record, outcome.instance);
-      await ctx.placements.finish(placement, 'placed', { code: 'PLACED', message: `placed on attempt ${current.n}: ${describe(current.offer)}`, offer: current.offer });
+      const landed = current.pools === null ? current.offer : landedOffer(current.pools, outcome.instance);
+      await ctx.placements.finish(placement, 'placed', { code: 'PLACED', message: `placed on attempt ${current.n}: ${describe(landed)}`, offer: landed });
       return spawned;
     }
     if (outcome.kind === 'unknown') {
@@ -213,8 +242,9 @@ async function runChain(ctx: ControlPlaneContext, placement: PlacementRecord, re
     }
     unknownTries = 0;
     const code = outcome.error.code;
-    await rememberCapacityError(ctx, record, outcome.error, 'placement');
-    attempts = await refuse(ctx, placement, attempts, current, code, outcome.error.message);
+    // A pool launch reported each pool's capacity refusal itself (provider signals); the chain adds what is wider (quotas).
+    if (launcher === null || code !== 'CAPACITY_ERROR') await rememberCapacityError(ctx, record, outcome.error, 'placement');
+    attempts = await refuse(ctx, placement, attempts, current, code, outcome.error.message, tries);
     const moved = await advanceOrExhaust(ctx, placement, record, attempts, outcome.apiError);
     if (moved.done) return moved.record;
     attempts = moved.attempts;
@@ -226,8 +256,16 @@ function replaceLast(attempts: AttemptRecord[], last: AttemptRecord): AttemptRec
   return [...attempts.slice(0, -1), last];
 }
 
-async function refuse(ctx: ControlPlaneContext, placement: PlacementRecord, attempts: AttemptRecord[], current: AttemptRecord, code: string, message: string): Promise<AttemptRecord[]> {
-  return replaceLast(attempts, await ctx.placements.endAttempt(placement.instanceId, current, 'refused', code, message));
+async function refuse(
+  ctx: ControlPlaneContext,
+  placement: PlacementRecord,
+  attempts: AttemptRecord[],
+  current: AttemptRecord,
+  code: string,
+  message: string,
+  tries: AttemptRecord['tries'] = null,
+): Promise<AttemptRecord[]> {
+  return replaceLast(attempts, await ctx.placements.endAttempt(placement.instanceId, current, 'refused', code, message, tries));
 }
 
 type Advance = { done: true; record: InstanceRecord } | { done: false; attempts: AttemptRecord[] };
@@ -247,6 +285,7 @@ async function advanceOrExhaust(
   const step = nextStep(placement.plan.ranked, done, spot, placement.policy);
   const current = attempts.at(-1) as AttemptRecord;
   if (step.kind === 'attempt') {
+    const pools = poolsOf(ctx, placement.plan.ranked, done, spot, placement.policy, step.offer, placement.request ?? { tags: {}, onInterruption: 'terminate' });
     const next: AttemptRecord = {
       placementId: placement.id,
       n: current.n + 1,
@@ -257,6 +296,8 @@ async function advanceOrExhaust(
       outcome: 'pending',
       errorCode: null,
       message: null,
+      pools,
+      tries: null,
     };
     const moved = await ctx.placements.advance(placement.instanceId, current.token, next, escalations);
     if (moved) {

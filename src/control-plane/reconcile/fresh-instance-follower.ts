@@ -5,7 +5,7 @@ import type { ControlPlaneSettings } from '../config.js';
 import type { ControlPlaneContext } from '../context.js';
 import { type InstanceRecord, terminationReason } from '../instance-record.js';
 import type { RegisteredProvider } from '../provider-registry.js';
-import { forEachLimited } from './for-each-limited.js';
+import { forEachLimited } from '../../lib/for-each-limited.js';
 
 export type FollowSettings = ControlPlaneSettings['follow'];
 

@@ -8,7 +8,7 @@ import { refreshSnapshot } from '../lifecycle/snapshot-lifecycle.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { recordEvent } from '../store/event-store.js';
 import type { EventSpec, InstancePatch, PlannedChange } from '../store/instance-store.js';
-import { forEachLimited } from './for-each-limited.js';
+import { forEachLimited } from '../../lib/for-each-limited.js';
 import { type ReconcilePolicy, bootDeadlineFor, policyFor } from './reconcile-policy.js';
 import { type ReconcileReport, emptyReport } from './reconcile-report.js';
 import { SPEC_HASH_VERSION, driftedFields, specHash } from './spec-hash.js';

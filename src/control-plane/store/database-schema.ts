@@ -59,6 +59,10 @@ export interface PlacementAttemptsTable {
   outcome: string;
   error_code: string | null;
   message: string | null;
+  /** JSON: the offers a pool attempt covers (null: a one-offer spawn). */
+  pools: string | null;
+  /** JSON: what each pool of a pool attempt said, once it is over. */
+  tries: string | null;
 }
 
 export interface CapacityErrorsTable {

@@ -56,6 +56,7 @@ export type InstancePatch = Partial<
   Pick<
     InstanceRecord,
     | 'providerId'
+    | 'instanceType'
     | 'zone'
     | 'error'
     | 'terminateRequestedAt'
@@ -74,6 +75,7 @@ function patchColumns(patch: InstancePatch): Updateable<InstancesTable> {
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
   return {
     ...(patch.providerId !== undefined && { provider_id: patch.providerId }),
+    ...(patch.instanceType !== undefined && { instance_type: patch.instanceType }),
     ...(patch.zone !== undefined && { zone: patch.zone }),
     ...(patch.error !== undefined && { error: json(patch.error) }),
     ...(patch.terminateRequestedAt !== undefined && { terminate_requested_at: patch.terminateRequestedAt }),

@@ -4,6 +4,7 @@ import { reconciliationMigration } from './migrations/0002-reconciliation.js';
 import { volumesMigration } from './migrations/0003-volumes.js';
 import { openRowsIndexMigration } from './migrations/0004-open-rows-index.js';
 import { placementMigration } from './migrations/0005-placement.js';
+import { poolAttemptsMigration } from './migrations/0006-pool-attempts.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_volumes': volumesMigration,
   '0004_open_rows_index': openRowsIndexMigration,
   '0005_placement': placementMigration,
+  '0006_pool_attempts': poolAttemptsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

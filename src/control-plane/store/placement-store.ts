@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { VolumeRequest } from '../../contracts/index.js';
+import type { PoolTry, VolumeRequest } from '../../contracts/index.js';
 import type { ChainPolicy, Escalation } from '../../placement/failover-chain.js';
 import type { Plan, RankedOffer } from '../../placement/offer-planner.js';
 import type { Requirements } from '../../placement/requirements-schema.js';
@@ -55,6 +55,13 @@ export interface AttemptRecord {
   outcome: AttemptOutcome;
   errorCode: string | null;
   message: string | null;
+  /**
+   * A pool attempt: the offers it covers, `offer` first (one call of the provider's pool launcher),
+   * or null for a one-offer spawn. An offer open to several zones alone is a pool attempt too.
+   */
+  pools: RankedOffer[] | null;
+  /** What each pool of a pool attempt said (null: a spawn, or not over yet). */
+  tries: PoolTry[] | null;
 }
 
 type PlacementRow = Awaited<ReturnType<PlacementStore['rawPlacement']>>;
@@ -148,16 +155,25 @@ export class PlacementStore {
       outcome: row.outcome as AttemptOutcome,
       errorCode: row.error_code,
       message: row.message,
+      pools: row.pools === null ? null : (JSON.parse(row.pools) as RankedOffer[]),
+      tries: row.tries === null ? null : (JSON.parse(row.tries) as PoolTry[]),
     }));
   }
 
   /** Ends an attempt with its outcome (and records the event). */
-  async endAttempt(instanceId: string, attempt: AttemptRecord, outcome: Exclude<AttemptOutcome, 'pending'>, errorCode: string | null, message: string | null): Promise<AttemptRecord> {
+  async endAttempt(
+    instanceId: string,
+    attempt: AttemptRecord,
+    outcome: Exclude<AttemptOutcome, 'pending'>,
+    errorCode: string | null,
+    message: string | null,
+    tries: PoolTry[] | null = null,
+  ): Promise<AttemptRecord> {
     const endedAt = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('placement_attempts')
-        .set({ outcome, error_code: errorCode, message, ended_at: endedAt })
+        .set({ outcome, error_code: errorCode, message, ended_at: endedAt, tries: tries === null ? null : JSON.stringify(tries) })
         .where('placement_id', '=', attempt.placementId)
         .where('n', '=', attempt.n)
         .execute();
@@ -170,12 +186,12 @@ export class PlacementStore {
           fromStatus: null,
           toStatus: null,
           message: `attempt ${attempt.n} (${describe(attempt.offer)}): ${outcome}${errorCode === null ? '' : ` ${errorCode}`}${message === null ? '' : `: ${message}`}`,
-          data: { placementId: attempt.placementId, attempt: attempt.n, outcome, code: errorCode },
+          data: { placementId: attempt.placementId, attempt: attempt.n, outcome, code: errorCode, ...(tries !== null && { tries }) },
         },
         endedAt,
       );
     });
-    return { ...attempt, outcome, errorCode, message, endedAt };
+    return { ...attempt, outcome, errorCode, message, endedAt, tries };
   }
 
   /**
@@ -283,6 +299,8 @@ async function insertAttempt(db: Kysely<Database>, attempt: AttemptRecord): Prom
       outcome: 'pending',
       error_code: null,
       message: null,
+      pools: attempt.pools === null ? null : JSON.stringify(attempt.pools),
+      tries: null,
     })
     .execute();
 }
@@ -296,8 +314,8 @@ async function attemptStartedEvent(db: Kysely<Database>, instanceId: string, att
       type: 'placement.attempt-started',
       fromStatus: null,
       toStatus: null,
-      message: `attempt ${attempt.n}: ${describe(attempt.offer)}`,
-      data: { placementId: attempt.placementId, attempt: attempt.n, offer: attempt.offer },
+      message: `attempt ${attempt.n}: ${describe(attempt.offer)}${attempt.pools !== null && attempt.pools.length > 1 ? ` and ${attempt.pools.length - 1} more offers in one launch` : ''}`,
+      data: { placementId: attempt.placementId, attempt: attempt.n, offer: attempt.offer, ...(attempt.pools !== null && { pools: attempt.pools.map(describe) }) },
     },
     attempt.startedAt,
   );

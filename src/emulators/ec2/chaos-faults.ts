@@ -11,6 +11,8 @@ import type { QueryParams } from './query-params.js';
 export function chaosCallOf(action: string, params: QueryParams, region: string): ChaosCall | null {
   const operation = chaosOperationOf(action, params.strings('InstanceId').length);
   if (operation === null) return null;
+  // A fleet's market is its default target capacity type: a rule on spot launches hits spot fleets too.
+  if (action === 'CreateFleet') return { operation, region, spot: params.struct('TargetCapacitySpecification').string('DefaultTargetCapacityType') === 'spot' };
   if (action !== 'RunInstances') return { operation, region };
   const instanceType = params.string('InstanceType');
   const zone = params.struct('Placement').string('AvailabilityZone');

@@ -15,6 +15,7 @@ import { type AwsCapabilities, AwsProvider } from './aws-provider.js';
 import { type Ec2ClientOptions, Ec2Clients } from './ec2-clients.js';
 import { createAwsMultiAzProbe } from './multi-az-probe.js';
 import { OnDemandPriceBook, pricingClient } from './on-demand-price-book.js';
+import { createAwsPoolLauncher } from './pool-launcher.js';
 import { createAwsSpotFleet } from './spot-fleet.js';
 import { configuredSubnets } from './subnet-chooser.js';
 import { AwsVolumes, type AwsVolumesOptions } from './aws-volumes.js';
@@ -70,6 +71,16 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
   // One set of capacity signals for every workflow (a zone the probe found dry is dry for the fleet too):
   // in memory until a control plane binds its capacity-error cache, then that cache, so there is one owner.
   const capacity = new SwitchableCapacitySignals(new InMemoryCapacitySignals(context.now !== undefined ? { now: context.now } : {}));
+  const probe = createAwsMultiAzProbe({ provider, clients, subnets, capacity, ...(context.now !== undefined && { now: context.now }) });
+  const fleet = createAwsSpotFleet({
+    provider,
+    clients,
+    subnets,
+    capacity,
+    defaultImageId: config.defaultImageId,
+    ...(config.keyName !== undefined && { keyName: config.keyName }),
+    ...(context.now !== undefined && { now: context.now }),
+  });
   return {
     provider,
     skippedEntries,
@@ -88,16 +99,10 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     workflows: {
       'dry-run-probe': createAwsDryRunProbe({ clients, subnets, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
-      'multi-az-probe': createAwsMultiAzProbe({ provider, clients, subnets, capacity, ...(context.now !== undefined && { now: context.now }) }),
-      'spot-fleet': createAwsSpotFleet({
-        provider,
-        clients,
-        subnets,
-        capacity,
-        defaultImageId: config.defaultImageId,
-        ...(config.keyName !== undefined && { keyName: config.keyName }),
-        ...(context.now !== undefined && { now: context.now }),
-      }),
+      'multi-az-probe': probe,
+      'spot-fleet': fleet,
     },
+    // The placement chain's caller of both: a group of spot offers is one fleet, an offer open to several zones one probe.
+    poolLauncher: createAwsPoolLauncher({ provider, fleet, probe }),
   };
 }

@@ -28,6 +28,8 @@ export const MultiAzProbeInputSchema = z
   .object({
     instanceType: spawnFields.instanceType,
     region: spawnFields.region,
+    /** The zones to try (in the probe's order); default every zone of the region offering the type. */
+    zones: z.array(z.string().min(1)).min(1).optional(),
     spot: spawnFields.spot.default(false),
     image: spawnFields.image.default(null),
     name: spawnFields.name,
@@ -37,6 +39,8 @@ export const MultiAzProbeInputSchema = z
     /** The intent's token: each zone's attempt gets its own token derived from it. */
     idempotencyToken: spawnFields.idempotencyToken,
     ownership: spawnFields.ownership,
+    /** Volumes for the machine, placed and attached as a spawn's are (they may fix the zone). */
+    volumes: spawnFields.volumes,
   })
   .strict();
 
@@ -134,6 +138,7 @@ export function createMultiAzProbe<TInstance extends ProviderInstance>(options: 
           bootstrap,
           idempotencyToken: zoneToken(input.idempotencyToken, zone),
           ownership: input.ownership,
+          ...(input.volumes !== undefined && { volumes: input.volumes }),
         };
         const instance = await provider.spawn(spawnOptions, signal === undefined ? undefined : { signal });
         attempts.push({ zone, outcome: 'launched' });
@@ -177,7 +182,19 @@ async function probeOrder<TInstance extends ProviderInstance>(
       message: `${options.provider.name}: ${input.instanceType} is not offered in any zone of ${input.region}`,
     });
   }
-  if (!input.spot) return [...zones];
+  const wanted = input.zones;
+  if (wanted !== undefined) {
+    const unknown = wanted.filter((zone) => !zones.includes(zone));
+    if (unknown.length > 0) {
+      throw new ProviderError({
+        code: 'INVALID_SPEC',
+        provider: options.provider.name,
+        message: `${options.provider.name}: ${input.instanceType} is not offered in ${unknown.join(', ')} (${input.region} offers it in ${zones.join(', ')})`,
+      });
+    }
+  }
+  const candidates = wanted === undefined ? zones : zones.filter((zone) => wanted.includes(zone));
+  if (!input.spot) return [...candidates];
   const prices = await options.spotPrices({ region: input.region, instanceType: input.instanceType }, signal);
   const priceOf = new Map<string, number>();
   for (const price of prices) {
@@ -185,7 +202,7 @@ async function probeOrder<TInstance extends ProviderInstance>(
     priceOf.set(price.zone, Math.min(price.pricePerHour, priceOf.get(price.zone) ?? Infinity));
   }
   const rank = (zone: string): number => priceOf.get(zone) ?? Number.MAX_VALUE;
-  return [...zones].sort((a, b) => rank(a) - rank(b));
+  return [...candidates].sort((a, b) => rank(a) - rank(b));
 }
 
 function parseInput(provider: string, raw: unknown): MultiAzProbeInput {

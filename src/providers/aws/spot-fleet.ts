@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import {
+  BootstrapConfigSchema,
   type CapacitySignals,
   InMemoryCapacitySignals,
   OWNERSHIP_TAGS,
@@ -27,6 +28,7 @@ import {
   firstIssue,
 } from '../../contracts/index.js';
 import { abortableDelay, throwIfAborted } from '../../lib/abortable-wait.js';
+import { forEachLimited } from '../../lib/for-each-limited.js';
 import { toTagList } from './aws-instance.js';
 import { describeSpotPrices } from './aws-catalog.js';
 import { EC2_MIN_SPOT_MAX_PRICE } from './aws-spot.js';
@@ -43,10 +45,12 @@ import type { KnownSubnet } from './subnet-discovery.js';
  * Launch template and user data. CreateFleet launches only from a launch template, and a request's
  * launch parameters can vary per pool only through its overrides (type, zone, subnet, image, max
  * price, weight, priority); UserData is not among them. One CreateFleet therefore cannot give each
- * machine its own bootstrap, and Hangar's bootstrap carries the machine's own Hangar id. So the
- * workflow takes no bootstrap: machines boot their image as is, and each learns its Hangar id from
- * its `hangar:instance-id` tag through the instance metadata service (the template enables
- * InstanceMetadataTags). Image and types ride in the overrides.
+ * of several machines its own bootstrap, and Hangar's bootstrap carries the machine's own Hangar id.
+ * So a fleet of several machines takes no bootstrap: they boot their image as is, and each learns
+ * its Hangar id from its `hangar:instance-id` tag through the instance metadata service (the
+ * template enables InstanceMetadataTags). A fleet of one machine (the placement chain's pool
+ * launch) is a spawn like any other: its template carries the machine's bootstrap as UserData and
+ * its launch tags carry its Hangar id. Image and types ride in the overrides.
  *
  * One template per fleet call, deleted when the call is done (launched, refused or aborted): an
  * account holds at most 5,000 launch templates per region, and templates left behind would count
@@ -57,8 +61,9 @@ import type { KnownSubnet } from './subnet-discovery.js';
  * (and never delete) each other's template. A template left by a crash, or by a delete that failed,
  * is found again by name (AlreadyExists) and deleted by the retry with the same token.
  *
- * Ownership. A fleet's TagSpecifications apply to all its machines alike, so each machine is
- * launched carrying `hangar:owner` and gets its own `hangar:instance-id` right after (CreateTags).
+ * Ownership. A fleet's TagSpecifications apply to all its machines alike, so each machine of a
+ * fleet of several is launched carrying `hangar:owner` and gets its own `hangar:instance-id` right
+ * after (CreateTags); a fleet of one launches its machine with both.
  * A crash between the two leaves owned machines without a Hangar id: reconciliation collects them
  * as orphans, never leaks them; a retry with the same idempotency token replays the same fleet
  * (ClientToken) and finishes the tagging, and the reconciler then adopts each machine into its row.
@@ -80,6 +85,8 @@ export const SpotFleetInputSchema = z
     count: z.number().int().min(1).max(100),
     image: SpawnOptionsSchema.shape.image.default(null),
     tags: SpawnOptionsSchema.shape.tags.default({}),
+    /** The machine's first-boot bootstrap, rendered for its Hangar id; only for a fleet of one machine (see above). */
+    bootstrap: BootstrapConfigSchema.omit({ instanceId: true }).strict().optional(),
     /** Highest spot price per machine-hour in any pool; null: up to the on-demand price (EC2's default). */
     maxPricePerHour: z.number().positive().nullable().default(null),
     /** The intent's token: the fleet's ClientToken is derived from it, so a retry replays, never duplicates. */
@@ -95,6 +102,10 @@ export const SpotFleetInputSchema = z
   .refine((input) => new Set(input.ownership.instanceIds).size === input.ownership.instanceIds.length, {
     message: 'ownership.instanceIds must be distinct',
     path: ['ownership', 'instanceIds'],
+  })
+  .refine((input) => input.bootstrap === undefined || input.count === 1, {
+    message: 'a bootstrap is for a fleet of one machine: one CreateFleet cannot give several machines each its own user data',
+    path: ['bootstrap'],
   });
 
 export type SpotFleetInput = z.infer<typeof SpotFleetInputSchema>;
@@ -144,7 +155,7 @@ export interface SpotFleetResult {
   unassigned: string[];
 }
 
-export type SpotFleetProvider = Pick<ProviderCore<ProviderInstance, ProviderSnapshot>, 'name' | 'instanceTypes'>;
+export type SpotFleetProvider = Pick<ProviderCore<ProviderInstance, ProviderSnapshot>, 'name' | 'instanceTypes' | 'generateBootstrap'>;
 
 export interface SpotFleetOptions {
   provider: SpotFleetProvider;
@@ -237,13 +248,15 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
         message: `${providerName}: a maximum price of ${input.maxPricePerHour} USD/hour is below EC2's lowest accepted spot price (${EC2_MIN_SPOT_MAX_PRICE})`,
       });
     }
-    const zones = await fleetZones(options.provider, input, signal);
+    const offered = await offeredZones(options.provider, input, signal);
+    const zones = fleetZones(options.provider.name, input, offered);
     const subnetOf = await zoneSubnets(options.subnets, region, zones, input.idempotencyToken, signal);
     const prices = await spotPriceTable(options.clients, region, now(), signal);
     const pools: Pool[] = [];
     const skipped: SpotFleetSkippedPool[] = [];
     for (const instanceType of input.instanceTypes) {
-      for (const zone of zones) {
+      // Only the zones that offer the type: a pool EC2 cannot launch in at all is no pool.
+      for (const zone of zones.filter((candidate) => offered.get(instanceType)?.has(candidate) === true)) {
         const subnet = subnetOf?.get(zone);
         if (subnet === null) {
           skipped.push({ instanceType, zone, reason: subnetOf?.why(zone) ?? '' });
@@ -258,7 +271,8 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
       return { outcome: 'none', requested: input.count, fleetId: null, machines: [], errors: [], skipped, unassigned: [...input.ownership.instanceIds] };
     }
 
-    const template = launchTemplateRequest(input.ownership.owner, options.keyName, input.idempotencyToken);
+    const userData = input.bootstrap === undefined ? undefined : renderUserData(options.provider, input.bootstrap, input.ownership.instanceIds[0] ?? '');
+    const template = launchTemplateRequest(input.ownership.owner, options.keyName, input.idempotencyToken, userData);
     const templateName = template.LaunchTemplateName ?? '';
     let answer: CreateFleetCommandOutput;
     try {
@@ -296,7 +310,8 @@ export function createAwsSpotFleet(options: SpotFleetOptions): SpotFleet {
       spot: true,
       pricePerHour: prices.get(`${machine.instanceType}|${machine.zone}`) ?? null,
     }));
-    await forEachLimited(machines, TAG_CONCURRENCY, (machine) => tagMachine(options, region, machine, signal));
+    // A fleet of one launched its machine with its Hangar id (fleetRequest); several get theirs now.
+    if (input.count > 1) await forEachLimited(machines, TAG_CONCURRENCY, (machine) => tagMachine(options, region, machine, signal));
     const outcome: SpotFleetOutcome = machines.length === 0 ? 'none' : machines.length < input.count ? 'partial' : 'fulfilled';
     return {
       outcome,
@@ -316,23 +331,34 @@ function parseInput(provider: string, raw: unknown): SpotFleetInput {
   throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: spot-fleet input (${firstIssue(parsed.error)})`, cause: parsed.error });
 }
 
-/** The zones asked for, or every zone the catalog offers the types in; each type must be offered in the region. */
-async function fleetZones(provider: SpotFleetProvider, input: SpotFleetInput, signal: AbortSignal | undefined): Promise<string[]> {
+/** The zones of the region each type is offered in (the catalog); each type must be offered somewhere in the region. */
+async function offeredZones(provider: SpotFleetProvider, input: SpotFleetInput, signal: AbortSignal | undefined): Promise<Map<string, Set<string>>> {
   const offerings = await provider.instanceTypes(signal === undefined ? undefined : { signal });
-  const offered = new Set<string>();
+  const offered = new Map<string, Set<string>>();
   for (const instanceType of input.instanceTypes) {
     const zones = offerings.find((offering) => offering.name === instanceType)?.regions.find((entry) => entry.region === input.region)?.zones ?? [];
     if (zones.length === 0) {
       throw new ProviderError({ code: 'INVALID_SPEC', provider: provider.name, message: `${provider.name}: ${instanceType} is not offered in any zone of ${input.region}` });
     }
-    for (const zone of zones) offered.add(zone);
+    offered.set(instanceType, new Set(zones));
   }
-  if (input.zones === undefined) return [...offered].sort();
-  const unknown = input.zones.filter((zone) => !offered.has(zone));
+  return offered;
+}
+
+/** The zones asked for, or every zone the catalog offers any of the types in. */
+function fleetZones(provider: string, input: SpotFleetInput, offered: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const any = new Set([...offered.values()].flatMap((zones) => [...zones]));
+  if (input.zones === undefined) return [...any].sort();
+  const unknown = input.zones.filter((zone) => !any.has(zone));
   if (unknown.length > 0) {
-    throw new ProviderError({ code: 'INVALID_SPEC', provider: provider.name, message: `${provider.name}: zones ${unknown.join(', ')} are not zones of ${input.region} offering these types` });
+    throw new ProviderError({ code: 'INVALID_SPEC', provider, message: `${provider}: zones ${unknown.join(', ')} are not zones of ${input.region} offering these types` });
   }
   return [...new Set(input.zones)];
+}
+
+/** A fleet of one machine's user data: the provider's bootstrap rendered for its Hangar id, base64 as EC2 takes it. */
+function renderUserData(provider: SpotFleetProvider, bootstrap: NonNullable<SpotFleetInput['bootstrap']>, instanceId: string): string {
+  return Buffer.from(provider.generateBootstrap({ ...bootstrap, instanceId }).content, 'utf8').toString('base64');
 }
 
 /**
@@ -376,12 +402,13 @@ async function spotPriceTable(clients: Ec2Clients, region: string, now: number, 
  * ClientToken: a token outlives its template, and re-creating a deleted template with the same
  * token is IdempotentParameterMismatch ("associated with a resource that is already deleted").
  */
-export function launchTemplateRequest(owner: string, keyName: string | undefined, idempotencyToken: string): CreateLaunchTemplateCommandInput {
+export function launchTemplateRequest(owner: string, keyName: string | undefined, idempotencyToken: string, userData?: string): CreateLaunchTemplateCommandInput {
   const ownerTag = [{ Key: OWNERSHIP_TAGS.owner, Value: owner }];
   const data: CreateLaunchTemplateCommandInput['LaunchTemplateData'] = {
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', InstanceMetadataTags: 'enabled' },
     TagSpecifications: [{ ResourceType: 'volume', Tags: ownerTag }],
     ...(keyName !== undefined && { KeyName: keyName }),
+    ...(userData !== undefined && { UserData: userData }),
   };
   const digest = createHash('sha256').update(JSON.stringify({ idempotencyToken, owner, data }), 'utf8').digest('hex');
   return {
@@ -408,8 +435,9 @@ export function fleetRequest(input: SpotFleetInput, pools: readonly Pool[], temp
     // At or above EC2's floor `String` writes plain decimals, never exponent form.
     ...(input.maxPricePerHour !== null && { MaxPrice: String(input.maxPricePerHour) }),
   }));
-  // Ownership last, so no caller tag can overwrite the mark reconciliation depends on.
-  const instanceTags = { ...input.tags, [OWNERSHIP_TAGS.owner]: input.ownership.owner };
+  // Ownership last, so no caller tag can overwrite the marks reconciliation depends on. A fleet of one launches its machine with its Hangar id.
+  const only = input.count === 1 ? input.ownership.instanceIds[0] : undefined;
+  const instanceTags = { ...input.tags, [OWNERSHIP_TAGS.owner]: input.ownership.owner, ...(only !== undefined && { [OWNERSHIP_TAGS.instanceId]: only }) };
   return {
     Type: 'instant',
     ClientToken: fleetToken(input.idempotencyToken),
@@ -481,16 +509,4 @@ async function tagMachine(options: SpotFleetOptions, region: string, machine: Sp
       await abortableDelay(delayMs * 2 ** (attempt - 1), signal);
     }
   }
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      if (item !== undefined) await run(item);
-    }
-  });
-  await Promise.all(workers);
 }

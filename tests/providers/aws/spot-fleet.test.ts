@@ -1,4 +1,4 @@
-import { DescribeLaunchTemplatesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { type CreateFleetCommandInput, type CreateLaunchTemplateCommandInput, DescribeLaunchTemplatesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CapacitySignal, type CapacitySignals, InMemoryCapacitySignals, OWNERSHIP_TAGS, ProviderError } from '../../../src/contracts/index.js';
 import { fleetStore } from '../../../src/emulators/ec2/fleet-state.js';
@@ -280,6 +280,37 @@ describe('AWS spot-fleet workflow', () => {
     expect(await codeOf({ ...base, zones: ['us-west-2a'] })).toBe('INVALID_SPEC');
     expect(await codeOf({ ...base, maxPricePerHour: 0.0001 })).toBe('INVALID_SPEC');
     expect(await codeOf({ ...base, instanceTypes: [] })).toBe('INVALID_SPEC');
+    // One CreateFleet cannot give several machines each its own user data.
+    expect(await codeOf({ ...base, bootstrap: { script: 'echo hi' } })).toBe('INVALID_SPEC');
+  });
+
+  it('asks only for pools EC2 can launch in: a type offered in some zones brings only those zones', async () => {
+    const bed = await open();
+    const result = await bed.fleet.run(fleetInput({ instanceTypes: ['g5.xlarge', 'dl1.24xlarge'], count: 1 }));
+    expect(result.outcome).toBe('fulfilled');
+    const [request] = sentOf(bed, 'CreateFleetCommand');
+    const overrides = (request?.input as CreateFleetCommandInput).LaunchTemplateConfigs?.[0]?.Overrides ?? [];
+    expect(overrides.map((pool) => `${pool.InstanceType}@${pool.AvailabilityZone}`).sort()).toEqual([
+      'dl1.24xlarge@us-east-1a',
+      'dl1.24xlarge@us-east-1b',
+      'g5.xlarge@us-east-1a',
+      'g5.xlarge@us-east-1b',
+      'g5.xlarge@us-east-1c',
+    ]);
+  });
+
+  it('a fleet of one is a spawn: its template carries the machine’s bootstrap, and the machine its Hangar id from launch (no CreateTags)', async () => {
+    const bed = await open();
+    const input = fleetInput({ count: 1, bootstrap: { script: 'echo fleet-of-one' } });
+    const result = await bed.fleet.run(input);
+    expect(result.outcome).toBe('fulfilled');
+    expect(sentOf(bed, 'CreateTagsCommand')).toHaveLength(0);
+    const [template] = sentOf(bed, 'CreateLaunchTemplateCommand');
+    const userData = (template?.input as CreateLaunchTemplateCommandInput).LaunchTemplateData?.UserData ?? '';
+    const expected = bed.bed.registration.provider.generateBootstrap({ script: 'echo fleet-of-one', instanceId: input.ownership.instanceIds[0] ?? '' });
+    expect(Buffer.from(userData, 'base64').toString('utf8')).toBe(expected.content);
+    const [listed] = await bed.bed.registration.provider.list({ owner: 'hangar-test', hangarInstanceId: input.ownership.instanceIds[0] });
+    expect(listed?.providerId).toBe(result.machines[0]?.providerId);
   });
 
   it('throws a request-level failure (an EC2 auth refusal) as a ProviderError, not as a fleet outcome', async () => {
@@ -288,7 +319,7 @@ describe('AWS spot-fleet workflow', () => {
       credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
     });
     const offRegion = createAwsSpotFleet({
-      provider: { name: 'aws', instanceTypes: async () => [{ name: 'g5.xlarge', vcpus: 4, memoryGiB: 16, gpu: null, regions: [{ region: 'eu-north-1', zones: ['eu-north-1a'] }], pricePerHour: 1, spotPricePerHour: null, warnings: [] }] },
+      provider: { name: 'aws', instanceTypes: async () => [{ name: 'g5.xlarge', vcpus: 4, memoryGiB: 16, gpu: null, regions: [{ region: 'eu-north-1', zones: ['eu-north-1a'] }], pricePerHour: 1, spotPricePerHour: null, warnings: [] }], generateBootstrap: bed.bed.registration.provider.generateBootstrap.bind(bed.bed.registration.provider) },
       clients,
       defaultImageId: 'ami-0123456789abcdef0',
     });
