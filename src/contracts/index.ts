@@ -10,6 +10,7 @@ export * from './ownership.js';
 export * from './pool-launch.js';
 export * from './projection.js';
 export * from './provider.js';
+export * from './readiness-probes.js';
 export * from './registration.js';
 export * from './snapshot.js';
 export * from './spawn.js';

@@ -5,6 +5,7 @@ import type { ProviderHooks } from './hooks.js';
 import type { ProviderInstance } from './instance.js';
 import type { PoolLauncher } from './pool-launch.js';
 import type { Provider } from './provider.js';
+import type { ReadinessProbes } from './readiness-probes.js';
 import type { SkippedEntryLog } from './skipped-entries.js';
 import type { ProviderSnapshot } from './snapshot.js';
 
@@ -66,4 +67,6 @@ export interface ProviderRegistration<
    * of spawning them one by one.
    */
   poolLauncher?: PoolLauncher;
+  /** The probes that prove the provider usable (configured, authenticated, able to launch); see `src/readiness/`. */
+  readiness?: ReadinessProbes;
 }
