@@ -50,6 +50,14 @@ export default tseslint.config(
   layer(['src/emulators/**'], [NOT_CONTROL_PLANE, NOT_PROVIDERS]),
   layer(['src/control-plane/**'], [NOT_PROVIDERS, NOT_EMULATORS]),
   layer(['src/placement/**'], PLACEMENT_SEES_CONTRACTS_ONLY),
+  // Readiness is generic (compute providers now, LLM providers later): it sees providers only through their registered probes.
+  layer(['src/readiness/**'], [
+    { ...NOT_CONTROL_PLANE, because: 'readiness is called by the control plane, never the other way round' },
+    { ...NOT_PROVIDERS, because: 'readiness sees providers only through their ReadinessProbes (src/contracts)' },
+    NOT_EMULATORS,
+    NOT_CHAOS,
+    { group: ['**/placement/**'], because: 'readiness and placement are siblings: the control plane joins them' },
+  ]),
   layer(['src/provider-factories.ts', 'src/main.ts'], [NOT_EMULATORS]),
   {
     files: ['bench/**', '.ci/**'],

@@ -17,6 +17,7 @@ import { instanceRoutes } from './routes/instance-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
 import { snapshotRoutes } from './routes/snapshot-routes.js';
+import { validationRoutes } from './routes/validation-routes.js';
 import { volumeRoutes } from './routes/volume-routes.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', eventRoutes(ctx));
   app.route('/', snapshotRoutes(ctx));
   app.route('/', volumeRoutes(ctx));
+  app.route('/', validationRoutes(ctx));
   serveOpenApiDocument(app);
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {

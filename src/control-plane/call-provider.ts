@@ -1,3 +1,4 @@
+import { withDeadline } from '../lib/with-deadline.js';
 import { ProviderTimeoutError } from './api-error.js';
 
 /**
@@ -7,24 +8,6 @@ import { ProviderTimeoutError } from './api-error.js';
  * always, so the outcome stays "unknown" to the control plane. Pass the signal on:
  * `callProvider(name, 'get', ms, (signal) => provider.get(id, { signal }))`.
  */
-export async function callProvider<T>(
-  provider: string,
-  operation: string,
-  timeoutMs: number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const timeout = new ProviderTimeoutError(provider, operation, timeoutMs);
-      reject(timeout);
-      controller.abort(timeout);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([call(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function callProvider<T>(provider: string, operation: string, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withDeadline(timeoutMs, () => new ProviderTimeoutError(provider, operation, timeoutMs), call);
 }

@@ -46,6 +46,37 @@ export const ControlPlaneSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Provider readiness (docs/readiness.md): which providers must be ready, and when validation runs. */
+    readiness: z
+      .object({
+        /** The providers that must be ready; default every enabled provider. One not enabled is never ready (CONFIG_MISSING). */
+        requiredProviders: z.array(z.string().min(1)).optional(),
+        /** The run at start-up. */
+        onStart: z.enum(['quick', 'full', 'none']).default('quick'),
+        /** Between scheduled quick runs (configured + auth); 0: none. */
+        quickIntervalMs: z.number().int().nonnegative().default(15 * 60_000),
+        /** Between scheduled full runs (every check); 0: none. */
+        fullIntervalMs: z.number().int().nonnegative().default(6 * 3_600_000),
+        /** The first full run, this long after start-up (so a fresh start proves the execution path soon, not in 6 hours). */
+        firstFullDelayMs: z.number().int().nonnegative().default(60_000),
+        /** The deadline of one probe try. */
+        probeTimeoutMs: z.number().int().positive().default(20_000),
+        /** Transient failures are tried again within a short window before they count. */
+        retry: z
+          .object({
+            attempts: z.number().int().min(1).max(10).default(3),
+            windowMs: z.number().int().nonnegative().default(10_000),
+            minDelayMs: z.number().int().nonnegative().default(250),
+          })
+          .strict()
+          .prefault({}),
+        /** A full run proves the execution path for this long; past it the provider is not ready until the next full run. */
+        executionProofTtlMs: z.number().int().positive().default(24 * 3_600_000),
+        /** Runs, results and usage events older than this are dropped (at start-up and after each scheduled run). */
+        retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
+      })
+      .strict()
+      .prefault({}),
     /** The fresh-instance follower: provider gets for provisioning / terminating rows between reconciles. */
     follow: z
       .object({

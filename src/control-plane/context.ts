@@ -10,6 +10,7 @@ import type { OrphanStore } from './store/orphan-store.js';
 import type { SnapshotStore } from './store/snapshot-store.js';
 import type { CapacityErrorStore } from './store/capacity-error-store.js';
 import type { PlacementStore } from './store/placement-store.js';
+import type { ValidationService } from './readiness/validation-service.js';
 import type { ChainPolicy } from '../placement/failover-chain.js';
 import type { ProviderReadiness } from '../placement/offer-planner.js';
 
@@ -45,7 +46,9 @@ export interface ControlPlaneContext {
   /** The one capacity-error cache (placement ranks by it; spawns, chains, probes and providers feed it). */
   readonly capacityErrors: CapacityErrorStore;
   readonly placementSettings: PlacementSettings;
-  /** Whether placement may use a provider now, from its heartbeats. */
+  /** Provider readiness: validation runs, their evidence, and each provider's status. */
+  readonly validations: ValidationService;
+  /** Whether placement may use a provider now: its heartbeats, and its latest validation. */
   providerReadiness(provider: string): ProviderReadiness;
   /**
    * Called (not awaited) with the rows whose spot machine the market reclaimed, once reconciliation

@@ -24,6 +24,9 @@ import { ObservedInstanceStore } from './store/observed-instance-store.js';
 import { openDatabase } from './store/open-database.js';
 import { OrphanStore } from './store/orphan-store.js';
 import { SnapshotStore } from './store/snapshot-store.js';
+import { ValidationStore } from './store/validation-store.js';
+import { ValidationSchedule } from './readiness/validation-schedule.js';
+import { ValidationService } from './readiness/validation-service.js';
 
 export interface ControlPlaneOptions {
   settings: ControlPlaneSettings;
@@ -38,6 +41,8 @@ export interface ControlPlane {
   readonly scheduler: HeartbeatScheduler;
   /** Follows provisioning / terminating rows between reconciles (started with the scheduler). */
   readonly follower: FreshInstanceFollower;
+  /** Provider validation on its clock (started with the scheduler). */
+  readonly validationSchedule: ValidationSchedule;
   readonly db: Kysely<Database>;
   /** One reconcile now, of one provider or of all; waits for any reconcile of the same provider under way. */
   reconcileNow(provider?: string): Promise<ReconcileOutcome[]>;
@@ -69,6 +74,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     ),
   );
   registry.onRefreshError = (provider, error) => logger.warn('catalog refresh failed; the last catalog stays in use', { provider, error: String(error) });
+  const validationStore = new ValidationStore(db);
+  const validations = new ValidationService(registry, validationStore, settings.readiness, settings.owner, logger);
+  await validations.load();
   // eslint-disable-next-line prefer-const -- the scheduler needs the context, the context's readiness needs the scheduler
   let scheduler: HeartbeatScheduler;
   const ctx: ControlPlaneContext = {
@@ -94,7 +102,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       },
       retentionMs: settings.placement.retentionMs,
     },
-    providerReadiness: (provider) => scheduler.readiness(provider),
+    validations,
+    providerReadiness: (provider) => {
+      const heartbeat = scheduler.readiness(provider);
+      return heartbeat.ready ? (validations.placementBlock(provider) ?? heartbeat) : heartbeat;
+    },
     spotInterrupted: (records) => {
       for (const record of records) {
         handleSpotInterruption(ctx, record).catch((error: unknown) =>
@@ -106,6 +118,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const reconciler = new Reconciler(ctx);
   scheduler = new HeartbeatScheduler(ctx, reconciler);
   const follower = new FreshInstanceFollower(ctx, settings.follow);
+  const validationSchedule = new ValidationSchedule(validations, validationStore, settings.readiness, logger);
   const reconcileNow = async (provider?: string) => {
     const entries = provider === undefined ? registry.all() : [registry.get(provider)].filter((entry) => entry !== undefined);
     const outcomes = [];
@@ -121,6 +134,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     ctx,
     scheduler,
     follower,
+    validationSchedule,
     db,
     reconcileNow,
     async resumePlacements() {
@@ -137,6 +151,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       return open.length;
     },
     async close() {
+      await validationSchedule.stop();
       await follower.stop();
       await scheduler.stop();
       for (const entry of registry.all()) await entry.hooks.onShutdown?.();
@@ -170,6 +185,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   await plane.resumePlacements();
   plane.scheduler.start();
   plane.follower.start();
+  plane.validationSchedule.start();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: plane.app.fetch, hostname: options.settings.host, port: options.settings.port }, () =>
       resolve(started),

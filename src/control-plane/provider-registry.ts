@@ -9,6 +9,7 @@ import {
   type ProviderInstance,
   type ProviderRegistration,
   type ProviderSnapshot,
+  type ReadinessProbes,
   type ProviderWorkflow,
   projectInstance,
   projectProvider,
@@ -28,6 +29,8 @@ export interface RegisteredProvider {
   readonly skippedEntries: SkippedEntryLog | null;
   /** One machine across several capacity pools in one call (projected: answers the generic instance); null when the provider has none. */
   readonly poolLauncher: PoolLauncher | null;
+  /** The probes that prove the provider usable (readiness); null when it registers none. */
+  readonly readiness: ReadinessProbes | null;
 }
 
 /** A provider's catalog as the API shows it: the offerings, and the catalog entries the provider had to skip. */
@@ -62,6 +65,7 @@ export class ProviderRegistry {
       chaos: registration.chaos ?? null,
       skippedEntries: registration.skippedEntries ?? null,
       poolLauncher: registration.poolLauncher === undefined ? null : projectPoolLauncher(registration.poolLauncher),
+      readiness: registration.readiness ?? null,
     };
     this.entries.set(name, entry);
     if (registration.bindCapacitySignals !== undefined) this.capacityBinders.set(name, registration.bindCapacitySignals);

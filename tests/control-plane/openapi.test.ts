@@ -208,6 +208,19 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('GET', '/v1/capacity-errors?active=maybe')).status).toBe(422);
     await call('DELETE', `/v1/instances/${String((placed.body as { id: string }).id)}`);
 
+    // Readiness: a run, the status, the stored runs, one provider's evidence.
+    const validation = await call('POST', '/api/automation/usage/provider-validation/run', { providers: ['orbstack', 'faulty'], mode: 'quick' });
+    expect(validation.status).toBe(200);
+    expect((await call('POST', '/api/automation/usage/provider-validation/run', { providers: ['nimbus'] })).status).toBe(422);
+    expect((await call('POST', '/api/automation/usage/provider-validation/run', '{')).status).toBe(400);
+    await call('GET', '/api/automation/usage/provider-validation');
+    await call('GET', '/api/automation/usage/provider-validation/runs?limit=1');
+    expect((await call('GET', '/api/automation/usage/provider-validation/runs?cursor=bad')).status).toBe(400);
+    await call('GET', `/api/automation/usage/provider-validation/runs/${String((validation.body as { run_id: string }).run_id)}`);
+    expect((await call('GET', '/api/automation/usage/provider-validation/runs/prv_missing')).status).toBe(404);
+    await call('GET', '/api/automation/usage/provider-validation/providers/faulty');
+    expect((await call('GET', '/api/automation/usage/provider-validation/providers/nimbus')).status).toBe(404);
+
     await call('DELETE', `/v1/instances/${id}`);
     await call('DELETE', '/v1/instances/i-missing');
     expect((await call('GET', '/v1/nothing')).status).toBe(404);

@@ -97,6 +97,7 @@ export const PlacementSchema = z
         region: z.string().optional(),
         at: Timestamp,
         afterAttempt: z.number().int(),
+        fromProvider: z.string().optional().openapi({ description: 'The provider of the attempt whose refusal caused it' }),
       }),
     ),
     outcome: z.object({ code: z.string(), message: z.string(), offer: RankedOfferSchema.optional() }).nullable(),

@@ -281,9 +281,10 @@ async function advanceOrExhaust(
   const done = ended(attempts);
   const at = new Date().toISOString();
   const afterAttempt = attempts.length;
-  const escalations: RecordedEscalation[] = escalationsAfter(placement.plan.ranked, done, spot, placement.policy).map((escalation) => ({ ...escalation, at, afterAttempt }));
-  const step = nextStep(placement.plan.ranked, done, spot, placement.policy);
   const current = attempts.at(-1) as AttemptRecord;
+  const fromProvider = current.offer.provider;
+  const escalations: RecordedEscalation[] = escalationsAfter(placement.plan.ranked, done, spot, placement.policy).map((escalation) => ({ ...escalation, at, afterAttempt, fromProvider }));
+  const step = nextStep(placement.plan.ranked, done, spot, placement.policy);
   if (step.kind === 'attempt') {
     const pools = poolsOf(ctx, placement.plan.ranked, done, spot, placement.policy, step.offer, placement.request ?? { tags: {}, onInterruption: 'terminate' });
     const next: AttemptRecord = {

@@ -122,4 +122,48 @@ export interface Database {
   placements: PlacementsTable;
   placement_attempts: PlacementAttemptsTable;
   capacity_errors: CapacityErrorsTable;
+  provider_validation_runs: ProviderValidationRunsTable;
+  provider_validation_results: ProviderValidationResultsTable;
+  usage_events: UsageEventsTable;
+}
+
+export interface ProviderValidationRunsTable {
+  run_id: string;
+  mode: string;
+  trigger: string;
+  started_at: string;
+  completed_at: string | null;
+}
+
+export interface ProviderValidationResultsTable {
+  run_id: string;
+  provider: string;
+  mode: string;
+  configured: number;
+  auth_probe_passed: number;
+  execution_probe_passed: number | null;
+  usage_event_written: number;
+  passed: number;
+  ready: number;
+  last_error_class: string | null;
+  retries: number;
+  retry_count_24h: number;
+  escalation_count_24h: number;
+  /** JSON: the CheckOutcome of each check. */
+  checks: string;
+  usage_event_id: string | null;
+  started_at: string;
+  completed_at: string;
+}
+
+export interface UsageEventsTable {
+  id: string;
+  provider: string;
+  kind: string;
+  run_id: string | null;
+  outcome: string;
+  cost_usd: number;
+  /** JSON. */
+  data: string;
+  created_at: string;
 }

@@ -5,6 +5,7 @@ import { volumesMigration } from './migrations/0003-volumes.js';
 import { openRowsIndexMigration } from './migrations/0004-open-rows-index.js';
 import { placementMigration } from './migrations/0005-placement.js';
 import { poolAttemptsMigration } from './migrations/0006-pool-attempts.js';
+import { providerValidationMigration } from './migrations/0007-provider-validation.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_open_rows_index': openRowsIndexMigration,
   '0005_placement': placementMigration,
   '0006_pool_attempts': poolAttemptsMigration,
+  '0007_provider_validation': providerValidationMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,8 @@ export type AttemptOutcome = 'pending' | 'spawned' | 'refused' | 'unknown';
 export interface RecordedEscalation extends Escalation {
   at: string;
   afterAttempt: number;
+  /** The provider of the attempt whose refusal caused it (what readiness counts as that provider's escalations). */
+  fromProvider: string;
 }
 
 export interface PlacementRecord {

@@ -1,4 +1,5 @@
 import type {
+  ReadinessProbes,
   BootstrapConfig,
   InstanceTypeOffering,
   ListFilter,
@@ -115,6 +116,6 @@ export class FaultyProvider implements Provider<ProviderInstance, ProviderSnapsh
   }
 }
 
-export function faultyRegistration(provider: FaultyProvider): ProviderRegistration<ProviderInstance, ProviderSnapshot, typeof FAULTY_CAPABILITIES> {
-  return { provider, hooks: {} };
+export function faultyRegistration(provider: FaultyProvider, readiness?: ReadinessProbes): ProviderRegistration<ProviderInstance, ProviderSnapshot, typeof FAULTY_CAPABILITIES> {
+  return { provider, hooks: {}, ...(readiness !== undefined && { readiness }) };
 }

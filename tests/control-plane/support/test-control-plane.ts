@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type ControlPlane, createControlPlane } from '../../../src/control-plane/control-plane.js';
 import { ControlPlaneSettingsSchema } from '../../../src/control-plane/config.js';
 import { type Logger, createLogger } from '../../../src/control-plane/logger.js';
-import { projectProvider } from '../../../src/contracts/index.js';
+import { projectProvider, type ReadinessProbes } from '../../../src/contracts/index.js';
 import { OrbStackConfigSchema } from '../../../src/providers/orbstack/orbstack-config.js';
 import { type OrbStackRegistration, createOrbStackRegistration } from '../../../src/providers/orbstack/orbstack-registration.js';
 import { type TempDir, makeTempDir } from '../../support/temp-dir.js';
@@ -34,6 +34,8 @@ export interface TestControlPlaneOptions {
   settings?: Record<string, unknown>;
   /** Reuse this data dir (a restart of an earlier plane); it is left in place on close. */
   dir?: TempDir;
+  /** Readiness probes for the faulty provider (it registers none otherwise). */
+  faultyReadiness?: ReadinessProbes;
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
@@ -60,7 +62,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     reconcile: { intentGraceMs: 60_000, lostGraceMs: 60_000, orphanGraceMs: 0, terminateRetryMs: 0 },
     ...options.settings,
   });
-  const plane = await createControlPlane({ settings, registrations: [orbstack, faultyRegistration(faulty)], logger });
+  const plane = await createControlPlane({ settings, registrations: [orbstack, faultyRegistration(faulty, options.faultyReadiness)], logger });
   return {
     plane,
     orbstack,
