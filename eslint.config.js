@@ -29,6 +29,27 @@ const otherProviders = (self) => ({
   because: 'a provider never imports another provider',
 });
 
+const LLM_FOLDERS = ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry', 'runtime', 'adapters'];
+/** Who may import whom inside src/llm; everything outside src/llm is forbidden to it. */
+const LLM_ALLOWED = {
+  core: [],
+  transport: ['core'],
+  pricing: ['core'],
+  catalog: ['core', 'pricing'],
+  handoff: ['core'],
+  registry: ['core', 'catalog'],
+  runtime: ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry'],
+  adapters: ['core'],
+};
+function llmLayers() {
+  const outside = { group: ['**/control-plane/**', '**/providers/**', '**/emulators/**', '**/placement/**', '**/readiness/**', '**/contracts/**', '**/chaos/**', '**/lib/**'], because: 'src/llm is a library: it imports nothing of Hangar outside src/llm' };
+  return LLM_FOLDERS.map((folder) => {
+    const forbidden = LLM_FOLDERS.filter((other) => other !== folder && !LLM_ALLOWED[folder].includes(other));
+    const groups = forbidden.map((other) => ({ group: [`**/llm/${other}/**`, `../${other}/**`, `../../${other}/**`], because: `src/llm/${folder} may import only ${['itself', ...LLM_ALLOWED[folder]].join(', ')}` }));
+    return layer([`src/llm/${folder}/**`], [...groups, outside]);
+  });
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'reports/', 'dist/'] },
   js.configs.recommended,
@@ -58,7 +79,9 @@ export default tseslint.config(
     NOT_CHAOS,
     { group: ['**/placement/**'], because: 'readiness and placement are siblings: the control plane joins them' },
   ]),
-  layer(['src/provider-factories.ts', 'src/main.ts'], [NOT_EMULATORS]),
+  // The LLM runtime (docs/llm-runtime.md): a stateless library; each folder imports only what the arrows allow.
+  ...llmLayers(),
+  layer(['src/provider-factories.ts', 'src/provider-registrations.ts', 'src/main.ts', 'src/readiness-cli.ts'], [NOT_EMULATORS]),
   {
     files: ['bench/**', '.ci/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

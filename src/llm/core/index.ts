@@ -1,0 +1,3 @@
+export * from './adapter-contract.js';
+export * from './canonical-types.js';
+export * from './runtime-errors.js';
