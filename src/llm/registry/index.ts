@@ -1,0 +1,1 @@
+export { AdapterRegistry, type DiscoveryResult } from './adapter-registry.js';
