@@ -1,26 +1,12 @@
 import { constants as osConstants } from 'node:os';
-import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from './control-plane/config.js';
+import { ConfigError } from './control-plane/config.js';
 import { startControlPlane } from './control-plane/control-plane.js';
 import { createLogger, type Logger } from './control-plane/logger.js';
-import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.js';
+import { loadRegistrations } from './provider-registrations.js';
 
 /** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, providerConfigSchemas());
-  if (process.env.HANGAR_CHAOS && !config.providers.some((provider) => provider.name === 'orbstack')) {
-    throw new ConfigError('HANGAR_CHAOS is set, but only the orbstack provider has a chaos engine and it is not enabled');
-  }
-  const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
-  const registrations = config.providers.map(({ name, config: providerConfig }) => {
-    const factory = PROVIDER_FACTORIES[name];
-    if (!factory) throw new ConfigError(`unknown provider "${name}"`);
-    try {
-      return factory.create(providerConfig, { dataDir: settings.dataDir, owner: settings.owner, env: process.env });
-    } catch (error) {
-      throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
+  const { settings, registrations } = loadRegistrations(process.env);
   const logger = createLogger(settings.logLevel);
   const plane = await startControlPlane({ settings, registrations, logger });
   stopOnSignals(logger, () => plane.close());

@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { placementRoutes } from './routes/placement-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
+import { pageRoutes } from './routes/page-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
 import { snapshotRoutes } from './routes/snapshot-routes.js';
@@ -52,6 +53,8 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', snapshotRoutes(ctx));
   app.route('/', volumeRoutes(ctx));
   app.route('/', validationRoutes(ctx));
+  // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
+  app.route('/', pageRoutes(ctx));
   serveOpenApiDocument(app);
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/contracts/index.js';
+import { PAGE_ROUTES } from '../../src/control-plane/routes/page-routes.js';
 import { type AwsControlPlaneBed, startAwsControlPlaneBed } from '../providers/aws/aws-control-plane-bed.js';
 import { OpenApiValidator } from '../support/openapi-validator.js';
 import { waitFor } from '../support/wait-for.js';
@@ -41,10 +42,11 @@ function recorder(request: RequestFn) {
   return { recorded, call };
 }
 
-/** The routes the Hono app serves, as `METHOD /openapi/{template}` (middleware and the validators' duplicate entries left out). */
+/** The API routes the Hono app serves, as `METHOD /openapi/{template}` (middleware, the validators' duplicate entries and the HTML pages left out). */
 function servedRoutes(routes: readonly { method: string; path: string }[]): string[] {
+  const isPage = (route: { method: string; path: string }) => PAGE_ROUTES.some((page) => page.method === route.method && page.path === route.path);
   const served = routes
-    .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+    .filter((route) => route.method !== 'ALL' && !route.path.includes('*') && !isPage(route))
     .map((route) => `${route.method} ${route.path.replace(/:([^/]+)/g, '{$1}')}`);
   return [...new Set(served)].sort();
 }

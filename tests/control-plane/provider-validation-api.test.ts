@@ -1,44 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError, type ReadinessProbe, type ReadinessProbes } from '../../src/contracts/index.js';
+import { ProviderError } from '../../src/contracts/index.js';
+import { encodeCursor } from '../../src/control-plane/pagination.js';
+import { ScriptedProbes } from './support/scripted-probes.js';
 import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
-
-/** Probes the test drives: each call takes the next scripted outcome (the last one repeats). */
-class ScriptedProbes implements ReadinessProbes {
-  configuredAnswer = { ok: true, missing: [] as string[] };
-  authScript: (Error | string)[] = ['200 from GET /catalog'];
-  executionScript: (Error | string | 'hang')[] = ['dry run accepted'];
-  authCalls = 0;
-  executionCalls = 0;
-
-  configured() {
-    return this.configuredAnswer;
-  }
-
-  readonly auth: ReadinessProbe = {
-    description: 'GET /catalog',
-    costUsd: 0,
-    run: async () => {
-      const next = this.authScript[Math.min(this.authCalls, this.authScript.length - 1)] as Error | string;
-      this.authCalls += 1;
-      if (next instanceof Error) throw next;
-      return next;
-    },
-  };
-
-  readonly execution: ReadinessProbe = {
-    description: 'launch with DryRun',
-    costUsd: 0,
-    run: async ({ signal }) => {
-      const next = this.executionScript[Math.min(this.executionCalls, this.executionScript.length - 1)] as Error | string;
-      this.executionCalls += 1;
-      if (next === 'hang') {
-        return new Promise<string>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
-      }
-      if (next instanceof Error) throw next;
-      return next;
-    },
-  };
-}
 
 const BASE = '/api/automation/usage/provider-validation';
 const RUN_ID = /^prv_\d{4}_\d{2}_\d{2}T\d{2}_\d{2}_\d{2}Z(_\d+)?$/;
@@ -73,6 +37,7 @@ describe('POST /api/automation/usage/provider-validation/run', () => {
     const stored = (await cp.call('GET', `${BASE}/runs/${answer.json.run_id}`)).json;
     expect(stored).toMatchObject({ run_id: answer.json.run_id, mode: 'full', trigger: 'api', completed_at: expect.any(String) });
     const [result] = stored.providers;
+    expect(result).toMatchObject({ passed: true, ready: true, last_error_class: null });
     expect(result.checks.map((check: { check: string; passed: boolean | null }) => [check.check, check.passed])).toEqual([
       ['configured', true],
       ['auth_probe', true],
@@ -180,6 +145,7 @@ describe('the checks', () => {
     expect(answer.json.providers[0]).toMatchObject({ configured: false, auth_probe_passed: false, execution_probe_passed: false, usage_event_written: true, last_error_class: 'CONFIG_MISSING' });
     expect(probes.authCalls).toBe(0);
     const run = (await cp.call('GET', `${BASE}/runs/${answer.json.run_id}`)).json;
+    expect(run.providers[0]).toMatchObject({ passed: false, last_error_class: 'CONFIG_MISSING' });
     expect(run.providers[0].checks[0].detail).toBe('missing: FAULTY_API_KEY');
   });
 
@@ -230,6 +196,10 @@ describe('history, escalations and the schedule', () => {
     expect(missing.json.error.code).toBe('RUN_NOT_FOUND');
     expect((await cp.call('GET', `${BASE}/runs?limit=0`)).status).toBe(422);
     expect((await cp.call('GET', `${BASE}/runs?cursor=nonsense`)).status).toBe(400);
+    // A well-formed cursor naming no stored run (made up, or pruned) is refused, not a silent restart from the newest run.
+    const stale = await cp.call('GET', `${BASE}/runs?limit=2&cursor=${encodeCursor('prv_1999_01_01T00_00_00Z')}`);
+    expect(stale.status).toBe(400);
+    expect(stale.json.error.code).toBe('INVALID_CURSOR');
   });
 
   it('counts the escalations placement made away from a provider, each linked to its placement decision', async () => {

@@ -58,6 +58,7 @@ const CheckSchema = z.object({
 
 /** ProviderValidationResult: one provider in one run, with the evidence behind each check. */
 export const ResultSchema = RunProviderSchema.extend({
+  passed: z.boolean().openapi({ description: "Every check this run's mode asks for passed (false exactly when last_error_class is set)" }),
   ready: z.boolean().openapi({ description: 'The provider was ready right after this result' }),
   retry_count_24h: z.number().int(),
   escalation_count_24h: z.number().int(),

@@ -15,6 +15,8 @@ import { RateLimitGate } from './rate-limit-gate.js';
 export interface RecordedExchange {
   readonly method: string;
   readonly path: string;
+  /** When the request arrived, on the emulator's clock (before the rate-limit gate saw it): the spacing the vendor would see. */
+  readonly receivedAt: number;
   /** The parsed JSON body, or undefined when the request had none. */
   readonly body: unknown;
   readonly status: number;
@@ -103,6 +105,7 @@ export function createLambdaLabsEmulator(options: LambdaLabsEmulatorOptions = {}
   });
 
   app.use('/api/*', async (c, next) => {
+    const receivedAt = state.now();
     const body = await parsedBody(c.req.raw);
     c.set('body', body);
     await next();
@@ -113,7 +116,7 @@ export function createLambdaLabsEmulator(options: LambdaLabsEmulatorOptions = {}
     } catch {
       // kept as text: the malformed effect, or a non-JSON answer
     }
-    exchanges.push({ method: c.req.method, path: c.req.path, body, status: c.res.status, response });
+    exchanges.push({ method: c.req.method, path: c.req.path, receivedAt, body, status: c.res.status, response });
     if (exchanges.length > resolved.requestLogLimit) exchanges.splice(0, exchanges.length - resolved.requestLogLimit);
   });
 

@@ -2,7 +2,7 @@ import { type DocumentNode, execute, getOperationAST, GraphQLError, Kind, parse,
 import type { Hono } from 'hono';
 import type { ChaosCall } from '../../chaos/chaos-engine.js';
 import { type EmulatorChaos, type EmulatorFault, neverAnswer } from '../shared/emulator-chaos.js';
-import { apiKeyOf, keyAccess } from './api-key.js';
+import { apiKeyOf, keyAccess, reaches } from './api-key.js';
 import { graphqlRoot } from './graphql-resolvers.js';
 import { runPodGraphqlSchema } from './graphql-schema.js';
 import { GRAPHQL_FAULT_MESSAGES } from './problem-response.js';
@@ -62,6 +62,8 @@ export function mountGraphqlRoute(app: Hono, ctx: { state: RunPodEmulatorState; 
     if (!verdict.allowed) {
       return graphqlResponse(errorsOnly('Too many requests: rate limit exceeded'), 429, { ...verdict.headers, 'Retry-After': String(verdict.retryAfterSeconds) });
     }
+    // A key restricted to other resources (an emulator assumption for GraphQL, as for a read-only key's mutation: HTTP 403).
+    if (!reaches(ctx.state, key, '/graphql')) return graphqlResponse(errorsOnly('access denied: this API key does not grant access to GraphQL'), 403, verdict.headers);
     let request: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
       request = (await c.req.json()) as typeof request;

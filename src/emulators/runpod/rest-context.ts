@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ChaosCall } from '../../chaos/chaos-engine.js';
 import type { EmulatorChaos } from '../shared/emulator-chaos.js';
-import { apiKeyOf, keyAccess } from './api-key.js';
+import { apiKeyOf, keyAccess, reaches } from './api-key.js';
 import { problemResponse } from './problem-response.js';
 import type { RateLimitWindows } from './rate-limit-windows.js';
 import { RunPodRefusal, type RunPodEmulatorState } from './runpod-emulator-state.js';
@@ -15,8 +15,8 @@ export interface RestContext {
 
 /**
  * Every REST v2 request: key check (401 carries no quota headers: it is not an authenticated
- * request), the rate limit (429 + Retry-After), a read-only key's write (403), the chaos fault if
- * one fires, then the operation.
+ * request), the rate limit (429 + Retry-After), a read-only key's write or a restricted key outside
+ * its resources (403), the chaos fault if one fires, then the operation.
  * Refusals become problem documents; every answer to an authenticated request carries the
  * RateLimit headers.
  */
@@ -34,8 +34,9 @@ export async function restCall(
   if (!verdict.allowed) {
     return problemResponse(429, 'rate limit exceeded for the minute window', { ...verdict.headers, 'Retry-After': String(verdict.retryAfterSeconds) });
   }
-  // A valid key scoped to reads: the v2 ForbiddenError example ("access denied"), with the quota headers of an authenticated answer.
+  // A valid key scoped to reads, or restricted to other resources: the v2 ForbiddenError example ("access denied"), with the quota headers of an authenticated answer.
   if (access === 'read' && c.req.method !== 'GET') return problemResponse(403, 'access denied', verdict.headers);
+  if (!reaches(ctx.state, key, c.req.path)) return problemResponse(403, 'access denied', verdict.headers);
   const perform = async (): Promise<Response> => {
     try {
       return await operation(verdict.headers);

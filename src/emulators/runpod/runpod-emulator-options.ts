@@ -28,6 +28,13 @@ export interface RunPodEmulatorOptions {
    */
   readonly readOnlyApiKeys?: readonly string[];
   /**
+   * Keys accepted, but only for the resources listed (path prefixes: `/v2/catalog`, `/v2/pods`,
+   * `/v2/network-volumes`, `/graphql`): the v2 document's "Keys are scoped to the permissions granted
+   * when created; requests may return 403 when a valid key lacks access to the requested resource".
+   * Anything else answers 403 `access denied` (v2 `ForbiddenError`), reads included.
+   */
+  readonly restrictedApiKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Whether GraphQL still rents interruptable (spot) pods. RunPod's docs dropped spot pods and
    * `podRentInterruptable` in May 2026 and the GraphQL API is to be retired in early 2027:
    * `refused` answers the mutation with a GraphQL error, `removed` serves a schema without it (so a
@@ -71,6 +78,7 @@ export interface ResolvedRunPodEmulatorOptions {
   readonly seed: number;
   readonly apiKeys: readonly string[];
   readonly readOnlyApiKeys: readonly string[];
+  readonly restrictedApiKeys: Readonly<Record<string, readonly string[]>>;
   readonly interruptable: InterruptableRentals;
   readonly gpuTypesWithoutId: readonly string[];
   readonly dataCenters: readonly EmulatedDataCenter[];
@@ -102,6 +110,7 @@ export function resolveRunPodEmulatorOptions(options: RunPodEmulatorOptions): Re
     seed: options.seed ?? 1,
     apiKeys: options.apiKeys ?? [EMULATOR_API_KEY],
     readOnlyApiKeys: options.readOnlyApiKeys ?? [],
+    restrictedApiKeys: options.restrictedApiKeys ?? {},
     interruptable: options.interruptable ?? 'offered',
     gpuTypesWithoutId: options.awkward?.gpuTypesWithoutId ?? [],
     dataCenters: options.dataCenters ?? DEFAULT_RUNPOD_DATA_CENTERS,

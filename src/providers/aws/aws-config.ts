@@ -42,6 +42,12 @@ export const AwsConfigSchema = z
       .strict()
       .optional(),
     keyName: z.string().min(1).optional(),
+    /**
+     * The deployment takes its credentials from the EC2 instance role (IMDS). Only the readiness check
+     * `configured` reads it: it never calls IMDS, so without a local source of credentials it needs this
+     * to know the role is meant (the auth probe then proves it). The SDK's chain is the same either way.
+     */
+    instanceRole: z.boolean().optional(),
     /** Warm EBS volume pools per zone and size; the reconcile heartbeat keeps each at its target. */
     warmVolumes: z
       .object({

@@ -7,6 +7,7 @@ import {
   SwitchableCapacitySignals,
 } from '../../contracts/index.js';
 import { awsHealthCheck } from './aws-health-check.js';
+import { type AwsCredentialEnv, createAwsReadiness } from './aws-readiness.js';
 import { createAwsDryRunProbe } from './dry-run-probe.js';
 import type { AwsConfig } from './aws-config.js';
 import type { AWSInstance, AWSSnapshot } from './aws-instance.js';
@@ -32,6 +33,8 @@ export interface AwsRegistrationContext extends Ec2ClientOptions {
   owner?: string;
   /** Warm-claim grace and the after-spawn attach task's polling (tests shorten them). */
   volumes?: Pick<AwsVolumesOptions, 'claimGraceMs' | 'attach' | 'poolPassIntervalMs'>;
+  /** Where the readiness check `configured` looks for the SDK's credential variables; default `process.env` (what the SDK reads). */
+  env?: AwsCredentialEnv;
 }
 
 export type AwsRegistration = ProviderRegistration<AWSInstance, AWSSnapshot, AwsCapabilities>;
@@ -81,6 +84,7 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
     ...(config.keyName !== undefined && { keyName: config.keyName }),
     ...(context.now !== undefined && { now: context.now }),
   });
+  const dryRunProbe = createAwsDryRunProbe({ clients, subnets, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) });
   return {
     provider,
     skippedEntries,
@@ -97,12 +101,20 @@ export function createAwsRegistration(config: AwsConfig, context: AwsRegistratio
       },
     },
     workflows: {
-      'dry-run-probe': createAwsDryRunProbe({ clients, subnets, defaultImageId: config.defaultImageId, ...(config.keyName !== undefined && { keyName: config.keyName }) }),
+      'dry-run-probe': dryRunProbe,
       'warm-volumes': createWarmVolumesWorkflow(volumes.pool),
       'multi-az-probe': probe,
       'spot-fleet': fleet,
     },
     // The placement chain's caller of both: a group of spot offers is one fleet, an offer open to several zones one probe.
     poolLauncher: createAwsPoolLauncher({ provider, fleet, probe }),
+    // Configured (a local credential source), DescribeAvailabilityZones, and the dry-run probe above: all free.
+    readiness: createAwsReadiness({
+      config,
+      clients,
+      dryRun: dryRunProbe,
+      explicitCredentials: context.credentials !== undefined,
+      ...(context.env !== undefined && { env: context.env }),
+    }),
   };
 }

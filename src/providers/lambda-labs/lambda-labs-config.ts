@@ -32,6 +32,11 @@ export const LambdaLabsConfigSchema = z
     capacityCacheMs: z.number().int().nonnegative().default(10_000),
     /** The deadline of one HTTP request, pacing excluded. */
     requestTimeoutMs: z.number().int().positive().default(30_000),
+    /** The readiness execution probe: which instance types must have capacity (default: any type) in the configured regions. */
+    readiness: z
+      .object({ instanceTypes: z.array(z.string().min(1)).min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

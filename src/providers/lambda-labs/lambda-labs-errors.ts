@@ -7,6 +7,7 @@ export type LambdaLabsOperation =
   | 'listInstances'
   | 'getInstance'
   | 'listInstanceTypes'
+  | 'listSshKeys'
   | 'listFileSystems'
   | 'createFileSystem'
   | 'deleteFileSystem';

@@ -9,6 +9,7 @@ import {
 import { LambdaLabsClient } from './lambda-labs-client.js';
 import { LAMBDA_LABS_DEFAULT_BASE_URL, type LambdaLabsConfig } from './lambda-labs-config.js';
 import type { LambdaLabsInstance } from './lambda-labs-instance.js';
+import { createLambdaLabsReadiness } from './lambda-labs-readiness.js';
 import { type LambdaLabsCapabilities, LambdaLabsProvider } from './lambda-labs-provider.js';
 import { LAMBDA_PUBLIC_REGIONS } from './lambda-labs-wire.js';
 import { rateLimiterFor } from './rate-limiter.js';
@@ -58,6 +59,16 @@ export function createLambdaLabsRegistration(config: LambdaLabsConfig, context: 
   return {
     provider,
     skippedEntries,
+    // Through the same client (and so the key's one limiter) as spawns; nothing is launched.
+    readiness: createLambdaLabsReadiness({
+      client,
+      apiKey,
+      sshKeyName: config.sshKeyName,
+      regions,
+      ...(config.readiness?.instanceTypes !== undefined && { instanceTypes: config.readiness.instanceTypes }),
+      host: new URL(baseUrl).host,
+      skippedEntries,
+    }),
     hooks: {
       onShutdown: async () => client.close(),
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {

@@ -13,6 +13,7 @@ import type { OrbStackConfig } from './orbstack-config.js';
 import type { OrbStackInstance, OrbStackSnapshot } from './orbstack-instance.js';
 import type { OrbStackMachineDriver } from './orbstack-machine.js';
 import { ORBSTACK_CAPABILITIES, type OrbStackCapabilities, OrbStackProvider } from './orbstack-provider.js';
+import { createOrbStackReadiness } from './orbstack-readiness.js';
 import { SnapshottingOrbStackProvider } from './snapshotting-orbstack-provider.js';
 
 export interface OrbStackRegistrationContext {
@@ -78,6 +79,8 @@ export function createOrbStackRegistration(config: OrbStackConfig, context: OrbS
     skippedEntries,
     contracts: ORBSTACK_CONTRACT_CASES,
     chaos: chaos.control,
+    // Through the provider (so the chaos layer and driver): a real spawn and terminate of the cheapest shape, free.
+    readiness: createOrbStackReadiness({ config, provider, ...(context.orbctlEnv !== undefined && { orbctlEnv: context.orbctlEnv }) }),
     hooks: {
       onStartup: async () => {
         // A missing or unrunnable orbctl is a setup mistake: refuse to start rather than fail every spawn.

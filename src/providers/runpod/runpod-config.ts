@@ -28,6 +28,17 @@ export const RunPodConfigSchema = z
     requestTimeoutMs: z.number().int().positive().default(30_000),
     /** A paced request that would wait longer than this fails at once with RATE_LIMIT_ERROR instead. */
     maxPaceWaitMs: z.number().int().nonnegative().default(60_000),
+    /**
+     * The readiness execution probe: the GPU types (ids, as `/v2/catalog/gpus` names them) and data
+     * centers whose stock must be above NONE for the smallest configured GPU count. Default: any.
+     */
+    readiness: z
+      .object({
+        gpuTypes: z.array(z.string().min(1)).min(1).optional(),
+        dataCenters: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

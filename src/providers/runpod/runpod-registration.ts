@@ -1,10 +1,12 @@
 import { type HeartbeatResult, type HeartbeatTask, heartbeatFailure, type ProviderRegistration, type ProviderSnapshot, SkippedEntryLog } from '../../contracts/index.js';
 import { RateLimitPacer } from './rate-limit-pacer.js';
+import { RunPodCatalog } from './runpod-catalog.js';
 import type { RunPodConfig } from './runpod-config.js';
 import { redact } from './runpod-errors.js';
 import { RunPodGraphqlClient } from './runpod-graphql-client.js';
 import type { RunPodInstance } from './runpod-instance.js';
 import { type RunPodCapabilities, RunPodProvider } from './runpod-provider.js';
+import { createRunPodReadiness } from './runpod-readiness.js';
 import { RunPodRestClient } from './runpod-rest-client.js';
 
 export const RUNPOD_DEFAULT_URL = 'https://api.runpod.io';
@@ -51,9 +53,12 @@ export function createRunPodRegistration(config: RunPodConfig, context: RunPodRe
   // One log for the registration: the provider's catalog, pod and volume reads record into it; the control plane shows it.
   const skippedEntries = new SkippedEntryLog(context.now);
   const provider = new RunPodProvider({ rest, graphql, config, skippedEntries, ...(context.now && { now: context.now }) });
+  // The readiness probes read through the same clients (so the same pacers); their catalog is the provider's stock read.
+  const catalog = new RunPodCatalog(rest, graphql, config, context.now ?? Date.now, skippedEntries);
   return {
     provider,
     skippedEntries,
+    readiness: createRunPodReadiness({ rest, catalog, config, apiKey: access.apiKey, host: new URL(access.baseUrl).host }),
     hooks: {
       onHeartbeat: async (task: HeartbeatTask): Promise<HeartbeatResult> => {
         // The control plane's reconcile lists every pod itself; RunPod keeps nothing else to tend.

@@ -131,4 +131,20 @@ describe('RunPod emulator: pods over REST v2 (every answer checked against the v
     expect((await readOnly('POST', '/v2/network-volumes', { name: 'v', size: 10, dataCenter: 'US-KS-2' })).status).toBe(403);
     expect(emulator.state.pods.size).toBe(0);
   });
+
+  it('answers a key restricted to some resources with 403 elsewhere, reads included, and as usual within them', async () => {
+    const key = 'rpa_RESTRICTED00000000000000000000';
+    const { emulator } = await start({ restrictedApiKeys: { [key]: ['/v2/catalog'] } });
+    const restricted = restClient(emulator.url, key);
+    expect((await restricted('GET', '/v2/catalog/gpus')).status).toBe(200);
+    const denied = await restricted('GET', '/v2/pods');
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ title: 'Forbidden', status: 403, detail: 'access denied' });
+    expect(denied.headers.get('ratelimit')).not.toBeNull();
+    expect((await restricted('GET', '/v2/network-volumes')).status).toBe(403);
+    expect((await restricted('POST', '/v2/pods', createBody())).status).toBe(403);
+    // GraphQL is a resource of its own.
+    expect((await fetch(`${emulator.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"query":"{ gpuTypes { id } }"}' })).status).toBe(403);
+    expect(emulator.state.pods.size).toBe(0);
+  });
 });

@@ -53,13 +53,13 @@ function withoutOddities(body: unknown): unknown {
 
 /**
  * The provider over real HTTP against the RunPod emulator on loopback. The bed plants its own
- * API key; `keyAccess` makes the emulator refuse it, or accept it for reads only. Every REST request it sends
+ * API key; `keyAccess` makes the emulator refuse it, accept it for reads only, or only for some resources. Every REST request it sends
  * is checked against the v2 OpenAPI document as it goes out, and every answer as it comes back.
  */
 export async function startRunPodTestBed(
   emulatorOptions: RunPodEmulatorOptions = {},
   config: Partial<RunPodConfig> = {},
-  options: { keyAccess?: 'full' | 'read-only' | 'refused' } = {},
+  options: { keyAccess?: 'full' | 'read-only' | 'refused' | { restrictedTo: readonly string[] } } = {},
 ): Promise<RunPodTestBed> {
   const apiKey = `rpa_SECRET_${randomUUID().replaceAll('-', '')}`;
   const keyAccess = options.keyAccess ?? 'full';
@@ -67,6 +67,7 @@ export async function startRunPodTestBed(
     seed: 11,
     apiKeys: keyAccess === 'full' ? [apiKey] : ['rpa_SOMEBODY_ELSES_KEY_0000000000'],
     readOnlyApiKeys: keyAccess === 'read-only' ? [apiKey] : [],
+    restrictedApiKeys: typeof keyAccess === 'object' ? { [apiKey]: keyAccess.restrictedTo } : {},
     bootDelayMs: { provisioning: 20, starting: 20 },
     rateLimits: [{ name: 'minute', quota: 100_000, windowMs: 60_000 }],
     ...emulatorOptions,

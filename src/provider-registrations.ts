@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { ProviderRegistration } from './contracts/index.js';
+import { ConfigError, type ControlPlaneSettings, loadConfig } from './control-plane/config.js';
+import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.js';
+
+export interface LoadedRegistrations {
+  /** The control plane's settings, `dataDir` made absolute. */
+  settings: ControlPlaneSettings;
+  /** One registration per enabled provider, from its factory. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
+  registrations: ProviderRegistration<any, any, any>[];
+}
+
+/**
+ * What `src/main.ts` and `src/readiness-cli.ts` both start from: `loadConfig` over the environment
+ * (`HANGAR_CONFIG` and the variable overrides), then each enabled provider's factory. Every failure is a
+ * `ConfigError` naming what is wrong: a bad key, `HANGAR_CHAOS` without orbstack, an unknown provider,
+ * or a factory that throws (`provider <name>: <message>`, e.g. a missing API key).
+ */
+export function loadRegistrations(env: NodeJS.ProcessEnv): LoadedRegistrations {
+  const config = loadConfig(env, providerConfigSchemas());
+  if (env.HANGAR_CHAOS && !config.providers.some((provider) => provider.name === 'orbstack')) {
+    throw new ConfigError('HANGAR_CHAOS is set, but only the orbstack provider has a chaos engine and it is not enabled');
+  }
+  const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
+  const registrations = config.providers.map(({ name, config: providerConfig }) => {
+    const factory = PROVIDER_FACTORIES[name];
+    if (!factory) throw new ConfigError(`unknown provider "${name}"`);
+    try {
+      return factory.create(providerConfig, { dataDir: settings.dataDir, owner: settings.owner, env });
+    } catch (error) {
+      throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  return { settings, registrations };
+}
