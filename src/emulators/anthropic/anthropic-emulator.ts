@@ -9,6 +9,7 @@ import { mountMessagesRoute } from './messages-route.js';
 import { mountModelRoutes } from './models-route.js';
 import { RequestRateWindow } from './request-rate-window.js';
 import { ThinkingSigner } from './thinking-signature.js';
+import { parsedBody } from '../shared/parsed-body.js';
 
 /** One request as the emulator saw it (never its key), for tests that validate traffic against the vendor document. */
 export interface RecordedExchange {
@@ -56,16 +57,6 @@ function credentialOf(apiKeyHeader: string | undefined, authorization: string | 
   if (apiKey !== undefined && authorization !== undefined && authorization !== '') return 'both';
   const key = apiKey ?? bearer;
   return key === undefined ? null : { key };
-}
-
-async function parsedBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 /**

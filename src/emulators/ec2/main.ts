@@ -1,4 +1,5 @@
 import { createEmulatorLogger } from '../shared/emulator-logger.js';
+import { closeOnSignals } from '../shared/emulator-process.js';
 import { startEc2Emulator } from './start-ec2-emulator.js';
 
 const log = createEmulatorLogger('ec2');
@@ -9,9 +10,4 @@ const seed = process.env.EC2_EMULATOR_SEED === undefined ? undefined : Number(pr
 const emulator = await startEc2Emulator({ port, ...(seed === undefined ? {} : { seed }) });
 log.info({ url: emulator.url }, 'ec2 emulator listening');
 
-const stop = (signal: NodeJS.Signals): void => {
-  log.info({ signal }, 'stopping');
-  void emulator.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(log, emulator);

@@ -10,6 +10,7 @@ import { LambdaErrors, lambdaErrorFor } from './lambda-labs-error.js';
 import { type LambdaLabsEmulatorOptions, resolveLambdaLabsOptions } from './lambda-labs-options.js';
 import { LambdaLabsState } from './lambda-labs-state.js';
 import { RateLimitGate } from './rate-limit-gate.js';
+import { parsedBody } from '../shared/parsed-body.js';
 
 /** One request as the emulator saw it (never the Authorization header), for tests that validate traffic. */
 export interface RecordedExchange {
@@ -63,16 +64,6 @@ function chaosCallOf(method: string, path: string, body: unknown): ChaosCall | n
   const get = /^\/api\/v1\/instances\/([^/]+)$/.exec(path);
   if (method === 'GET' && get?.[1] !== undefined) return { operation: 'get', target: get[1] };
   return null;
-}
-
-async function parsedBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 /** An in-process Lambda Cloud API v1 (spec 1.8.3) under `/api/v1`, with test controls under `/_emulator`. */

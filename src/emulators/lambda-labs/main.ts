@@ -1,22 +1,15 @@
 import { DEFAULT_EMULATOR_API_KEY, DEFAULT_EMULATOR_SSH_KEY } from './lambda-labs-options.js';
 import { createEmulatorLogger } from '../shared/emulator-logger.js';
+import { closeOnSignals, envNumber } from '../shared/emulator-process.js';
 import { startLambdaLabsEmulator } from './start-lambda-labs-emulator.js';
 
 const log = createEmulatorLogger('lambda-labs');
 
-const number = (name: string): number | undefined => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`${name} must be a number, got "${value}"`);
-  return parsed;
-};
-
-const port = number('PORT') ?? 4567;
-const seed = number('LAMBDA_EMULATOR_SEED');
-const requestIntervalMs = number('LAMBDA_EMULATOR_REQUEST_INTERVAL_MS');
-const launchIntervalMs = number('LAMBDA_EMULATOR_LAUNCH_INTERVAL_MS');
-const bootDelayMs = number('LAMBDA_EMULATOR_BOOT_DELAY_MS');
+const port = envNumber('PORT') ?? 4567;
+const seed = envNumber('LAMBDA_EMULATOR_SEED');
+const requestIntervalMs = envNumber('LAMBDA_EMULATOR_REQUEST_INTERVAL_MS');
+const launchIntervalMs = envNumber('LAMBDA_EMULATOR_LAUNCH_INTERVAL_MS');
+const bootDelayMs = envNumber('LAMBDA_EMULATOR_BOOT_DELAY_MS');
 const apiKeys = (process.env.LAMBDA_EMULATOR_API_KEYS ?? DEFAULT_EMULATOR_API_KEY).split(',').filter(Boolean);
 
 const emulator = await startLambdaLabsEmulator({
@@ -32,9 +25,4 @@ const emulator = await startLambdaLabsEmulator({
 // The keys are the emulator's own test keys, never real ones, so naming how many is enough.
 log.info({ url: emulator.url, apiKeys: apiKeys.length, sshKeyName: DEFAULT_EMULATOR_SSH_KEY }, 'lambda-labs emulator listening');
 
-const stop = (signal: NodeJS.Signals): void => {
-  log.info({ signal }, 'stopping');
-  void emulator.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(log, emulator);

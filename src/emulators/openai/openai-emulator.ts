@@ -9,6 +9,7 @@ import { OpenAiErrors, openAiErrorFor } from './openai-error.js';
 import { PromptCache } from './prompt-cache.js';
 import { RateLimitWindow } from './rate-limit-window.js';
 import { seededDigest } from './seeded-digest.js';
+import { parsedBody } from '../shared/parsed-body.js';
 
 /** One request as the emulator saw it (never the Authorization header), for tests that validate traffic. */
 export interface RecordedExchange {
@@ -47,16 +48,6 @@ function chaosCallOf(method: string, path: string, body: unknown): ChaosCall | n
   if (method === 'GET' && path === '/v1/models') return { operation: 'list' };
   if (method === 'GET' && path.startsWith('/v1/models/')) return { operation: 'get', target: path.slice('/v1/models/'.length) };
   return null;
-}
-
-async function parsedBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createEmulatorLogger } from '../shared/emulator-logger.js';
+import { closeOnSignals } from '../shared/emulator-process.js';
 import { DEFAULT_OPENROUTER_EMULATOR_API_KEY } from './openrouter-emulator-options.js';
 import { startOpenRouterEmulator } from './start-openrouter-emulator.js';
 
@@ -24,9 +25,4 @@ const emulator = await startOpenRouterEmulator({ port, apiKeys: [apiKey], ...(se
 // The key is the emulator's own test key (or the one the operator chose), so it is named, not printed.
 log.info({ url: emulator.url, openaiBaseUrl: `${emulator.url}/api/v1`, apiKeyEnv: 'OPENROUTER_EMULATOR_API_KEY' }, 'openrouter emulator listening');
 
-const stop = (signal: NodeJS.Signals): void => {
-  log.info({ signal }, 'stopping');
-  void emulator.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(log, emulator);

@@ -9,6 +9,7 @@ import { MODELS_PATH, mountModelsRoute } from './models-route.js';
 import { type OpenRouterEmulatorOptions, resolveOpenRouterOptions, UPSTREAM_STATUSES } from './openrouter-emulator-options.js';
 import { OpenRouterEmulatorState } from './openrouter-emulator-state.js';
 import { OpenRouterErrors, openRouterErrorFor } from './openrouter-error.js';
+import { parsedBody } from '../shared/parsed-body.js';
 
 /** One request as the emulator saw it (never the Authorization header), for tests that validate traffic. */
 export interface RecordedExchange {
@@ -44,16 +45,6 @@ function chaosCallOf(method: string, path: string, body: unknown): ChaosCall | n
   if (method === 'GET' && path === MODELS_PATH) return { operation: 'list' };
   if (method === 'GET' && path === KEY_PATH) return { operation: 'get', target: 'key' };
   return null;
-}
-
-async function parsedBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 const UpstreamsSchema = z.record(z.string().min(1), z.enum(UPSTREAM_STATUSES));

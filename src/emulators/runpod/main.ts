@@ -1,5 +1,6 @@
 import { EMULATOR_API_KEY, type InterruptableRentals } from './runpod-emulator-options.js';
 import { createEmulatorLogger } from '../shared/emulator-logger.js';
+import { closeOnSignals } from '../shared/emulator-process.js';
 import { startRunPodEmulator } from './start-runpod-emulator.js';
 
 const log = createEmulatorLogger('runpod');
@@ -19,9 +20,4 @@ const emulator = await startRunPodEmulator({ port, apiKeys: [apiKey], ...(seed =
 // The key is the emulator's own test key, not a secret; printing it tells the operator what to export.
 log.info({ url: emulator.url, graphqlUrl: emulator.graphqlUrl, apiKeyEnv: 'RUNPOD_API_KEY', apiKey }, 'runpod emulator listening');
 
-const stop = (signal: NodeJS.Signals): void => {
-  log.info({ signal }, 'stopping');
-  void emulator.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(log, emulator);
