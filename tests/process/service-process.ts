@@ -58,7 +58,12 @@ export function connectionRefused(port: number): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve(true) : reject(error)));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') resolve(true);
+      // Accepted into the backlog just as the listener closed, then reset: not refused yet; the caller asks again.
+      else if (error.code === 'ECONNRESET') resolve(false);
+      else reject(error);
+    });
   });
 }
 

@@ -60,7 +60,7 @@ describe('pacing against the emulator enforcing the same limits', () => {
   it('a burst of 4 launches is paced (launch interval 300 ms: at least ~900 ms) and never answered 429', async () => {
     const bed = await open({
       emulator: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 300, toleranceMs: 10 } },
-      config: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 300, guardMs: 25 } },
+      config: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 300, guardMs: 100 } },
     });
     const startedAt = Date.now();
     const spawned = await Promise.all([0, 1, 2, 3].map(() => bed.provider.spawn(bed.spawnOptions())));
@@ -73,7 +73,7 @@ describe('pacing against the emulator enforcing the same limits', () => {
   it('two registrations sharing a key share the budget', async () => {
     const bed = await open({
       emulator: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 200, toleranceMs: 10 } },
-      config: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 200, guardMs: 25 } },
+      config: { rateLimits: { requestIntervalMs: 20, launchIntervalMs: 200, guardMs: 100 } },
     });
     const { createLambdaLabsRegistration } = await import('../../../src/providers/lambda-labs/lambda-labs-registration.js');
     const { LambdaLabsConfigSchema } = await import('../../../src/providers/lambda-labs/lambda-labs-config.js');
