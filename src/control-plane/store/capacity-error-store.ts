@@ -50,6 +50,12 @@ const keyOf = (entry: Pick<CapacityBlock, 'provider' | 'region' | 'zone' | 'inst
  */
 export class CapacityErrorStore {
   private readonly entries = new Map<string, CapacityErrorEntry>();
+  /**
+   * What `blocks()` answers until an entry changes (null: to be taken again). The planner indexes
+   * the list once per list (`capacityBlockIndexOf`), so every change must make a new one: each
+   * write to `entries` goes through `changed()`.
+   */
+  private snapshot: readonly CapacityBlock[] | null = null;
   private loaded = false;
 
   constructor(
@@ -79,6 +85,7 @@ export class CapacityErrorStore {
       };
       this.entries.set(keyOf(entry), entry);
     }
+    this.changed();
     this.loaded = true;
   }
 
@@ -139,13 +146,18 @@ export class CapacityErrorStore {
       )
       .execute();
     this.entries.set(key, entry);
+    this.changed();
     await this.prune(now);
     return entry;
   }
 
-  /** Every remembered entry (active or within retention), for the planner: synchronous, from memory. */
+  /**
+   * Every remembered entry (active or within retention), for the planner: synchronous, from memory.
+   * The same frozen list until an entry is recorded, loaded or pruned, then a new one.
+   */
   blocks(): readonly CapacityBlock[] {
-    return [...this.entries.values()];
+    this.snapshot ??= Object.freeze([...this.entries.values()]);
+    return this.snapshot;
   }
 
   /** What GET /v1/capacity-errors shows: newest first, `active` as of now. */
@@ -227,5 +239,10 @@ export class CapacityErrorStore {
     if (stale.length === 0) return;
     await this.db.deleteFrom('capacity_errors').where('until', '<', new Date(cutoff).toISOString()).execute();
     for (const [key] of stale) this.entries.delete(key);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.snapshot = null;
   }
 }
