@@ -200,15 +200,27 @@ async function json<T>(url: string, init?: RequestInit): Promise<{ status: numbe
   }
 }
 
+/**
+ * One page of a listing through the control plane, asked again while the provider behind it answers
+ * 429 / 5xx: a vendor that rate-limits (Lambda's 1 request/s, shared with the heartbeats and the
+ * readiness probes) says "later", not "nothing there", and the final count must not depend on it.
+ */
+async function readPage<T>(url: string): Promise<{ status: number; body: T } | null> {
+  for (let attempt = 1; ; attempt += 1) {
+    const page = await json(url);
+    const transient = page === null || page.status === 429 || page.status >= 500;
+    if (!transient || attempt >= 20) return page as { status: number; body: T } | null;
+    await new Promise((resolve) => setTimeout(resolve, 500 * Math.min(attempt, 4)));
+  }
+}
+
 async function allPages<T>(url: string): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
     const separator = url.includes('?') ? '&' : '?';
-    const page: { status: number; body: { items: T[]; nextCursor: string | null } } | null = await json(
-      `${url}${separator}limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    if (!page || page.status !== 200) throw new Error(`cannot read ${url}`);
+    const page: { status: number; body: { items: T[]; nextCursor: string | null } } | null = await readPage(`${url}${separator}limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    if (!page || page.status !== 200) throw new Error(`cannot read ${url} (${page?.status ?? 'no answer'})`);
     items.push(...page.body.items);
     cursor = page.body.nextCursor;
   } while (cursor);
