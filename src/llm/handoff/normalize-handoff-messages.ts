@@ -33,7 +33,7 @@ function keepReasoning(target: HandoffTarget, from: ProviderId, to: ProviderId, 
   }
 }
 
-function imagePlaceholder(part: Extract<ContentPart, { type: 'image' }>, model: ModelInfo): TextPart {
+function imageOmittedNote(part: Extract<ContentPart, { type: 'image' }>, model: ModelInfo): TextPart {
   // A data: URL is named by its media type, never copied into the text.
   const inline = /^data:([^;,]*)/.exec(part.url);
   const what = inline === null ? part.url : part.mediaType || inline[1] || 'inline image';
@@ -65,7 +65,7 @@ function missingResult(pending: PendingCall): ToolResult {
  * 2. Reasoning parts: kept only where the target takes them (Anthropic: signed, and from Anthropic;
  *    OpenAI: never; others: their own), else dropped with a warning; an assistant message left empty
  *    is removed.
- * 3. Images: with a `targetModel` that lacks vision, replaced by a text placeholder with a warning.
+ * 3. Images: with a `targetModel` that lacks vision, replaced by a text note saying it was omitted, with a warning.
  * 4. Tool calls and results re-paired: a turn's results are the tool messages right after the
  *    assistant message with the calls. A result whose call is not pending (unknown id, answered
  *    already, or after the turn ended) becomes user text after the turn, with a warning; a call left
@@ -103,7 +103,7 @@ export function normalizeHandoffMessages(messages: readonly Message[], from: Pro
       content = content.map((part) => {
         if (part.type !== 'image') return part;
         count('handoff_image_replaced');
-        return imagePlaceholder(part, visionless);
+        return imageOmittedNote(part, visionless);
       });
     }
     if (content.length > 0) rest.push(content === message.content ? message : { role: message.role, content });
@@ -188,7 +188,7 @@ function warningMessage(code: WarningCode, n: number, from: ProviderId, to: Prov
         ? `${parts('reasoning part')} dropped: Anthropic takes back only signed thinking it produced itself (from ${from})`
         : `${parts('reasoning part')} dropped: ${to} does not take reasoning from ${from} back`;
     case 'handoff_image_replaced':
-      return `${parts('image')} replaced by a text placeholder: ${model?.provider}/${model?.model} does not accept images`;
+      return `${parts('image')} replaced by a note that it was omitted: ${model?.provider}/${model?.model} does not accept images`;
     case 'handoff_tool_result_missing':
       return `${parts('tool call')} without a result given a synthetic error result, so ${to} sees every call answered`;
     case 'handoff_tool_result_orphaned':
