@@ -1,4 +1,4 @@
-import type { RuntimeWarning } from '../../core/canonical-types.js';
+import { WarningCollector } from '../../core/warning-collector.js';
 
 /**
  * The warning codes the Anthropic adapter emits (docs/llm-adapters/anthropic.md says what each
@@ -21,20 +21,5 @@ export type AnthropicWarningCode =
   | 'output_dropped'
   | 'json_response_missing';
 
-/** Collects warnings once each (unsigned reasoning in 30 messages is one warning, with the count). */
-export class AnthropicWarnings {
-  private readonly byKey = new Map<string, { warning: RuntimeWarning; count: number }>();
-
-  add(code: AnthropicWarningCode, message: string): void {
-    const key = `${code}\u0000${message}`;
-    const seen = this.byKey.get(key);
-    if (seen !== undefined) seen.count += 1;
-    else this.byKey.set(key, { warning: { code, message }, count: 1 });
-  }
-
-  list(): RuntimeWarning[] {
-    const out: RuntimeWarning[] = [];
-    for (const { warning, count } of this.byKey.values()) out.push(count === 1 ? warning : { code: warning.code, message: `${warning.message} (${count} times)` });
-    return out;
-  }
-}
+/** Collects the adapter's warnings once each, with their counts. */
+export class AnthropicWarnings extends WarningCollector<AnthropicWarningCode> {}

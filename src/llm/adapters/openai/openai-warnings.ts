@@ -1,4 +1,4 @@
-import type { RuntimeWarning } from '../../core/canonical-types.js';
+import { WarningCollector } from '../../core/warning-collector.js';
 
 /** The warning codes the OpenAI adapter emits (docs/llm-adapters/openai.md lists what each means). */
 export type OpenAiWarningCode =
@@ -13,20 +13,5 @@ export type OpenAiWarningCode =
   | 'invalid_tool_arguments'
   | 'output_dropped';
 
-/** Collects warnings once each (a dropped reasoning part in 30 messages is one warning, with the count). */
-export class WarningList {
-  private readonly byKey = new Map<string, { warning: RuntimeWarning; count: number }>();
-
-  add(code: OpenAiWarningCode, message: string): void {
-    const key = `${code}\u0000${message}`;
-    const seen = this.byKey.get(key);
-    if (seen !== undefined) seen.count += 1;
-    else this.byKey.set(key, { warning: { code, message }, count: 1 });
-  }
-
-  list(): RuntimeWarning[] {
-    const out: RuntimeWarning[] = [];
-    for (const { warning, count } of this.byKey.values()) out.push(count === 1 ? warning : { code: warning.code, message: `${warning.message} (${count} times)` });
-    return out;
-  }
-}
+/** Collects the adapter's warnings once each, with their counts. */
+export class WarningList extends WarningCollector<OpenAiWarningCode> {}
