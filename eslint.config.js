@@ -29,7 +29,7 @@ const otherProviders = (self) => ({
   because: 'a provider never imports another provider',
 });
 
-const LLM_FOLDERS = ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry', 'runtime', 'adapters'];
+const LLM_FOLDERS = ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry', 'runtime', 'adapters', 'gateway'];
 /** Who may import whom inside src/llm; everything outside src/llm is forbidden to it. */
 const LLM_ALLOWED = {
   core: [],
@@ -40,6 +40,8 @@ const LLM_ALLOWED = {
   registry: ['core', 'catalog'],
   runtime: ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry'],
   adapters: ['core'],
+  /** Policy routing and the escalation ladder: over the runtime, never under it. */
+  gateway: ['core', 'transport', 'pricing', 'catalog', 'handoff', 'registry', 'runtime'],
 };
 function llmLayers() {
   const outside = { group: ['**/control-plane/**', '**/providers/**', '**/emulators/**', '**/placement/**', '**/readiness/**', '**/contracts/**', '**/chaos/**', '**/lib/**'], because: 'src/llm is a library: it imports nothing of Hangar outside src/llm' };

@@ -125,6 +125,10 @@ export interface Database {
   provider_validation_runs: ProviderValidationRunsTable;
   provider_validation_results: ProviderValidationResultsTable;
   usage_events: UsageEventsTable;
+  llm_decisions: LlmDecisionsTable;
+  llm_attempts: LlmAttemptsTable;
+  llm_escalations: LlmEscalationsTable;
+  llm_evals: LlmEvalsTable;
 }
 
 export interface ProviderValidationRunsTable {
@@ -166,4 +170,56 @@ export interface UsageEventsTable {
   /** JSON. */
   data: string;
   created_at: string;
+}
+
+export interface LlmDecisionsTable {
+  id: string;
+  created_at: string;
+  kind: string;
+  /** JSON array, sorted. */
+  tags: string;
+  chosen_provider: string | null;
+  chosen_model: string | null;
+  final_provider: string | null;
+  final_model: string | null;
+  status: string;
+  policy_hash: string;
+  /** JSON: rationale and outcome. */
+  data: string;
+}
+
+export interface LlmAttemptsTable {
+  decision_id: string;
+  seq: number;
+  provider: string;
+  model: string;
+  started_at: string;
+  latency_ms: number;
+  outcome: string;
+  error_code: string | null;
+  retry: number;
+}
+
+export interface LlmEscalationsTable {
+  decision_id: string;
+  seq: number;
+  at: string;
+  from_provider: string;
+  from_model: string;
+  to_provider: string;
+  to_model: string;
+  trigger: string;
+  detail: string;
+}
+
+export interface LlmEvalsTable {
+  id: string;
+  decision_id: string;
+  created_at: string;
+  metric: string;
+  score: number;
+  label: string | null;
+  comment: string | null;
+  /** JSON. */
+  data: string;
 }
