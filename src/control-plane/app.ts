@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { placementRoutes } from './routes/placement-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
+import { llmRoutes } from './routes/llm-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
@@ -53,6 +54,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', snapshotRoutes(ctx));
   app.route('/', volumeRoutes(ctx));
   app.route('/', validationRoutes(ctx));
+  app.route('/', llmRoutes(ctx));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
   app.route('/', pageRoutes(ctx));
   serveOpenApiDocument(app);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger.js';
+import { LlmSettingsSchema } from './llm/llm-settings.js';
 import { ReconcileSettingsSchema } from './reconcile/reconcile-policy.js';
 
 /** The control plane's own settings (everything but the provider sections). */
@@ -90,6 +91,8 @@ export const ControlPlaneSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** The LLM gateway (docs/llm-gateway.md): providers, the policy file, probe budget, decisions. */
+    llm: LlmSettingsSchema.prefault({}),
   })
   .strict();
 
@@ -159,7 +162,8 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 
 /**
  * Config file (`HANGAR_CONFIG`, YAML or JSON) first, then environment overrides (`PORT`, `HOST`,
- * `HANGAR_DATA_DIR`, `HANGAR_OWNER`, `HANGAR_LOG_LEVEL`, `HANGAR_PROVIDERS`). With nothing
+ * `HANGAR_DATA_DIR`, `HANGAR_OWNER`, `HANGAR_LOG_LEVEL`, `HANGAR_PROVIDERS`, and for the LLM gateway
+ * `MODELS_POLICY_PATH` and `OTEL_EXPORTER_OTLP_ENDPOINT`). With nothing
  * configured the OrbStack local provider is enabled. Any bad key stops start-up with its name.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConfigSchemas): HangarConfig {
@@ -175,6 +179,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
     ...(env.HANGAR_OWNER && { owner: env.HANGAR_OWNER }),
     ...(env.HANGAR_LOG_LEVEL && { logLevel: env.HANGAR_LOG_LEVEL }),
   };
+  const llmSection = typeof rest.llm === 'object' && rest.llm !== null && !Array.isArray(rest.llm) ? (rest.llm as Record<string, unknown>) : rest.llm;
+  const llmOverrides = {
+    ...(env.MODELS_POLICY_PATH && { policyPath: env.MODELS_POLICY_PATH }),
+    ...(env.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
+  };
+  if (Object.keys(llmOverrides).length > 0) rest.llm = { ...(typeof llmSection === 'object' && llmSection !== null ? llmSection : {}), ...llmOverrides };
   const settings = ControlPlaneSettingsSchema.safeParse({ ...rest, ...overrides });
   if (!settings.success) throw new ConfigError(`invalid configuration: ${describeIssues(settings.error, '')}`);
 

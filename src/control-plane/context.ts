@@ -11,6 +11,7 @@ import type { SnapshotStore } from './store/snapshot-store.js';
 import type { CapacityErrorStore } from './store/capacity-error-store.js';
 import type { PlacementStore } from './store/placement-store.js';
 import type { ValidationService } from './readiness/validation-service.js';
+import type { LlmGateway } from './llm/llm-gateway.js';
 import type { ChainPolicy } from '../placement/failover-chain.js';
 import type { ProviderReadiness } from '../placement/offer-planner.js';
 
@@ -48,6 +49,8 @@ export interface ControlPlaneContext {
   readonly placementSettings: PlacementSettings;
   /** Provider readiness: validation runs, their evidence, and each provider's status. */
   readonly validations: ValidationService;
+  /** The LLM gateway: policy routing, the escalation ladder, decisions (docs/llm-gateway.md). */
+  readonly llm: LlmGateway;
   /** Whether placement may use a provider now: its heartbeats, and its latest validation. */
   providerReadiness(provider: string): ProviderReadiness;
   /**

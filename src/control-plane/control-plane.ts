@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -27,12 +28,24 @@ import { SnapshotStore } from './store/snapshot-store.js';
 import { ValidationStore } from './store/validation-store.js';
 import { ValidationSchedule } from './readiness/validation-schedule.js';
 import { ValidationService } from './readiness/validation-service.js';
+import { createGatewayTracing, type ModelRef, type TransportHooks } from '../llm/index.js';
+import type { ReadinessProbeResult, ReadinessProbes } from '../contracts/index.js';
+import { DailyProbeBudget } from '../readiness/probe-budget.js';
+import { createLlmReadinessProbes } from './llm/llm-readiness-probes.js';
+import { LlmGateway } from './llm/llm-gateway.js';
+import { setupLlmProviders } from './llm/llm-providers.js';
+import { PolicyFile } from './llm/policy-file.js';
+import { LlmDecisionStore } from './store/llm-decision-store.js';
 
 export interface ControlPlaneOptions {
   settings: ControlPlaneSettings;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registrations of any provider, each projected to the generic types on register.
   registrations: readonly ProviderRegistration<any, any, any>[];
   logger?: Logger;
+  /** Where LLM keys are read from (default process.env); read at every call, never stored. */
+  env?: NodeJS.ProcessEnv;
+  /** Tests: the LLM transports' hooks and the escalation ladder's waits. */
+  llmHooks?: { transport?: TransportHooks; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number };
 }
 
 export interface ControlPlane {
@@ -55,6 +68,9 @@ export interface ControlPlane {
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings.logLevel);
+  // The LLM side's configuration is checked before anything opens: a bad provider entry or policy file stops start-up with its name.
+  const llmSetup = setupLlmProviders(settings.llm, options.env ?? process.env, options.llmHooks?.transport);
+  const policyFile = new PolicyFile(settings.llm.policyPath ?? join(settings.dataDir, 'models', 'policy.json'));
   const db = await openDatabase(settings.dataDir);
   const registry = new ProviderRegistry();
   for (const registration of options.registrations) registry.register(registration);
@@ -75,8 +91,59 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   );
   registry.onRefreshError = (provider, error) => logger.warn('catalog refresh failed; the last catalog stays in use', { provider, error: String(error) });
   const validationStore = new ValidationStore(db);
-  const validations = new ValidationService(registry, validationStore, settings.readiness, settings.owner, logger);
+  // The LLM providers join readiness beside the compute ones; their execution probes (a tiny paid completion) stay within the daily budget,
+  // and each probe's latency feeds the gateway's rolling p50.
+  let recordProbeLatency: (ref: ModelRef, latencyMs: number) => void = () => {};
+  const llmProbes = new Map<string, ReadinessProbes<ReadinessProbeResult>>();
+  for (const entry of llmSetup.entries) {
+    const probeModel = entry.probeModel ?? { provider: entry.name, model: 'unknown' };
+    const probes = createLlmReadinessProbes({
+      provider: entry.name,
+      runtime: llmSetup.runtime,
+      configured: () => {
+        const missing = llmSetup.missing(entry.name);
+        return { ok: missing.length === 0, missing };
+      },
+      probeModel,
+      maxOutputTokens: settings.llm.probeMaxOutputTokens,
+    });
+    const execution = probes.execution;
+    llmProbes.set(entry.name, {
+      ...probes,
+      execution: {
+        description: execution.description,
+        costUsd: execution.costUsd,
+        run: async (probeContext) => {
+          const started = performance.now();
+          const outcome = await execution.run(probeContext);
+          recordProbeLatency(probeModel, performance.now() - started);
+          return outcome;
+        },
+      },
+    });
+  }
+  const validations = new ValidationService(registry, validationStore, settings.readiness, settings.owner, logger, {
+    llmProbes,
+    budget: new DailyProbeBudget(validationStore, settings.llm.probeDailyBudgetUsd),
+  });
   await validations.load();
+  const tracing = createGatewayTracing({ ...(settings.llm.otlpEndpoint !== undefined && { otlpEndpoint: settings.llm.otlpEndpoint }) });
+  const llm = new LlmGateway({
+    settings: settings.llm,
+    setup: llmSetup,
+    policy: policyFile,
+    decisions: new LlmDecisionStore(db),
+    usage: validationStore,
+    readiness: (provider) => {
+      const block = validations.placementBlock(provider);
+      return block === null ? { ready: validations.lastPassed(provider), reason: validations.lastPassed(provider) === null ? 'not validated yet' : 'the latest validation passed' } : { ready: false, reason: block.reason ?? 'the latest validation failed' };
+    },
+    logger,
+    tracing,
+    ...(options.llmHooks !== undefined && { ladderHooks: { ...(options.llmHooks.sleep && { sleep: options.llmHooks.sleep }), ...(options.llmHooks.random && { random: options.llmHooks.random }) } }),
+  });
+  await llm.start();
+  recordProbeLatency = (ref, latencyMs) => llm.recordLatency(ref, latencyMs);
   // eslint-disable-next-line prefer-const -- the scheduler needs the context, the context's readiness needs the scheduler
   let scheduler: HeartbeatScheduler;
   const ctx: ControlPlaneContext = {
@@ -103,6 +170,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       retentionMs: settings.placement.retentionMs,
     },
     validations,
+    llm,
     providerReadiness: (provider) => {
       const heartbeat = scheduler.readiness(provider);
       return heartbeat.ready ? (validations.placementBlock(provider) ?? heartbeat) : heartbeat;
@@ -155,6 +223,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       await follower.stop();
       await scheduler.stop();
       for (const entry of registry.all()) await entry.hooks.onShutdown?.();
+      await tracing.shutdown().catch((error: unknown) => logger.warn('LLM span export did not drain', { error: String(error) }));
       await db.destroy();
     },
   };

@@ -2,7 +2,8 @@
  * Hangar's LLM runtime, the library's public entry (docs/llm-runtime.md). A stateless library:
  * canonical types (core), the one retry policy (transport), prices (pricing), the model catalog
  * (catalog), conversation handoff between providers (handoff), adapters by provider (registry), and
- * the runtime that joins them (runtime), with the OpenAI, Anthropic, OpenRouter and mock adapters.
+ * the runtime that joins them (runtime), with the OpenAI, Anthropic, OpenRouter and mock adapters,
+ * and the gateway over it (gateway: policy routing, the escalation ladder, spans; docs/llm-gateway.md).
  *
  *   const runtime = ProviderRuntime.builder()
  *     .adapter(createOpenAiAdapter())
@@ -22,3 +23,4 @@ export * from './runtime/index.js';
 export * from './adapters/openai/index.js';
 export * from './adapters/anthropic/index.js';
 export * from './adapters/openrouter/index.js';
+export * from './gateway/index.js';

@@ -223,6 +223,27 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     await call('GET', '/api/automation/usage/provider-validation/providers/faulty');
     expect((await call('GET', '/api/automation/usage/provider-validation/providers/nimbus')).status).toBe(404);
 
+    // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
+    await call('GET', '/llm/models');
+    expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);
+    expect((await call('POST', '/llm/route/test', { prompt: 'hello', colour: 'red' })).status).toBe(422);
+    await call('GET', '/llm/policy');
+    expect((await call('POST', '/llm/policy/update', { weights: { cost: 1, latency: 0, quality: 0, safety: 0 } })).status).toBe(200);
+    expect((await call('POST', '/llm/policy/update', { weights: { cost: 0, latency: 0, quality: 0, safety: 0 } })).status).toBe(422);
+    expect((await call('POST', '/llm/policy/update', '{')).status).toBe(400);
+    const generated = await call('POST', '/v1/llm/generate', { prompt: 'ping' });
+    expect(generated.status).toBe(200);
+    expect((await call('POST', '/v1/llm/generate', { prompt: 'ping', model: 'mock/mock-text', providerOptions: { mock: { fail: 'RATE_LIMIT' } } })).status).toBe(429);
+    expect((await call('POST', '/v1/llm/generate', { prompt: 'ping', model: 'no-such-model-anywhere' })).status).toBe(422);
+    const decisionId = String((generated.body as { decisionId: string }).decisionId);
+    await call('GET', '/v1/llm/decisions?limit=5');
+    expect((await call('GET', '/v1/llm/decisions?limit=0')).status).toBe(422);
+    await call('GET', `/v1/llm/decisions/${decisionId}`);
+    expect((await call('GET', '/v1/llm/decisions/lrd-missing')).status).toBe(404);
+    expect((await call('POST', `/v1/llm/decisions/${decisionId}/evals`, { score: 0.9 })).status).toBe(201);
+    expect((await call('POST', `/v1/llm/decisions/${decisionId}/evals`, { score: 'high' })).status).toBe(422);
+    expect((await call('POST', '/v1/llm/decisions/lrd-missing/evals', { score: 1 })).status).toBe(404);
+
     await call('DELETE', `/v1/instances/${id}`);
     await call('DELETE', '/v1/instances/i-missing');
     expect((await call('GET', '/v1/nothing')).status).toBe(404);

@@ -79,7 +79,8 @@ describe('POST /api/automation/usage/provider-validation/run', () => {
     const cp = await start(new ScriptedProbes());
     const answer = await cp.call('POST', `${BASE}/run`);
     expect(answer.status).toBe(200);
-    expect(answer.json.providers.map((row: { provider: string }) => row.provider)).toEqual(['faulty', 'orbstack']);
+    // The offline mock LLM provider (the default when no LLM is configured) is validated beside the compute providers.
+    expect(answer.json.providers.map((row: { provider: string }) => row.provider)).toEqual(['faulty', 'mock', 'orbstack']);
     const stored = (await cp.call('GET', `${BASE}/runs/${answer.json.run_id}`)).json;
     expect(stored.mode).toBe('full');
   });
@@ -173,8 +174,8 @@ describe('the checks', () => {
     const cp = await start(new ScriptedProbes(), { requiredProviders: ['faulty', 'lambda-labs'] });
     const status = (await cp.call('GET', BASE)).json;
     expect(status.required_providers).toEqual(['faulty', 'lambda-labs']);
-    expect(status.providers.map((row: { provider: string }) => row.provider)).toEqual(['faulty', 'lambda-labs', 'orbstack']);
-    expect(status.summary).toEqual({ ready: 0, not_ready: 3 });
+    expect(status.providers.map((row: { provider: string }) => row.provider)).toEqual(['faulty', 'lambda-labs', 'mock', 'orbstack']);
+    expect(status.summary).toEqual({ ready: 0, not_ready: 4 });
     const answer = await cp.call('POST', `${BASE}/run`, { providers: ['lambda-labs'] });
     expect(answer.json.providers[0]).toEqual({ provider: 'lambda-labs', configured: false, auth_probe_passed: false, execution_probe_passed: false, usage_event_written: true, last_error_class: 'CONFIG_MISSING' });
     const run = (await cp.call('GET', `${BASE}/runs/${answer.json.run_id}`)).json;

@@ -161,7 +161,7 @@ describe('GET /providers in headless Chromium', { timeout: 60_000 }, () => {
       })),
     );
     expect(rows.map((row) => row.provider)).toEqual(status.providers.map((row) => row.provider));
-    expect(status.providers.map((row) => row.provider)).toEqual(['faulty', 'orbstack']);
+    expect(status.providers.map((row) => row.provider)).toEqual(['faulty', 'mock', 'orbstack']);
     for (const [index, expected] of status.providers.entries()) {
       const row = rows[index]!;
       for (const field of Object.keys(HUMAN) as (keyof StatusRow)[]) {

@@ -65,11 +65,12 @@ describe('npm run readiness', { timeout: 60_000 }, () => {
     expect(Object.keys(artifact)).toEqual(['required_not_ready', 'required_ready', 'run', 'status']);
     expect(artifact).toMatchObject({ required_ready: true, required_not_ready: [] });
     expect(artifact.run).toMatchObject({ mode: 'full', trigger: 'cli', run_id: expect.stringMatching(/^prv_/), completed_at: expect.any(String) });
-    expect(artifact.run.providers).toHaveLength(1);
-    expect(artifact.run.providers[0]).toMatchObject({ provider: 'orbstack', passed: true, configured: true, auth_probe_passed: true, execution_probe_passed: true, usage_event_written: true });
-    expect(artifact.run.providers[0].checks.map((check: { check: string }) => check.check)).toEqual(['configured', 'auth_probe', 'execution_probe', 'usage_event']);
-    expect(artifact.status).toMatchObject({ required_providers: ['orbstack'], summary: { ready: 1, not_ready: 0 } });
-    expect(artifact.status.providers[0]).toMatchObject({ provider: 'orbstack', ready: true, last_error_class: null });
+    // The offline mock LLM provider is enabled by default (no LLM configured): it is validated beside orbstack.
+    expect(artifact.run.providers.map((row: { provider: string }) => row.provider)).toEqual(['mock', 'orbstack']);
+    expect(artifact.run.providers[1]).toMatchObject({ provider: 'orbstack', passed: true, configured: true, auth_probe_passed: true, execution_probe_passed: true, usage_event_written: true });
+    expect(artifact.run.providers[1].checks.map((check: { check: string }) => check.check)).toEqual(['configured', 'auth_probe', 'execution_probe', 'usage_event']);
+    expect(artifact.status).toMatchObject({ required_providers: ['mock', 'orbstack'], summary: { ready: 2, not_ready: 0 } });
+    expect(artifact.status.providers[1]).toMatchObject({ provider: 'orbstack', ready: true, last_error_class: null });
     // The summary names the run, each provider and where the evidence is.
     expect(outcome.stdout).toContain(`readiness run ${artifact.run.run_id} (full`);
     expect(outcome.stdout).toMatch(/orbstack\s+ready\s+required\s+full run passed/);
@@ -81,7 +82,7 @@ describe('npm run readiness', { timeout: 60_000 }, () => {
     const quick = await readiness(dir, ['--out', join(dir.path, 'quick.json'), '--mode', 'quick']);
     expect(quick, quick.stderr).toMatchObject({ code: 1 });
     const quickArtifact = JSON.parse(readFileSync(join(dir.path, 'quick.json'), 'utf8'));
-    expect(quickArtifact).toMatchObject({ required_ready: false, required_not_ready: ['orbstack'], run: { mode: 'quick', providers: [{ provider: 'orbstack', passed: true, execution_probe_passed: null }] } });
+    expect(quickArtifact).toMatchObject({ required_ready: false, required_not_ready: ['mock', 'orbstack'], run: { mode: 'quick', providers: [{ provider: 'mock', passed: true, execution_probe_passed: null }, { provider: 'orbstack', passed: true, execution_probe_passed: null }] } });
     expect(quick.stdout).toContain('NOT READY');
     expect(quick.stdout).toContain('ready needs a full run passed within readiness.executionProofTtlMs');
 
@@ -115,7 +116,7 @@ describe('npm run readiness', { timeout: 60_000 }, () => {
       ['an unknown option', ['--out', out, '--dry-run'], {}, /Unknown option '--dry-run'/],
       ['a positional argument', ['--out', out, 'orbstack'], {}, /positional/i],
       ['an empty provider list', ['--out', out, '--providers', ','], {}, /--providers needs at least one provider/],
-      ['an unknown provider', ['--out', out, '--providers', 'nimbus'], {}, /no enabled or required provider named nimbus \(known: orbstack\)/],
+      ['an unknown provider', ['--out', out, '--providers', 'nimbus'], {}, /no enabled or required provider named nimbus \(known: mock, orbstack\)/],
       ['a bad config key', ['--out', out], { HANGAR_CONFIG: badConfig }, /invalid configuration: readiness\.onStart/],
       ['a provider without its key', ['--out', out], { HANGAR_PROVIDERS: 'runpod', RUNPOD_API_KEY: '' }, /provider runpod: .*RUNPOD_API_KEY/],
       ['--out a directory', ['--out', dir.path], {}, /is a directory/],

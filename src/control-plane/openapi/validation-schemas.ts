@@ -17,7 +17,7 @@ export const RunProviderSchema = z.object({
   provider: z.string(),
   configured: z.boolean(),
   auth_probe_passed: z.boolean(),
-  execution_probe_passed: z.boolean().nullable().openapi({ description: 'null in a quick run (not checked)' }),
+  execution_probe_passed: z.boolean().nullable().openapi({ description: 'null in a quick run (not checked), or when the daily probe budget skipped it (a paid probe: its check says why)' }),
   usage_event_written: z.boolean(),
   last_error_class: ErrorClass,
 });
@@ -33,8 +33,8 @@ export const ProviderStatusSchema = z.object({
   last_successful_execution_at: Timestamp.nullable(),
   last_failure_at: Timestamp.nullable(),
   failure_rate_24h: z.number().min(0).max(1),
-  retry_count_24h: z.number().int(),
-  escalation_count_24h: z.number().int(),
+  retry_count_24h: z.number().int().openapi({ description: "Validation retries of the last 24 hours, plus an LLM provider's call retries" }),
+  escalation_count_24h: z.number().int().openapi({ description: 'Escalations away from the provider in the last 24 hours: placement moving on, or the LLM gateway moving to another model' }),
   last_error_class: ErrorClass,
 });
 
@@ -48,12 +48,12 @@ export const StatusAnswerSchema = z
 
 const CheckSchema = z.object({
   check: z.enum(CHECKS),
-  passed: z.boolean().nullable().openapi({ description: 'null: not run' }),
+  passed: z.boolean().nullable().openapi({ description: 'null: not run, or skipped for the daily probe budget (detail `skipped: …`)' }),
   detail: z.string(),
   error_class: ErrorClass,
   attempts: z.number().int(),
   duration_ms: z.number().int(),
-  cost_usd: z.number(),
+  cost_usd: z.number().openapi({ description: 'USD the check actually cost (0 for every compute probe; an LLM completion its priced usage)' }),
 });
 
 /** ProviderValidationResult: one provider in one run, with the evidence behind each check. */
@@ -86,12 +86,15 @@ export const RunsPageSchema = z.object({ items: z.array(RunSchema), nextCursor: 
 
 const EscalationSchema = z.object({
   at: Timestamp,
-  kind: z.string(),
+  kind: z.string().openapi({ description: "Placement's escalation kind (next-offer, …), or llm: the LLM gateway moved a call to another model" }),
   trigger: z.string(),
   message: z.string(),
-  instance_id: z.string(),
-  placement_id: z.string(),
-  evidence: z.string().openapi({ description: 'The placement decision it came from: GET this path' }),
+  instance_id: z.string().openapi({ description: 'Empty for an llm escalation' }),
+  placement_id: z.string().openapi({ description: "The placement decision; for an llm escalation, the gateway's decision id (as decision_id)" }),
+  decision_id: z.string().nullable().openapi({ description: "The LLM gateway's routing decision (llm escalations); null for a placement escalation" }),
+  evidence: z.string().openapi({
+    description: 'The placement decision it came from: GET this path. Empty for an llm escalation: its evidence is the routing decision named by decision_id',
+  }),
 });
 
 export const ProviderEvidenceSchema = z

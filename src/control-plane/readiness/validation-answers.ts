@@ -79,7 +79,9 @@ function escalationJson(trace: EscalationTrace): ProviderEvidenceAnswer['escalat
     message: trace.message,
     instance_id: trace.instanceId,
     placement_id: trace.placementId,
-    evidence: `/v1/instances/${trace.instanceId}/placement`,
+    decision_id: trace.decisionId,
+    // An LLM escalation has no instance: its evidence is the gateway's decision (decision_id), which no route serves yet.
+    evidence: trace.decisionId === null ? `/v1/instances/${trace.instanceId}/placement` : '',
   };
 }
 

@@ -3,6 +3,8 @@ import type { ControlPlaneSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistry } from '../provider-registry.js';
 import type { EscalationTrace, StoredValidation, ValidationRunRecord, ValidationStore } from '../store/validation-store.js';
+import type { ReadinessProbeResult, ReadinessProbes } from '../../contracts/index.js';
+import type { ProbeBudget } from '../../readiness/probe-budget.js';
 import { type ProviderStatus, providerStatus } from '../../readiness/provider-status.js';
 import { validateProvider, type ValidationSubject } from '../../readiness/provider-validator.js';
 import { runIdAt } from '../../readiness/run-id.js';
@@ -16,6 +18,18 @@ export interface ValidationRun {
   results: StoredValidation[];
 }
 
+/** What readiness validates besides the compute registry's providers. */
+export interface ValidationExtras {
+  /**
+   * The LLM providers' probes, by provider name (`openai`, `anthropic`, `openrouter`, `mock`, a
+   * gateway under its own name such as `litellm`): see control-plane/llm/llm-readiness-probes.ts.
+   * A name the compute registry also has is the compute provider's (the LLM entry is ignored).
+   */
+  readonly llmProbes?: ReadonlyMap<string, ReadinessProbes<ReadinessProbeResult>>;
+  /** The daily probe budget for probes that cost money; without it such probes are refused. */
+  readonly budget?: ProbeBudget;
+}
+
 export interface ValidationStatus {
   required_providers: string[];
   summary: { ready: number; not_ready: number };
@@ -23,8 +37,10 @@ export interface ValidationStatus {
 }
 
 /**
- * Runs provider validations (the readiness layer's checks over the registry's probes), stores them,
- * answers each provider's status, and tells placement which providers the latest run found broken.
+ * Runs provider validations (the readiness layer's checks over the registry's probes and the LLM
+ * providers' probes), stores them, answers each provider's status, and tells placement which
+ * providers the latest run found broken. A name both the compute registry and the LLM probes have
+ * is the compute provider's.
  */
 export class ValidationService {
   /** The latest result per provider, for placement (loaded at start, kept current by every run). */
@@ -36,16 +52,24 @@ export class ValidationService {
     private readonly settings: ReadinessSettings,
     private readonly owner: string,
     private readonly logger: Logger,
+    private readonly extras: ValidationExtras = {},
   ) {}
 
-  /** The providers that must be ready: the config's list, or every enabled provider. */
+  /** The providers that must be ready: the config's list, or every enabled compute provider and every LLM provider. */
   requiredProviders(): string[] {
-    return [...(this.settings.requiredProviders ?? this.registry.names())].sort();
+    return [...(this.settings.requiredProviders ?? this.enabledProviders())].sort();
   }
 
-  /** Every provider readiness knows: the enabled ones and the required ones. */
+  /** Every provider readiness knows: the enabled ones (compute and LLM) and the required ones. */
   knownProviders(): string[] {
-    return [...new Set([...this.registry.names(), ...this.requiredProviders()])].sort();
+    return [...new Set([...this.enabledProviders(), ...this.requiredProviders()])].sort();
+  }
+
+  /** Which kind a provider is: a compute provider of the registry, an LLM provider, or null for neither (e.g. required but not enabled). */
+  providerKind(provider: string): 'compute' | 'llm' | null {
+    if (this.registry.get(provider) !== undefined) return 'compute';
+    if (this.extras.llmProbes?.has(provider)) return 'llm';
+    return null;
   }
 
   async load(): Promise<void> {
@@ -75,6 +99,7 @@ export class ValidationService {
           ledger: this.store,
           retry: this.settings.retry,
           probeTimeoutMs: this.settings.probeTimeoutMs,
+          ...(this.extras.budget !== undefined && { budget: this.extras.budget }),
         });
         await this.store.saveResult(run.runId, result, { ready: false, retryCount24h: 0, escalationCount24h: 0 });
         const status = await this.statusOf(provider);
@@ -118,7 +143,7 @@ export class ValidationService {
     return this.store.history(provider, limit);
   }
 
-  /** The escalations placement made away from the provider since `since`, each linked to its placement. */
+  /** The escalations away from the provider since `since`, newest first: placement's (linked to the placement) and the LLM gateway's (linked to its decision). */
   escalations(provider: string, since: string): Promise<EscalationTrace[]> {
     return this.store.escalations(provider, since);
   }
@@ -133,14 +158,28 @@ export class ValidationService {
     return { ready: false, reason: `readiness run ${latest.runId} failed: ${latest.errorClass ?? 'UNKNOWN_ERROR'} (${latest.detail})` };
   }
 
+  /** Whether the provider's latest validation passed; null when it was never validated (none stored). */
+  lastPassed(provider: string): boolean | null {
+    return this.latest.get(provider)?.passed ?? null;
+  }
+
   private remember(result: StoredValidation): void {
     const failed = result.checks.find((check) => check.passed === false);
     this.latest.set(result.provider, { passed: result.passed, runId: result.runId, errorClass: result.lastErrorClass, detail: failed?.detail ?? '' });
   }
 
+  /** The compute registry's names and the LLM providers', sorted, each once. */
+  private enabledProviders(): string[] {
+    return [...new Set([...this.registry.names(), ...(this.extras.llmProbes?.keys() ?? [])])].sort();
+  }
+
   private subjectOf(provider: string): ValidationSubject {
     const entry = this.registry.get(provider);
-    if (!entry) return { provider, probes: null, absentReason: `${provider} is required but not enabled (no providers.${provider} section in the config)` };
+    if (!entry) {
+      const llm = this.extras.llmProbes?.get(provider);
+      if (llm !== undefined) return { provider, probes: llm };
+      return { provider, probes: null, absentReason: `${provider} is required but not enabled (no providers.${provider} section in the config)` };
+    }
     if (entry.readiness === null) return { provider, probes: null, absentReason: `${provider} registers no readiness probes` };
     return { provider, probes: entry.readiness };
   }

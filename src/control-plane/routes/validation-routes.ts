@@ -66,7 +66,7 @@ const providerRoute = createRoute({
   method: 'get',
   path: `${VALIDATION_BASE}/providers/{provider}`,
   tags: ['readiness'],
-  summary: "One provider's status, its result history (the failure history) and its escalations of the last 24 hours",
+  summary: "One provider's status, its result history (the failure history) and its escalations of the last 24 hours (placement's, and the LLM gateway's for an LLM provider)",
   request: { params: z.object({ provider: z.string().openapi({ example: 'orbstack' }) }) },
   responses: {
     200: { description: 'The provider', content: { 'application/json': { schema: ProviderEvidenceSchema } } },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.js';
+import type { ProbeSpendingLedger } from '../../readiness/probe-budget.js';
 import type { StatusInputs } from '../../readiness/provider-status.js';
 import type { UsageEvent, UsageLedger } from '../../readiness/usage-ledger.js';
 import type { CheckOutcome, ErrorClass, ProviderValidation, ValidationMode, ValidationTrigger } from '../../readiness/validation-result.js';
@@ -23,14 +24,22 @@ export interface StoredValidation extends ProviderValidation {
   escalationCount24h: number;
 }
 
-/** One escalation placement made away from a provider (its decision evidence is the placement). */
+/**
+ * One escalation away from a provider: placement's (a spawn refused, the chain moving on; its
+ * decision evidence is the placement) or the LLM gateway's (a call moved to another model, kind
+ * `llm`; its evidence is the gateway's routing decision: `placementId` and `decisionId` both hold the
+ * decision id, `instanceId` is empty).
+ */
 export interface EscalationTrace {
   at: string;
+  /** Placement's kind (`next-offer`, …), or `llm`. */
   kind: string;
   trigger: string;
   message: string;
   instanceId: string;
   placementId: string;
+  /** The LLM gateway's decision (`llm_decisions.id`); null for a placement escalation. */
+  decisionId: string | null;
 }
 
 const bool = (value: number | null): boolean | null => (value === null ? null : value === 1);
@@ -57,8 +66,12 @@ function fromRow(row: ProviderValidationResultsTable): StoredValidation {
   };
 }
 
-/** Validation runs, their results, and the usage events they write. */
-export class ValidationStore implements UsageLedger {
+/**
+ * Validation runs, their results, and the usage events they write; the probe budget's ledger
+ * (`spentSince`). Reads the LLM gateway's attempts and escalations for a provider's 24-hour counters
+ * and escalation traces, and never writes or prunes them (the gateway owns those tables).
+ */
+export class ValidationStore implements UsageLedger, ProbeSpendingLedger {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -159,13 +172,20 @@ export class ValidationStore implements UsageLedger {
   async statusInputs(provider: string, required: boolean, now: number): Promise<StatusInputs> {
     const since = new Date(now - DAY_MS).toISOString();
     const results = this.db.selectFrom('provider_validation_results').where('provider', '=', provider);
-    const [last24h, latest, latestFull, lastExecution, lastFailure, escalations] = await Promise.all([
+    const [last24h, latest, latestFull, lastExecution, lastFailure, escalations, llmRetries] = await Promise.all([
       results.select(['passed', 'retries']).where('completed_at', '>=', since).execute(),
       results.select(['passed', 'completed_at']).orderBy('completed_at', 'desc').limit(1).executeTakeFirst(),
       results.select(['passed', 'completed_at']).where('mode', '=', 'full').orderBy('completed_at', 'desc').limit(1).executeTakeFirst(),
       results.select('completed_at').where('execution_probe_passed', '=', 1).orderBy('completed_at', 'desc').limit(1).executeTakeFirst(),
       results.select(['completed_at', 'last_error_class']).where('passed', '=', 0).orderBy('completed_at', 'desc').limit(1).executeTakeFirst(),
       this.escalations(provider, since),
+      this.db
+        .selectFrom('llm_attempts')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('provider', '=', provider)
+        .where('retry', '=', 1)
+        .where('started_at', '>=', since)
+        .executeTakeFirst(),
     ]);
     return {
       provider,
@@ -176,29 +196,67 @@ export class ValidationStore implements UsageLedger {
       lastSuccessfulExecutionAt: lastExecution?.completed_at ?? null,
       lastFailure: lastFailure ? { at: lastFailure.completed_at, errorClass: lastFailure.last_error_class as ErrorClass | null } : null,
       escalations24h: escalations.length,
+      workRetries24h: Number(llmRetries?.count ?? 0),
     };
   }
 
   /**
-   * The escalations placement made away from a provider since `since`, newest first: each from the
-   * `placement.escalated` event the chain wrote, linked to its placement. Read in application code
-   * (not with a JSON SQL function), so the query is the same on every SQL dialect.
+   * The escalations away from a provider since `since`, newest first, from both sources: placement's
+   * (each from the `placement.escalated` event the chain wrote, linked to its placement) and the LLM
+   * gateway's (`llm_escalations` rows from the provider, kind `llm`, linked to the routing decision).
+   * Placement's JSON is read in application code (not with a JSON SQL function), so the query is
+   * the same on every SQL dialect.
    */
   async escalations(provider: string, since: string): Promise<EscalationTrace[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .select(['data', 'instance_id', 'created_at'])
-      .where('type', '=', 'placement.escalated')
-      .where('created_at', '>=', since)
-      .orderBy('id', 'desc')
-      .execute();
+    const [rows, llmRows] = await Promise.all([
+      this.db
+        .selectFrom('events')
+        .select(['data', 'instance_id', 'created_at'])
+        .where('type', '=', 'placement.escalated')
+        .where('created_at', '>=', since)
+        .orderBy('id', 'desc')
+        .execute(),
+      this.db
+        .selectFrom('llm_escalations')
+        .selectAll()
+        .where('from_provider', '=', provider)
+        .where('at', '>=', since)
+        .orderBy('at', 'desc')
+        .orderBy('decision_id', 'desc')
+        .orderBy('seq', 'desc')
+        .execute(),
+    ]);
     const traces: EscalationTrace[] = [];
     for (const row of rows) {
       const data = row.data === null ? null : (JSON.parse(row.data) as { fromProvider?: string; kind?: string; trigger?: string; message?: string; placementId?: string });
       if (data?.fromProvider !== provider) continue;
-      traces.push({ at: row.created_at, kind: data.kind ?? '', trigger: data.trigger ?? '', message: data.message ?? '', instanceId: row.instance_id ?? '', placementId: data.placementId ?? '' });
+      traces.push({ at: row.created_at, kind: data.kind ?? '', trigger: data.trigger ?? '', message: data.message ?? '', instanceId: row.instance_id ?? '', placementId: data.placementId ?? '', decisionId: null });
     }
-    return traces;
+    const llm: EscalationTrace[] = llmRows.map((row) => ({
+      at: row.at,
+      kind: 'llm',
+      trigger: row.trigger,
+      message: `${row.from_provider}/${row.from_model} → ${row.to_provider}/${row.to_model}: ${row.detail}`,
+      instanceId: '',
+      placementId: row.decision_id,
+      decisionId: row.decision_id,
+    }));
+    // Both lists are newest first; a stable merge keeps each source's own order among equal times.
+    return mergeNewestFirst(traces, llm);
+  }
+
+  /**
+   * USD the readiness probes spent since `since` (inclusive): the sum of the provider-validation
+   * usage events' cost. The daily probe budget's ledger.
+   */
+  async spentSince(since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('usage_events')
+      .select((eb) => eb.fn.sum<number | null>('cost_usd').as('spent'))
+      .where('kind', '=', 'provider-validation')
+      .where('created_at', '>=', since)
+      .executeTakeFirst();
+    return Number(row?.spent ?? 0);
   }
 
   /** Runs (with their results) and usage events older than the retention. */
@@ -238,6 +296,25 @@ export class ValidationStore implements UsageLedger {
       data: JSON.parse(row.data) as Record<string, unknown>,
     };
   }
+}
+
+/** Two newest-first lists as one, newest first (ISO timestamps compare as strings). */
+function mergeNewestFirst(left: readonly EscalationTrace[], right: readonly EscalationTrace[]): EscalationTrace[] {
+  const merged: EscalationTrace[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    const a = left[i];
+    const b = right[j];
+    if (b === undefined || (a !== undefined && a.at >= b.at)) {
+      merged.push(a as EscalationTrace);
+      i += 1;
+    } else {
+      merged.push(b);
+      j += 1;
+    }
+  }
+  return merged;
 }
 
 function runFromRow(row: { run_id: string; mode: string; trigger: string; started_at: string; completed_at: string | null }): ValidationRunRecord {

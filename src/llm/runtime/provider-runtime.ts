@@ -10,7 +10,7 @@ import {
   ProviderRequestSchema,
   type ProviderResponse,
 } from '../core/canonical-types.js';
-import { ConfigError } from '../core/runtime-errors.js';
+import { ConfigError, RoutingError } from '../core/runtime-errors.js';
 import { bundledCatalog } from '../catalog/bundled-catalog.js';
 import { exportCatalogJson } from '../catalog/catalog-export.js';
 import { findModel, resolveModelProvider } from '../catalog/model-resolution.js';
@@ -91,6 +91,21 @@ export class ProviderRuntime {
     if (!parsed.success) throw InvalidRequestError.fromZod(parsed.error);
     const asOf = new Date(this.parts.now()).toISOString().slice(0, 10);
     return this.parts.registry.discoverModels(this.parts.catalog, parsed.data, (provider) => this.context(provider, runOptions.signal), asOf);
+  }
+
+  /**
+   * One provider's model list, straight from its adapter's `discoverModels` (the vendor's /models;
+   * the mock's own list): unlike `discoverModels`, a failure is thrown (the adapter's ProviderError,
+   * a ConfigError for a missing token), not turned into a warning. A RoutingError for a provider no
+   * adapter serves.
+   */
+  async listModels(provider: ProviderId, options: RunOptions = {}): Promise<ModelInfo[]> {
+    if (!this.parts.registry.has(provider)) {
+      const known = this.parts.registry.providers();
+      throw new RoutingError(`no adapter for provider ${provider}; registered: ${known.length > 0 ? known.join(', ') : 'none'}`);
+    }
+    const adapter = this.parts.registry.resolve({ provider, model: 'models' });
+    return adapter.discoverModels(this.context(provider, options.signal));
   }
 
   /** The runtime's catalog (or the one given, e.g. a discovery result's) as deterministic JSON. */

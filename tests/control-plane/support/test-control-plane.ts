@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ControlPlane, createControlPlane } from '../../../src/control-plane/control-plane.js';
+import { type ControlPlane, type ControlPlaneOptions, createControlPlane } from '../../../src/control-plane/control-plane.js';
 import { ControlPlaneSettingsSchema } from '../../../src/control-plane/config.js';
 import { type Logger, createLogger } from '../../../src/control-plane/logger.js';
 import { projectProvider, type ReadinessProbes } from '../../../src/contracts/index.js';
@@ -36,6 +36,10 @@ export interface TestControlPlaneOptions {
   dir?: TempDir;
   /** Readiness probes for the faulty provider (it registers none otherwise). */
   faultyReadiness?: ReadinessProbes;
+  /** The environment LLM keys are read from (default: none, so no real key leaks in). */
+  env?: NodeJS.ProcessEnv;
+  /** The LLM transports' hooks and the escalation ladder's waits (tests: no real sleeping). */
+  llmHooks?: ControlPlaneOptions['llmHooks'];
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
@@ -62,7 +66,13 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     reconcile: { intentGraceMs: 60_000, lostGraceMs: 60_000, orphanGraceMs: 0, terminateRetryMs: 0 },
     ...options.settings,
   });
-  const plane = await createControlPlane({ settings, registrations: [orbstack, faultyRegistration(faulty, options.faultyReadiness)], logger });
+  const plane = await createControlPlane({
+    settings,
+    registrations: [orbstack, faultyRegistration(faulty, options.faultyReadiness)],
+    logger,
+    env: options.env ?? {},
+    ...(options.llmHooks !== undefined && { llmHooks: options.llmHooks }),
+  });
   return {
     plane,
     orbstack,
