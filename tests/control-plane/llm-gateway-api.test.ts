@@ -275,3 +275,65 @@ describe('secrets', () => {
     expect(bed.logs.some((line) => line.includes('"capability":"llm_gateway"') && line.includes('"latency_ms"'))).toBe(true);
   });
 });
+
+describe('the LLM providers in the readiness layer', () => {
+  it('validates each LLM provider through its four checks beside the compute providers, and shows them on /providers', async () => {
+    const run = await bed.call('POST', '/api/automation/usage/provider-validation/run', { providers: ['anthropic', 'mock', 'openai', 'openrouter'], mode: 'full' });
+    expect(run.status).toBe(200);
+    expect(run.json.providers).toEqual(
+      ['anthropic', 'mock', 'openai', 'openrouter'].map((provider) => ({ provider, configured: true, auth_probe_passed: true, execution_probe_passed: true, usage_event_written: true, last_error_class: null })),
+    );
+    const evidence = await bed.call('GET', `/api/automation/usage/provider-validation/runs/${run.json.run_id}`);
+    const openaiResult = evidence.json.providers.find((result: { provider: string }) => result.provider === 'openai');
+    const execution = openaiResult.checks.find((check: { check: string }) => check.check === 'execution_probe');
+    expect(openai.exchanges.some((exchange) => exchange.path === '/v1/chat/completions' && JSON.stringify(exchange.body).includes('Reply with the single word OK.'))).toBe(true);
+    expect(execution.detail).toContain('gpt-4o-mini');
+    expect(execution.cost_usd).toBeGreaterThan(0);
+    const status = await bed.call('GET', '/api/automation/usage/provider-validation');
+    expect(status.json.providers.map((row: { provider: string }) => row.provider)).toEqual(expect.arrayContaining(['anthropic', 'faulty', 'mock', 'openai', 'openrouter', 'orbstack']));
+    const page = await bed.plane.app.request('/providers', { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).toMatch(/data-provider="openrouter"[\s\S]*?data-field="kind" data-value="&quot;llm&quot;"/);
+    // The routing view now sees the latest validation passed.
+    const models = await bed.call('GET', '/llm/models');
+    expect(models.json.models.find((model: { provider: string }) => model.provider === 'openai').readiness.ready).toBe(true);
+  });
+});
+
+describe('readiness of LLM providers: a wrong key, and the daily probe budget', () => {
+  let other: TestControlPlane;
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  it('classes a refused key AUTH_ERROR and excludes the provider from routing; past the budget, execution probes are skipped and say so', async () => {
+    other = await startTestControlPlane({
+      env: { ...KEYS, ANTHROPIC_API_KEY: 'sk-ant-test-PLANTED-wrong-key-0000' },
+      llmHooks: { sleep: async () => {}, random: () => 0 },
+      settings: {
+        readiness: { onStart: 'none', quickIntervalMs: 0, fullIntervalMs: 0, retry: { attempts: 1, windowMs: 0, minDelayMs: 0 } },
+        llm: { providers: { openai: { baseUrl: openai.url }, anthropic: { baseUrl: anthropic.url } }, probeDailyBudgetUsd: 0.00001 },
+      },
+    });
+    const probeCalls = () => openai.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === '/v1/chat/completions' && JSON.stringify(exchange.body).includes('Reply with the single word OK.')).length;
+    const probeCallsBefore = probeCalls();
+    const run = await other.call('POST', '/api/automation/usage/provider-validation/run', { providers: ['anthropic', 'openai'], mode: 'full' });
+    const byName = Object.fromEntries(run.json.providers.map((row: { provider: string }) => [row.provider, row]));
+    expect(byName.anthropic).toMatchObject({ configured: true, auth_probe_passed: false, last_error_class: 'AUTH_ERROR' });
+    // A budget of $0.00001 a day: the first paid probe already does not fit, so it is skipped, said, and does not fail the run.
+    expect(byName.openai).toMatchObject({ configured: true, auth_probe_passed: true, execution_probe_passed: null, last_error_class: null });
+    const stored = await other.call('GET', `/api/automation/usage/provider-validation/runs/${run.json.run_id}`);
+    const openaiChecks = stored.json.providers.find((result: { provider: string }) => result.provider === 'openai').checks;
+    expect(openaiChecks.find((check: { check: string }) => check.check === 'execution_probe').detail).toMatch(/skipped: the daily probe budget/);
+    expect(openaiChecks.find((check: { check: string }) => check.check === 'usage_event').passed).toBe(true);
+    expect(probeCalls()).toBe(probeCallsBefore);
+    // Never fully proven, so openai is not ready; anthropic's failed validation excludes it from routing.
+    const status = await other.call('GET', '/api/automation/usage/provider-validation');
+    expect(status.json.providers.find((row: { provider: string }) => row.provider === 'openai').ready).toBe(false);
+    const route = await other.call('POST', '/llm/route/test', { prompt: 'hi' });
+    const anthropicExcluded = route.json.rationale.excluded.filter((entry: { provider: string }) => entry.provider === 'anthropic');
+    expect(anthropicExcluded.length).toBeGreaterThan(0);
+    expect(anthropicExcluded[0].reasons.map((reason: { code: string }) => reason.code)).toContain('provider_not_ready');
+    expect(JSON.stringify(run.json) + JSON.stringify(stored.json) + other.logs.join('\n')).not.toContain('PLANTED');
+  });
+});

@@ -93,7 +93,7 @@ const EscalationSchema = z.object({
   placement_id: z.string().openapi({ description: "The placement decision; for an llm escalation, the gateway's decision id (as decision_id)" }),
   decision_id: z.string().nullable().openapi({ description: "The LLM gateway's routing decision (llm escalations); null for a placement escalation" }),
   evidence: z.string().openapi({
-    description: 'The placement decision it came from: GET this path. Empty for an llm escalation: its evidence is the routing decision named by decision_id',
+    description: 'The decision it came from: GET this path (a placement, or for an llm escalation the gateway decision named by decision_id)',
   }),
 });
 

@@ -25,6 +25,8 @@ export interface ProvidersPageView {
   readonly runApiPath: string;
   /** The JSON API's status path, linked for readers who want the raw answer. */
   readonly statusApiPath: string;
+  /** Each provider's kind: a compute provider, or an LLM provider of the gateway. */
+  readonly kinds: Readonly<Record<string, 'compute' | 'llm' | null>>;
 }
 
 /** Where the no-JavaScript form posts, and the page itself. */
@@ -119,13 +121,16 @@ function Time(props: { at: string | null }) {
 
 const runHref = (runId: string) => `${PROVIDERS_PAGE_PATH}?run=${encodeURIComponent(runId)}`;
 
-function ProviderRow(props: { row: StatusAnswer['providers'][number]; required: boolean }) {
+function ProviderRow(props: { row: StatusAnswer['providers'][number]; required: boolean; kind: 'compute' | 'llm' | null }) {
   const { row } = props;
   return (
     <tr data-provider={row.provider}>
       <th scope="row" data-field="provider" data-value={JSON.stringify(row.provider)}>
         <a href={`#provider-${row.provider}`}>{row.provider}</a>
       </th>
+      <Cell field="kind" value={props.kind}>
+        {props.kind === 'llm' ? 'LLM' : props.kind === 'compute' ? 'compute' : 'not enabled'}
+      </Cell>
       <Cell field="required" value={props.required}>
         {props.required ? 'required' : 'optional'}
       </Cell>
@@ -224,7 +229,7 @@ function Escalations(props: { evidence: ProviderEvidenceAnswer }) {
           <th>Kind</th>
           <th>Trigger</th>
           <th>Message</th>
-          <th>Placement evidence</th>
+          <th>Evidence</th>
         </tr>
       </thead>
       <tbody>
@@ -239,7 +244,7 @@ function Escalations(props: { evidence: ProviderEvidenceAnswer }) {
             <td>
               <a href={escalation.evidence}>{escalation.evidence}</a>
               <div class="muted">
-                placement <code>{escalation.placement_id}</code>
+                {escalation.decision_id === null ? 'placement' : 'LLM decision'} <code>{escalation.decision_id ?? escalation.placement_id}</code>
               </div>
             </td>
           </tr>
@@ -403,6 +408,7 @@ function ProvidersPage(props: { view: ProvidersPageView }) {
           <thead>
             <tr>
               <th>Provider</th>
+              <th>Kind</th>
               <th>Required</th>
               <th>Status</th>
               <th>Last validated</th>
@@ -416,7 +422,7 @@ function ProvidersPage(props: { view: ProvidersPageView }) {
           </thead>
           <tbody>
             {status.providers.map((row) => (
-              <ProviderRow row={row} required={status.required_providers.includes(row.provider)} />
+              <ProviderRow row={row} required={status.required_providers.includes(row.provider)} kind={props.view.kinds[row.provider] ?? null} />
             ))}
           </tbody>
         </table>

@@ -80,8 +80,8 @@ function escalationJson(trace: EscalationTrace): ProviderEvidenceAnswer['escalat
     instance_id: trace.instanceId,
     placement_id: trace.placementId,
     decision_id: trace.decisionId,
-    // An LLM escalation has no instance: its evidence is the gateway's decision (decision_id), which no route serves yet.
-    evidence: trace.decisionId === null ? `/v1/instances/${trace.instanceId}/placement` : '',
+    // An LLM escalation has no instance: its evidence is the gateway's decision.
+    evidence: trace.decisionId === null ? `/v1/instances/${trace.instanceId}/placement` : `/v1/llm/decisions/${trace.decisionId}`,
   };
 }
 

@@ -65,6 +65,7 @@ export function pageRoutes(ctx: ControlPlaneContext): Hono {
       notice,
       runApiPath: `${VALIDATION_BASE}/run`,
       statusApiPath: VALIDATION_BASE,
+      kinds: Object.fromEntries(status.providers.map((row) => [row.provider, service.providerKind(row.provider)])),
     });
     return c.body(html, options.status ?? 200, HTML_HEADERS);
   };
