@@ -6,6 +6,8 @@ import { crashStormBenchmark } from './crash-storm-bench.js';
 import { httpApiBenchmark } from './http-api-bench.js';
 import { lambdaLabsSpawnBenchmark } from './lambda-labs-spawn-bench.js';
 import { llmBenchmark } from './llm-bench.js';
+import { llmGatewayOverheadBenchmark } from './llm-gateway-overhead-bench.js';
+import { llmGatewayRoutingBenchmark } from './llm-gateway-routing-bench.js';
 import { placementBenchmark } from './placement-bench.js';
 import { reconcileBenchmark } from './reconcile-bench.js';
 import { runPodSpawnBenchmark } from './runpod-spawn-bench.js';
@@ -13,7 +15,7 @@ import { spawnRunningBenchmark } from './spawn-running-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';
 
 /** Every benchmark `npm run bench` knows; `npm run bench -- <name>...` runs only those named. */
-const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, awsApiCallsBenchmark, runPodSpawnBenchmark, spawnRunningBenchmark, placementBenchmark, llmBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, awsApiCallsBenchmark, runPodSpawnBenchmark, spawnRunningBenchmark, placementBenchmark, llmBenchmark, llmGatewayRoutingBenchmark, llmGatewayOverheadBenchmark];
 
 let current: CleanupStack | undefined;
 

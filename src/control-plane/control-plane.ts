@@ -133,7 +133,6 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     setup: llmSetup,
     policy: policyFile,
     decisions: new LlmDecisionStore(db),
-    usage: validationStore,
     readiness: (provider) => {
       const block = validations.placementBlock(provider);
       return block === null ? { ready: validations.lastPassed(provider), reason: validations.lastPassed(provider) === null ? 'not validated yet' : 'the latest validation passed' } : { ready: false, reason: block.reason ?? 'the latest validation failed' };

@@ -25,7 +25,6 @@ import { ApiError } from '../api-error.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { LlmDecisionStore, LlmEval, StoredLlmDecision } from '../store/llm-decision-store.js';
-import type { UsageLedger } from '../../readiness/usage-ledger.js';
 import type { LlmProviderSetup } from './llm-providers.js';
 import type { EvalBody, GenerateBody, RouteTestBody } from './llm-request-schemas.js';
 import type { LlmSettings } from './llm-settings.js';
@@ -57,8 +56,6 @@ export interface LlmGatewayOptions {
   setup: LlmProviderSetup;
   policy: PolicyFile;
   decisions: LlmDecisionStore;
-  /** Where generate calls' usage events go (the readiness layer's ledger). */
-  usage: UsageLedger;
   /** The readiness layer's word on a provider: false (its latest validation failed) excludes it from routing. */
   readiness: (provider: string) => ProviderReadiness;
   logger: Logger;
@@ -193,19 +190,18 @@ export class LlmGateway {
       const compiled = compileOutputSchema(request.responseFormat.schema);
       if (!compiled.ok) throw new ApiError(422, 'VALIDATION_ERROR', `invalid body: responseFormat.schema: ${compiled.error}`, { issues: [{ path: 'responseFormat.schema', message: compiled.error }], field: 'responseFormat.schema' });
     }
-    const { policy } = this.options.policy.loaded;
-    const effective = effectivePolicy(policy, tags);
-    const decision = this.route(
-      { messages, ...(request.tools && { tools: request.tools }), ...(request.responseFormat && { responseFormat: request.responseFormat }), ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }) },
-      tags,
-      requirements,
-    );
-    let ladder: ModelRef[];
-    if (pinned !== undefined) {
-      ladder = [this.resolvePinned(pinned)];
-    } else {
-      ladder = decision.ladder;
-    }
+    const loaded = this.options.policy.loaded;
+    const effective = effectivePolicy(loaded.policy, tags);
+    // A pinned model is not routed: its decision records the pin, not a rationale.
+    const decision =
+      pinned === undefined
+        ? this.route(
+            { messages, ...(request.tools && { tools: request.tools }), ...(request.responseFormat && { responseFormat: request.responseFormat }), ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }) },
+            tags,
+            requirements,
+          )
+        : null;
+    const ladder: ModelRef[] = decision === null ? [this.resolvePinned(pinned ?? '')] : decision.ladder;
     const id = newId('lrd');
     const createdAt = new Date().toISOString();
     const requestSummary = { tags: [...tags].sort(), requirements: requirements ?? null, pinned: pinned === undefined ? null : refText(ladder[0]), messages: messages.length, responseFormat: request.responseFormat?.type ?? 'text' };
@@ -215,13 +211,13 @@ export class LlmGateway {
       kind: 'generate',
       tags: [...tags].sort(),
       status: ladder.length === 0 ? 'no_candidate' : 'running',
-      policyHash: decision.policyHash,
+      policyHash: loaded.hash,
       chosen: ladder[0] ?? null,
       data: { rationale: decision, request: requestSummary },
     });
     if (ladder.length === 0) {
       this.options.logger.info('LLM generate', { capability: LLM_CAPABILITY, rationaleId: id, error_class: 'NO_ELIGIBLE_MODEL', attempts: 0 });
-      throw new ApiError(422, 'NO_ELIGIBLE_MODEL', `no model is eligible for this request: ${decision.excluded.length} excluded (see the decision's rationale)`, { decisionId: id, excluded: decision.excluded.length });
+      throw new ApiError(422, 'NO_ELIGIBLE_MODEL', `no model is eligible for this request: ${decision?.excluded.length ?? 0} excluded (see the decision's rationale)`, { decisionId: id, excluded: decision?.excluded.length ?? 0 });
     }
     const steps: LadderStep[] = ladder.map((ref) => ({ ref, contextWindow: this.options.setup.runtime.model(ref)?.contextWindow ?? null }));
     const started = performance.now();
@@ -240,7 +236,7 @@ export class LlmGateway {
           { ...this.options.ladderHooks, ...(signal && { signal }), onAttempt: (attempt) => this.onAttempt(attempt) },
         );
       } catch (error) {
-        await this.options.decisions.complete(id, { status: 'failed', final: null, data: { rationale: decision, request: requestSummary, outcome: { error: { code: error instanceof InvalidRequestError ? 'INVALID_REQUEST' : 'ABORTED', message: String(error) } } }, attempts: [], escalations: [] });
+        await this.options.decisions.complete(id, { status: 'failed', final: null, outcome: { error: { code: error instanceof InvalidRequestError ? 'INVALID_REQUEST' : 'ABORTED', message: String(error) } }, attempts: [], escalations: [] });
         if (error instanceof InvalidRequestError) throw new ApiError(422, 'VALIDATION_ERROR', error.message, { decisionId: id });
         throw error;
       }
@@ -268,20 +264,7 @@ export class LlmGateway {
       warnings: response?.warnings.map((warning) => warning.code) ?? [],
       error: outcome.error,
     };
-    await this.options.decisions.complete(id, { status: succeeded ? 'succeeded' : 'failed', final, data: { rationale: decision, request: requestSummary, outcome: summary }, attempts, escalations });
-    if (final !== null) {
-      await this.options.usage
-        .write({
-          provider: final.provider,
-          kind: 'llm-generate',
-          runId: id,
-          outcome: succeeded ? 'passed' : 'failed',
-          costUsd: response?.cost?.total ?? 0,
-          createdAt: new Date().toISOString(),
-          data: { model: final.model, inputTokens: response?.usage.inputTokens ?? null, outputTokens: response?.usage.outputTokens ?? null, attempts: attempts.length, escalations: escalations.length },
-        })
-        .catch((error: unknown) => this.options.logger.warn('LLM usage event not written', { capability: LLM_CAPABILITY, rationaleId: id, error: String(error) }));
-    }
+    await this.options.decisions.complete(id, { status: succeeded ? 'succeeded' : 'failed', final, outcome: summary, attempts, escalations });
     this.options.logger.info('LLM generate', {
       capability: LLM_CAPABILITY,
       adapter: final?.provider ?? null,
@@ -400,7 +383,7 @@ function decisionJson(decision: StoredLlmDecision) {
     final: decision.final,
     rationale: decision.data.rationale ?? null,
     request: decision.data.request ?? null,
-    outcome: decision.data.outcome ?? null,
+    outcome: decision.outcome,
   };
 }
 

@@ -101,7 +101,7 @@ const Decision = {
   policyHash: z.string(),
   chosen: Ref.nullable(),
   final: Ref.nullable(),
-  rationale: LlmRationaleSchema.nullable(),
+  rationale: z.union([LlmRationaleSchema, z.null()]).openapi({ description: 'Null for a pinned model (not routed)' }),
   request: z.record(z.string(), z.unknown()).nullable(),
   outcome: z.record(z.string(), z.unknown()).nullable(),
 };

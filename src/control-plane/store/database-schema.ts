@@ -184,8 +184,10 @@ export interface LlmDecisionsTable {
   final_model: string | null;
   status: string;
   policy_hash: string;
-  /** JSON: rationale and outcome. */
+  /** JSON: rationale and request. */
   data: string;
+  /** JSON: a generate call's outcome. */
+  outcome: string | null;
 }
 
 export interface LlmAttemptsTable {

@@ -64,6 +64,7 @@ export interface StoredLlmDecision {
   chosen: LlmModelRef | null;
   final: LlmModelRef | null;
   data: Record<string, unknown>;
+  outcome: Record<string, unknown> | null;
 }
 
 export interface DecisionQuery {
@@ -88,6 +89,7 @@ function fromRow(row: LlmDecisionsTable): StoredLlmDecision {
     chosen: ref(row.chosen_provider, row.chosen_model),
     final: ref(row.final_provider, row.final_model),
     data: JSON.parse(row.data) as Record<string, unknown>,
+    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Record<string, unknown>),
   };
 }
 
@@ -112,16 +114,17 @@ export class LlmDecisionStore {
         status: decision.status,
         policy_hash: decision.policyHash,
         data: JSON.stringify(decision.data),
+        outcome: null,
       })
       .execute();
   }
 
-  /** The outcome of a generate call: its status, final model and data, with every attempt and escalation, in one transaction. */
-  async complete(id: string, outcome: { status: LlmDecisionStatus; final: LlmModelRef | null; data: Record<string, unknown>; attempts: readonly LlmAttemptRow[]; escalations: readonly LlmEscalationRow[] }): Promise<void> {
+  /** The outcome of a generate call: its status, final model and outcome, with every attempt and escalation, in one transaction (the rationale written at insert is left as it is). */
+  async complete(id: string, outcome: { status: LlmDecisionStatus; final: LlmModelRef | null; outcome: Record<string, unknown>; attempts: readonly LlmAttemptRow[]; escalations: readonly LlmEscalationRow[] }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('llm_decisions')
-        .set({ status: outcome.status, final_provider: outcome.final?.provider ?? null, final_model: outcome.final?.model ?? null, data: JSON.stringify(outcome.data) })
+        .set({ status: outcome.status, final_provider: outcome.final?.provider ?? null, final_model: outcome.final?.model ?? null, outcome: JSON.stringify(outcome.outcome) })
         .where('id', '=', id)
         .execute();
       if (outcome.attempts.length > 0) {

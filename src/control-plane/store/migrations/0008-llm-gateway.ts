@@ -24,8 +24,10 @@ export const llmGatewayMigration: Migration = {
       // routed | no_candidate | succeeded | failed
       .addColumn('status', 'text', (column) => column.notNull())
       .addColumn('policy_hash', 'text', (column) => column.notNull())
-      // JSON: the rationale (candidates, exclusions, ladder) and, for generate, the outcome.
+      // JSON: the rationale (candidates, exclusions, ladder) and what the call asked for; written once, before any model call.
       .addColumn('data', 'text', (column) => column.notNull())
+      // JSON: a generate call's outcome (usage, cost, error), written when it ends; null before, and for a route test.
+      .addColumn('outcome', 'text')
       .execute();
     await sql`create index "llm_decisions_by_time" on "llm_decisions" ("created_at", "id")`.execute(db);
     await db.schema

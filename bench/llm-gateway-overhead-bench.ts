@@ -8,7 +8,7 @@ import { startOpenAiEmulator } from '../src/emulators/openai/start-openai-emulat
 import { createOpenAiAdapter, ProviderRuntime } from '../src/llm/index.js';
 import { OrbStackConfigSchema } from '../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../src/providers/orbstack/orbstack-registration.js';
-import type { BenchContext, Metric, Target } from './benchmark.js';
+import type { BenchContext, BenchResult, Benchmark, Metric, Target } from './benchmark.js';
 import { againIfClosed, timeInterleaved } from './interleaved-timing.js';
 import { summarizeLatencies } from './latency-stats.js';
 import { formatNumber } from './report.js';
@@ -26,7 +26,7 @@ const OVERHEAD_TARGET_MS = 2;
  * alternately, so the machine's drift falls on both; the overhead is the p50 of the call-by-call
  * difference.
  */
-export async function measureGatewayOverhead(ctx: BenchContext): Promise<{ metrics: Metric[]; targets: Target[] }> {
+async function measureGatewayOverhead(ctx: BenchContext): Promise<BenchResult> {
   const emulator = await startOpenAiEmulator({ seed: 1, apiKeys: [KEY] });
   ctx.defer(() => emulator.close());
   const dir = { path: mkdtempSync(join(tmpdir(), 'hangar-bench-llm-gateway-')) };
@@ -71,3 +71,8 @@ export async function measureGatewayOverhead(ctx: BenchContext): Promise<{ metri
   }
   return { metrics, targets };
 }
+
+export const llmGatewayOverheadBenchmark: Benchmark = {
+  name: 'llm-gateway-overhead',
+  run: measureGatewayOverhead,
+};
