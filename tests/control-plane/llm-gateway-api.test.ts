@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningAnthropicEmulator, startAnthropicEmulator } from '../../src/emulators/anthropic/start-anthropic-emulator.js';
@@ -335,5 +337,56 @@ describe('readiness of LLM providers: a wrong key, and the daily probe budget', 
     expect(anthropicExcluded.length).toBeGreaterThan(0);
     expect(anthropicExcluded[0].reasons.map((reason: { code: string }) => reason.code)).toContain('provider_not_ready');
     expect(JSON.stringify(run.json) + JSON.stringify(stored.json) + other.logs.join('\n')).not.toContain('PLANTED');
+  });
+});
+
+describe('an OpenAI-compatible gateway by base URL, and spans to an OTLP endpoint', () => {
+  let gatewayPlane: TestControlPlane | undefined;
+  let receiver: Server;
+  const bodies: string[] = [];
+  afterAll(async () => {
+    await gatewayPlane?.close();
+    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  });
+
+  it('routes to a LiteLLM-style proxy’s discovered models under its own name, probes it, and exports each generate call as an llm.generate span', async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = receiver.address() as AddressInfo;
+    gatewayPlane = await startTestControlPlane({
+      env: { LITELLM_API_KEY: KEYS.OPENAI_API_KEY },
+      settings: {
+        readiness: { onStart: 'none', quickIntervalMs: 0, fullIntervalMs: 0 },
+        llm: { providers: { litellm: { kind: 'openai', baseUrl: openai.url, probeModel: 'gpt-4o' } }, otlpEndpoint: `http://127.0.0.1:${port}` },
+      },
+    });
+    // The catalog knows no `litellm` models: the proxy's /v1/models is read at start.
+    let models: { provider: string; model: string; origin: string }[] = [];
+    for (let tries = 0; tries < 100 && !models.some((model) => model.provider === 'litellm'); tries += 1) {
+      models = (await gatewayPlane.call('GET', '/llm/models')).json.models;
+      if (!models.some((model) => model.provider === 'litellm')) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(models.filter((model) => model.provider === 'litellm').map((model) => model.model)).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']));
+    const answer = await gatewayPlane.call('POST', '/v1/llm/generate', { prompt: 'Say hi', model: 'litellm/gpt-4o', maxOutputTokens: 16 });
+    expect(answer.status).toBe(200);
+    expect(answer.json.model).toEqual({ provider: 'litellm', model: 'gpt-4o' });
+    const run = await gatewayPlane.call('POST', '/api/automation/usage/provider-validation/run', { providers: ['litellm'], mode: 'full' });
+    expect(run.json.providers[0]).toMatchObject({ provider: 'litellm', configured: true, auth_probe_passed: true, execution_probe_passed: true });
+    // Closing drains the span exporter.
+    const closing = gatewayPlane;
+    gatewayPlane = undefined;
+    await closing.close();
+    const exported = bodies.join('\n');
+    expect(exported).toContain('llm.generate');
+    expect(exported).toContain(answer.json.decisionId);
+    expect(exported).toContain('llm_gateway');
+    expect(exported).not.toContain(KEYS.OPENAI_API_KEY);
   });
 });
