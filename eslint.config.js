@@ -85,7 +85,7 @@ export default tseslint.config(
   ...llmLayers(),
   layer(['src/provider-factories.ts', 'src/provider-registrations.ts', 'src/main.ts', 'src/readiness-cli.ts'], [NOT_EMULATORS]),
   {
-    files: ['bench/**', '.ci/**'],
+    files: ['bench/**', '.ci/**', 'scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off' },
   },

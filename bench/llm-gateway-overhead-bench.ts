@@ -22,7 +22,7 @@ const OVERHEAD_TARGET_MS = 2;
  * The gateway's overhead over the runtime alone, on the OpenAI emulator in this process: the same
  * request (a short prompt to gpt-4o-mini) through `ProviderRuntime.run`, and through
  * `POST /v1/llm/generate` on a control plane (`app.request`, no socket: zod, routing over the
- * catalog, the decision written before and completed after, the usage event, the span). Timed
+ * catalog, the decision written before and completed after, the span). Timed
  * alternately, so the machine's drift falls on both; the overhead is the p50 of the call-by-call
  * difference.
  */

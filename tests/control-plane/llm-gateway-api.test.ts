@@ -390,3 +390,27 @@ describe('an OpenAI-compatible gateway by base URL, and spans to an OTLP endpoin
     expect(exported).not.toContain(KEYS.OPENAI_API_KEY);
   });
 });
+
+describe('the whole call’s deadline', () => {
+  let slow: TestControlPlane | undefined;
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  it('answers 504 LLM_TIMEOUT once llm.deadlineMs passes, escalations included, and records the decision as failed', async () => {
+    slow = await startTestControlPlane({
+      env: { ...KEYS },
+      llmHooks: { sleep: async () => {}, random: () => 0 },
+      settings: {
+        readiness: { onStart: 'none', quickIntervalMs: 0, fullIntervalMs: 0 },
+        llm: { providers: { openai: { baseUrl: openai.url } }, attemptTimeoutMs: 150, deadlineMs: 400 },
+      },
+    });
+    await fetch(`${openai.url}/_emulator/chaos`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 1, faults: [{ operation: 'spawn', effect: 'timeout' }] }) });
+    const answer = await slow.call('POST', '/v1/llm/generate', { prompt: 'hi', maxOutputTokens: 16 });
+    expect(answer.status).toBe(504);
+    expect(answer.json.error.code).toBe('LLM_TIMEOUT');
+    const decision = await slow.call('GET', `/v1/llm/decisions/${answer.json.error.decisionId}`);
+    expect(decision.json).toMatchObject({ status: 'failed', outcome: { error: { code: 'TIMEOUT' } } });
+  });
+});

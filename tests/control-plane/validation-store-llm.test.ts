@@ -108,7 +108,7 @@ describe('ValidationStore and the LLM providers', () => {
     const answer = await providerEvidence(service, 'openai', NOW);
     expect(ProviderEvidenceSchema.safeParse(answer).success).toBe(true);
     expect(answer.escalations.map((escalation) => [escalation.kind, escalation.decision_id, escalation.placement_id, escalation.evidence])).toEqual([
-      ['llm', 'dec-1', 'dec-1', ''],
+      ['llm', 'dec-1', 'dec-1', '/v1/llm/decisions/dec-1'],
       ['next-offer', null, 'pl-1', '/v1/instances/i-1/placement'],
     ]);
     expect(answer.status).toMatchObject({ retry_count_24h: 2, escalation_count_24h: 2 });

@@ -57,9 +57,12 @@ const stepEnv = (): Record<string, string> =>
 const configPath = () => join(root, stepEnv().HANGAR_CONFIG ?? '(HANGAR_CONFIG is not set)');
 
 /** Where each provider of the config sends its requests: the URLs the emulators must answer. */
-function providerUrls(providers: Record<string, Record<string, unknown>>): Record<string, string[]> {
+function providerUrls(providers: Record<string, Record<string, unknown>>, llm: Record<string, Record<string, unknown>>): Record<string, string[]> {
   const aws = providers.aws ?? {};
   return {
+    openai: [String(llm.openai?.baseUrl)],
+    anthropic: [String(llm.anthropic?.baseUrl)],
+    openrouter: [String(llm.openrouter?.baseUrl)],
     ec2: [aws.endpoint, (aws.pricing as Record<string, unknown> | undefined)?.endpoint].map(String),
     'lambda-labs': [String(providers['lambda-labs']?.baseUrl)],
     runpod: [String(providers.runpod?.baseUrl), String(providers.runpod?.graphqlUrl)],
@@ -92,7 +95,7 @@ describe('the provider-readiness workflow', () => {
     expect([checkout, node, install, emulators, readiness, upload]).toEqual([...[checkout, node, install, emulators, readiness, upload]].sort((a, b) => a - b));
     expect(new Set([checkout, node, install, emulators, readiness, upload]).size).toBe(6);
 
-    expect(Object.keys(emulatorPorts(steps[emulators]!.run!)).sort()).toEqual(['ec2', 'lambda-labs', 'runpod']);
+    expect(Object.keys(emulatorPorts(steps[emulators]!.run!)).sort()).toEqual(['anthropic', 'ec2', 'lambda-labs', 'openai', 'openrouter', 'runpod']);
     expect(steps[readiness]!.run!.trim()).toMatch(/^npm run readiness -- --out \S+$/);
     const uploadStep = steps[upload]!;
     expect(uploadStep.uses).toBe('actions/upload-artifact@v4');
@@ -107,11 +110,12 @@ describe('the provider-readiness workflow', () => {
     expect(existsSync(configPath())).toBe(true);
     const config = loadConfig({ HANGAR_CONFIG: configPath() }, providerConfigSchemas());
     expect(config.providers.map((provider) => provider.name).sort()).toEqual(['aws', 'lambda-labs', 'orbstack', 'runpod']);
-    expect(config.settings.readiness.requiredProviders?.slice().sort()).toEqual(['aws', 'lambda-labs', 'orbstack', 'runpod']);
+    expect(config.settings.readiness.requiredProviders?.slice().sort()).toEqual(['anthropic', 'aws', 'lambda-labs', 'openai', 'openrouter', 'orbstack', 'runpod']);
+    expect(Object.keys(config.settings.llm.providers).sort()).toEqual(['anthropic', 'openai', 'openrouter']);
 
     const ports = emulatorPorts(steps[indexOf('starts the emulators', runs(/npm run emulator:/))]!.run!);
-    const file = parseYaml(readFileSync(configPath(), 'utf8')) as { providers: Record<string, Record<string, unknown>> };
-    for (const [emulator, urls] of Object.entries(providerUrls(file.providers))) {
+    const file = parseYaml(readFileSync(configPath(), 'utf8')) as { providers: Record<string, Record<string, unknown>>; llm: { providers: Record<string, Record<string, unknown>> } };
+    for (const [emulator, urls] of Object.entries(providerUrls(file.providers, file.llm.providers))) {
       for (const url of urls) expect(`${emulator}: ${new URL(url).host}`).toBe(`${emulator}: 127.0.0.1:${ports[emulator]}`);
     }
     // Every factory accepts it with the workflow's environment (keys present, URLs valid); nothing is called yet.
@@ -142,7 +146,7 @@ describe('the provider-readiness workflow', () => {
     writeFileSync(config, stringifyYaml(parseYaml(moved)));
     const out = join(dir.path, outPath()!);
 
-    const clean = Object.fromEntries(Object.keys(process.env).filter((name) => /^(HANGAR_|AWS_|LAMBDA_|RUNPOD_)/.test(name)).map((name) => [name, undefined]));
+    const clean = Object.fromEntries(Object.keys(process.env).filter((name) => /^(HANGAR_|AWS_|LAMBDA_|RUNPOD_|OPENAI_|ANTHROPIC_|OPENROUTER_)/.test(name)).map((name) => [name, undefined]));
     const cli = startService(process.execPath, ['--import', 'tsx', 'src/readiness-cli.ts', '--out', out], { ...clean, ...stepEnv(), HANGAR_CONFIG: config, HANGAR_DATA_DIR: join(dir.path, 'data') });
     cleanups.push(() => cli.killGroup());
     const { code } = await cli.exited;
@@ -151,8 +155,11 @@ describe('the provider-readiness workflow', () => {
     expect(artifact.required_ready).toBe(true);
     expect(artifact.run).toMatchObject({ mode: 'full', trigger: 'cli' });
     expect(artifact.run.providers.map((result: { provider: string; passed: boolean }) => [result.provider, result.passed])).toEqual([
+      ['anthropic', true],
       ['aws', true],
       ['lambda-labs', true],
+      ['openai', true],
+      ['openrouter', true],
       ['orbstack', true],
       ['runpod', true],
     ]);

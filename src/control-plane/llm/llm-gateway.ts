@@ -5,6 +5,7 @@ import {
   type GatewayTracing,
   InvalidRequestError,
   LatencyTracker,
+  MOCK_PROVIDER,
   type LadderAttempt,
   type LadderOutcome,
   type LadderStep,
@@ -92,8 +93,10 @@ export class LlmGateway {
 
   /** Seeds latencies from stored attempts, drops decisions past retention, and reads gateways' model lists (in the background). */
   async start(): Promise<void> {
+    const interrupted = await this.options.decisions.failRunning({ error: { code: 'INTERRUPTED', message: 'the control plane stopped before the call ended' } });
+    if (interrupted > 0) this.options.logger.warn('LLM decisions left running by a previous process marked failed', { capability: LLM_CAPABILITY, count: interrupted });
     const recent = await this.options.decisions.recentLatencies(5_000);
-    for (const sample of recent.reverse()) this.latency.record({ provider: sample.provider, model: sample.model }, sample.latencyMs);
+    for (const sample of recent.reverse()) if (sample.provider !== MOCK_PROVIDER) this.latency.record({ provider: sample.provider, model: sample.model }, sample.latencyMs);
     await this.prune();
     const discover = this.options.setup.entries.filter((entry) => entry.discover).map((entry) => entry.name);
     if (discover.length > 0) {
@@ -153,7 +156,7 @@ export class LlmGateway {
       id,
       createdAt: new Date().toISOString(),
       kind: 'route_test',
-      tags: decision.appliedTags.length > 0 ? decision.appliedTags : [...(body.tags ?? [])].sort(),
+      tags: [...(body.tags ?? [])].sort(),
       status: decision.chosen === null ? 'no_candidate' : 'routed',
       policyHash: decision.policyHash,
       chosen: decision.chosen,
@@ -220,6 +223,8 @@ export class LlmGateway {
       throw new ApiError(422, 'NO_ELIGIBLE_MODEL', `no model is eligible for this request: ${decision?.excluded.length ?? 0} excluded (see the decision's rationale)`, { decisionId: id, excluded: decision?.excluded.length ?? 0 });
     }
     const steps: LadderStep[] = ladder.map((ref) => ({ ref, contextWindow: this.options.setup.runtime.model(ref)?.contextWindow ?? null }));
+    const deadline = AbortSignal.timeout(this.options.settings.deadlineMs);
+    const callSignal = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     const started = performance.now();
     const outcome: LadderOutcome = await withGenerateSpan(this.options.tracing.tracer, { capability: LLM_CAPABILITY, vendor: ladder[0]?.provider ?? '', model: refText(ladder[0]) ?? '', decisionId: id }, async (span) => {
       let result: LadderOutcome;
@@ -233,11 +238,16 @@ export class LlmGateway {
             maxEscalations: pinned === undefined ? effective.escalation.maxEscalations : 0,
             retryPolicy: { maxAttempts: effective.escalation.retryableFailuresBeforeEscalation, baseDelayMs: this.options.settings.retryBaseDelayMs, maxDelayMs: this.options.settings.retryMaxDelayMs, attemptTimeoutMs: this.options.settings.attemptTimeoutMs, deadlineMs: this.options.settings.deadlineMs },
           },
-          { ...this.options.ladderHooks, ...(signal && { signal }), onAttempt: (attempt) => this.onAttempt(attempt) },
+          { ...this.options.ladderHooks, signal: callSignal, onAttempt: (attempt) => this.onAttempt(attempt) },
         );
       } catch (error) {
-        await this.options.decisions.complete(id, { status: 'failed', final: null, outcome: { error: { code: error instanceof InvalidRequestError ? 'INVALID_REQUEST' : 'ABORTED', message: String(error) } }, attempts: [], escalations: [] });
+        // The whole call's deadline (llm.deadlineMs, escalations included), the client going away, a bad request, or a bug.
+        const timedOut = deadline.aborted && !(signal?.aborted ?? false);
+        const code = error instanceof InvalidRequestError ? 'INVALID_REQUEST' : timedOut ? 'TIMEOUT' : signal?.aborted ? 'ABORTED' : 'INTERNAL';
+        await this.options.decisions.complete(id, { status: 'failed', final: null, outcome: { error: { code, message: timedOut ? `the call passed llm.deadlineMs (${this.options.settings.deadlineMs} ms)` : String(error) } }, attempts: [], escalations: [] });
+        this.options.logger.info('LLM generate', { capability: LLM_CAPABILITY, rationaleId: id, error_class: code, attempts: null });
         if (error instanceof InvalidRequestError) throw new ApiError(422, 'VALIDATION_ERROR', error.message, { decisionId: id });
+        if (timedOut) throw new ApiError(504, 'LLM_TIMEOUT', `no answer within llm.deadlineMs (${this.options.settings.deadlineMs} ms), escalations included`, { decisionId: id });
         throw error;
       }
       const retries = result.attempts.filter((attempt) => attempt.retry).length;
@@ -355,8 +365,12 @@ export class LlmGateway {
     return ref;
   }
 
+  /**
+   * A successful call's latency into the rolling p50. Not the mock's: it answers in microseconds with
+   * noise, and its table figure keeps the offline default's routing the same from call to call.
+   */
   private onAttempt(attempt: LadderAttempt): void {
-    if (attempt.outcome !== 'failed') this.latency.record({ provider: attempt.provider, model: attempt.model }, attempt.latencyMs);
+    if (attempt.outcome === 'succeeded' && attempt.provider !== MOCK_PROVIDER) this.latency.record({ provider: attempt.provider, model: attempt.model }, attempt.latencyMs);
   }
 
   /** Retention is enforced every 200 decisions, not on every write. */

@@ -42,7 +42,11 @@ export class PolicyFile {
     const temp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
     try {
       writeFileSync(temp, text, { flag: 'wx' });
-      if (this.current.source === 'file') writeFileSync(`${this.path}.previous`, serializePolicy(this.current.policy));
+      if (this.current.source === 'file') {
+        const previousTemp = `${temp}.previous`;
+        writeFileSync(previousTemp, serializePolicy(this.current.policy));
+        renameSync(previousTemp, `${this.path}.previous`);
+      }
       renameSync(temp, this.path);
     } catch (error) {
       rmSync(temp, { force: true });

@@ -215,6 +215,12 @@ export class LlmDecisionStore {
     return (await select.execute()).map(fromRow);
   }
 
+  /** Decisions a previous process left `running` (it stopped mid-call) become `failed` with this outcome; answers how many. */
+  async failRunning(outcome: Record<string, unknown>): Promise<number> {
+    const result = await this.db.updateTable('llm_decisions').set({ status: 'failed', outcome: JSON.stringify(outcome) }).where('status', '=', 'running').executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.db.selectFrom('llm_decisions').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }

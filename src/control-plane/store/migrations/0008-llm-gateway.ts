@@ -21,7 +21,7 @@ export const llmGatewayMigration: Migration = {
       .addColumn('chosen_model', 'text')
       .addColumn('final_provider', 'text')
       .addColumn('final_model', 'text')
-      // routed | no_candidate | succeeded | failed
+      // routed | no_candidate | running (written before the first model call) | succeeded | failed
       .addColumn('status', 'text', (column) => column.notNull())
       .addColumn('policy_hash', 'text', (column) => column.notNull())
       // JSON: the rationale (candidates, exclusions, ladder) and what the call asked for; written once, before any model call.
