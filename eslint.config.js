@@ -83,7 +83,15 @@ export default tseslint.config(
   ]),
   // The LLM runtime (docs/llm-runtime.md): a stateless library; each folder imports only what the arrows allow.
   ...llmLayers(),
-  layer(['src/provider-factories.ts', 'src/provider-registrations.ts', 'src/main.ts', 'src/readiness-cli.ts'], [NOT_EMULATORS]),
+  // Governance (docs/governance.md) sees providers by name only: the composition root hands it the names.
+  layer(['src/governance/**'], [
+    { ...NOT_CONTROL_PLANE, because: 'governance is called by the control plane and the composition root, never the other way round' },
+    { ...NOT_PROVIDERS, because: 'governance sees providers by name only' },
+    NOT_EMULATORS,
+    NOT_CHAOS,
+    { group: ['**/llm/**', '**/placement/**', '**/readiness/**'], because: 'governance is a sibling of the other layers' },
+  ]),
+  layer(['src/provider-factories.ts', 'src/provider-registrations.ts', 'src/provider-names.ts', 'src/main.ts', 'src/readiness-cli.ts', 'src/contracts-check-cli.ts'], [NOT_EMULATORS]),
   {
     files: ['bench/**', '.ci/**', 'scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -15,6 +15,8 @@ import { healthRoutes } from './routes/health-routes.js';
 import { placementRoutes } from './routes/placement-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { registryRoutes } from './routes/registry-routes.js';
+import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
@@ -28,7 +30,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500.
  * Every route is declared with its zod schemas (`createRoute`), and `GET /openapi.json` serves the document they make.
  */
-export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl): OpenAPIHono<BlankEnv> {
+export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, providerNames: ProviderNameRegistry): OpenAPIHono<BlankEnv> {
   // A query, path or header that breaks a route's schema is Hangar's 422 VALIDATION_ERROR (routed apps inherit the hook).
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
   app.use(requestId());
@@ -55,6 +57,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl)
   app.route('/', volumeRoutes(ctx));
   app.route('/', validationRoutes(ctx));
   app.route('/', llmRoutes(ctx));
+  app.route('/', registryRoutes(providerNames));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
   app.route('/', pageRoutes(ctx));
   serveOpenApiDocument(app);

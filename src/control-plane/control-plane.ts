@@ -33,6 +33,8 @@ import type { ReadinessProbeResult, ReadinessProbes } from '../contracts/index.j
 import { DailyProbeBudget } from '../readiness/probe-budget.js';
 import { createLlmReadinessProbes } from './llm/llm-readiness-probes.js';
 import { LlmGateway } from './llm/llm-gateway.js';
+import { LLM_PROVIDER_KINDS } from './llm/llm-settings.js';
+import { buildProviderNameRegistry, type ProviderNameRegistry } from '../governance/provider-name-registry.js';
 import { setupLlmProviders } from './llm/llm-providers.js';
 import { PolicyFile } from './llm/policy-file.js';
 import { LlmDecisionStore } from './store/llm-decision-store.js';
@@ -42,6 +44,11 @@ export interface ControlPlaneOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registrations of any provider, each projected to the generic types on register.
   registrations: readonly ProviderRegistration<any, any, any>[];
   logger?: Logger;
+  /**
+   * The canonical provider names (src/provider-names.ts: what the factories can build), served at
+   * GET /v1/registry/providers. Default: the registered compute providers and the LLM provider kinds.
+   */
+  providerNames?: ProviderNameRegistry;
   /** Where LLM keys are read from (default process.env); read at every call, never stored. */
   env?: NodeJS.ProcessEnv;
   /** Tests: the LLM transports' hooks and the escalation ladder's waits. */
@@ -195,7 +202,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     if (provider !== undefined && only && !only.report) throw only.error ?? new Error(only.message);
     return outcomes.map((outcome, index): ReconcileOutcome => outcome.report ?? { provider: entries[index]?.name ?? '', error: outcome.message });
   };
-  const app = createApp(ctx, { scheduler, reconcileNow });
+  const providerNames = options.providerNames ?? buildProviderNameRegistry({ compute: registry.names(), llm: LLM_PROVIDER_KINDS });
+  const app = createApp(ctx, { scheduler, reconcileNow }, providerNames);
   return {
     app,
     ctx,

@@ -223,6 +223,7 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     await call('GET', '/api/automation/usage/provider-validation/providers/faulty');
     expect((await call('GET', '/api/automation/usage/provider-validation/providers/nimbus')).status).toBe(404);
 
+    await call('GET', '/v1/registry/providers');
     // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
     await call('GET', '/llm/models');
     expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/free-port.js';
@@ -160,6 +160,10 @@ describe('the built start path', () => {
     await waitHealthy(built, port);
     const providers = (await (await fetch(`http://127.0.0.1:${port}/v1/providers`)).json()) as { name: string }[];
     expect(providers.map((provider) => provider.name)).toEqual(['orbstack']);
+    // The built server finds the vendored registry beside dist/: the start-up audit says so.
+    expect(built.output()).toContain('"msg":"ssot=ok"');
+    const registry = (await (await fetch(`http://127.0.0.1:${port}/v1/registry/providers`)).json()) as { sha256: string };
+    expect(registry.sha256).toBe(JSON.parse(readFileSync(join(root, 'contracts', 'contracts.lock'), 'utf8'))['provider-registry.json'].sha256);
     built.child.kill('SIGTERM');
     expect((await built.exited).code).toBe(0);
   });
