@@ -89,7 +89,8 @@ export default tseslint.config(
     { ...NOT_PROVIDERS, because: 'governance sees providers by name only' },
     NOT_EMULATORS,
     NOT_CHAOS,
-    { group: ['**/llm/**', '**/placement/**', '**/readiness/**'], because: 'governance is a sibling of the other layers' },
+    { group: ['**/placement/**', '**/readiness/**'], because: 'governance is a sibling of placement and readiness' },
+    { group: ['**/llm/*/**'], because: 'governance sees the LLM runtime through src/llm/index.ts only' },
   ]),
   layer(['src/provider-factories.ts', 'src/provider-registrations.ts', 'src/provider-names.ts', 'src/main.ts', 'src/readiness-cli.ts', 'src/contracts-check-cli.ts'], [NOT_EMULATORS]),
   {
