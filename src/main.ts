@@ -2,18 +2,24 @@ import { constants as osConstants } from 'node:os';
 import { ConfigError } from './control-plane/config.js';
 import { startControlPlane } from './control-plane/control-plane.js';
 import { createLogger, type Logger } from './control-plane/logger.js';
-import { loadRegistrations } from './provider-registrations.js';
+import { loadProviderPlan, loadRegistrations } from './provider-registrations.js';
 import { auditProviderNamesAtStart, canonicalProviderRegistry } from './provider-names.js';
 
 /** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const { settings, registrations } = loadRegistrations(process.env);
   const logger = createLogger(settings.logLevel);
-  const plane = await startControlPlane({ settings, registrations, logger, providerNames: canonicalProviderRegistry() });
-  // The soft gate: a configured name the vendored registry does not list is said, never fatal (config validation is the hard gate).
-  const audit = auditProviderNamesAtStart(settings, registrations.map((registration) => registration.provider.name));
-  if (audit.line === 'ssot=ok') logger.info(audit.line);
-  else logger.warn(audit.line, audit.line === 'ssot=drift' ? { unknown: audit.unknown } : { reason: audit.reason });
+  // The soft gate: a configured name the vendored registry does not list is said (logged, and in GET /providers), never fatal; config validation is the hard gate.
+  const ssot = auditProviderNamesAtStart(settings, registrations.map((registration) => registration.provider.name));
+  const plane = await startControlPlane({
+    settings,
+    registrations,
+    logger,
+    providerNames: canonicalProviderRegistry(),
+    ssot,
+    // POST /providers/reload: the same loader, over the environment as it is now (HANGAR_CONFIG, PROVIDERS_CONFIG_PATH).
+    reload: () => loadProviderPlan(process.env),
+  });
   stopOnSignals(logger, () => plane.close());
 }
 

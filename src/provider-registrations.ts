@@ -18,19 +18,42 @@ export interface LoadedRegistrations {
  * or a factory that throws (`provider <name>: <message>`, e.g. a missing API key).
  */
 export function loadRegistrations(env: NodeJS.ProcessEnv): LoadedRegistrations {
+  const plan = loadProviderPlan(env);
+  return { settings: plan.settings, registrations: plan.names.map((name) => plan.build(name)) };
+}
+
+export interface ProviderPlan {
+  settings: ControlPlaneSettings;
+  /** The enabled providers, in configuration order. */
+  names: string[];
+  /** Builds one enabled provider's registration from its validated section; ConfigError naming it when its factory throws. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
+  build(name: string): ProviderRegistration<any, any, any>;
+}
+
+/**
+ * The configuration validated, and a builder per enabled provider, without building any: a reload
+ * builds only the providers it adds (building one again would open a second driver over the running
+ * one's state, e.g. OrbStack's journal).
+ */
+export function loadProviderPlan(env: NodeJS.ProcessEnv): ProviderPlan {
   const config = loadConfig(env, providerConfigSchemas());
   if (env.HANGAR_CHAOS && !config.providers.some((provider) => provider.name === 'orbstack')) {
     throw new ConfigError('HANGAR_CHAOS is set, but only the orbstack provider has a chaos engine and it is not enabled');
   }
   const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
-  const registrations = config.providers.map(({ name, config: providerConfig }) => {
-    const factory = PROVIDER_FACTORIES[name];
-    if (!factory) throw new ConfigError(`unknown provider "${name}"`);
-    try {
-      return factory.create(providerConfig, { dataDir: settings.dataDir, owner: settings.owner, env });
-    } catch (error) {
-      throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-  return { settings, registrations };
+  const sections = new Map(config.providers.map((provider) => [provider.name, provider.config]));
+  return {
+    settings,
+    names: config.providers.map((provider) => provider.name),
+    build(name) {
+      const factory = PROVIDER_FACTORIES[name];
+      if (!factory || !sections.has(name)) throw new ConfigError(`unknown provider "${name}"`);
+      try {
+        return factory.create(sections.get(name), { dataDir: settings.dataDir, owner: settings.owner, env });
+      } catch (error) {
+        throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
 }

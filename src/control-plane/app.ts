@@ -16,6 +16,9 @@ import { placementRoutes } from './routes/placement-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
+import { governanceRoutes } from './routes/governance-routes.js';
+import type { ProviderReload } from './governance/provider-reload.js';
+import type { SsotAudit } from '../governance/provider-name-registry.js';
 import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
@@ -30,7 +33,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * The HTTP API. Every error leaves as `{error: {code, message, ...}}`; nothing a client sends can cause a 500.
  * Every route is declared with its zod schemas (`createRoute`), and `GET /openapi.json` serves the document they make.
  */
-export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, providerNames: ProviderNameRegistry): OpenAPIHono<BlankEnv> {
+export interface GovernanceControl {
+  providerNames: ProviderNameRegistry;
+  /** Null when the control plane was started without a configuration loader (nothing to reload from). */
+  reload: ProviderReload | null;
+  ssot: SsotAudit;
+}
+
+export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, governance: GovernanceControl): OpenAPIHono<BlankEnv> {
   // A query, path or header that breaks a route's schema is Hangar's 422 VALIDATION_ERROR (routed apps inherit the hook).
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
   app.use(requestId());
@@ -57,9 +67,12 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   app.route('/', volumeRoutes(ctx));
   app.route('/', validationRoutes(ctx));
   app.route('/', llmRoutes(ctx));
-  app.route('/', registryRoutes(providerNames));
+  app.route('/', registryRoutes(governance.providerNames));
+  // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
+  const pages = pageRoutes(ctx);
+  app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage }));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
-  app.route('/', pageRoutes(ctx));
+  app.route('/', pages.routes);
   serveOpenApiDocument(app);
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {

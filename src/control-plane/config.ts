@@ -162,12 +162,59 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 
 /**
  * Config file (`HANGAR_CONFIG`, YAML or JSON) first, then environment overrides (`PORT`, `HOST`,
- * `HANGAR_DATA_DIR`, `HANGAR_OWNER`, `HANGAR_LOG_LEVEL`, `HANGAR_PROVIDERS`, and for the LLM gateway
+ * `HANGAR_DATA_DIR`, `HANGAR_OWNER`, `HANGAR_LOG_LEVEL`, `HANGAR_PROVIDERS`, the providers file
+ * `PROVIDERS_CONFIG_PATH` (see applyProvidersFile), and for the LLM gateway
  * `MODELS_POLICY_PATH` and `OTEL_EXPORTER_OTLP_ENDPOINT`). With nothing
  * configured the OrbStack local provider is enabled. Any bad key stops start-up with its name.
  */
+/**
+ * The providers file (`PROVIDERS_CONFIG_PATH`): `adapters` (each compute provider's settings, by name;
+ * `kind`, when given, must be the name: one adapter per kind so far) and `capabilities` (`compute`: the
+ * enabled compute providers in order; `llm_gateway`: the enabled LLM providers, a name or a list). It
+ * replaces the `providers` section of HANGAR_CONFIG, and `capabilities.llm_gateway` selects among
+ * `llm.providers` (a kind not configured there is added with its defaults).
+ */
+function applyProvidersFile(path: string, file: Record<string, unknown>): Record<string, unknown> {
+  const parsed = readConfigFile(path);
+  const unknownKeys = Object.keys(parsed).filter((key) => key !== 'adapters' && key !== 'capabilities');
+  if (unknownKeys.length > 0) throw new ConfigError(`${path}: unknown key ${unknownKeys.join(', ')} (a providers file holds adapters and capabilities)`);
+  const adapters = (parsed.adapters ?? {}) as Record<string, unknown>;
+  if (typeof adapters !== 'object' || adapters === null || Array.isArray(adapters)) throw new ConfigError(`${path}: adapters: expected a mapping of adapter name to its settings`);
+  const capabilities = (parsed.capabilities ?? {}) as Record<string, unknown>;
+  if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) throw new ConfigError(`${path}: capabilities: expected a mapping of capability to adapters`);
+  const unknownCapabilities = Object.keys(capabilities).filter((key) => key !== 'compute' && key !== 'llm_gateway');
+  if (unknownCapabilities.length > 0) throw new ConfigError(`${path}: capabilities: unknown capability ${unknownCapabilities.join(', ')} (known: compute, llm_gateway)`);
+  const providers: Record<string, unknown> = {};
+  for (const [name, section] of Object.entries(adapters)) {
+    const { kind, ...settings } = (section ?? {}) as Record<string, unknown>;
+    if (kind !== undefined && kind !== name) throw new ConfigError(`${path}: adapters.${name}.kind: ${String(kind)} under another name is not supported yet (one adapter per kind: name it ${String(kind)})`);
+    providers[name] = settings;
+  }
+  const list = (value: unknown, field: string): string[] => {
+    const names = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) throw new ConfigError(`${path}: capabilities.${field}: expected a name or a list of names`);
+    return names as string[];
+  };
+  const merged: Record<string, unknown> = { ...file, providers };
+  if (capabilities.compute !== undefined) {
+    const compute = list(capabilities.compute, 'compute');
+    for (const name of Object.keys(providers)) (providers[name] as Record<string, unknown>).enabled = compute.includes(name);
+    for (const name of compute) providers[name] ??= {};
+  }
+  if (capabilities.llm_gateway !== undefined) {
+    const gateway = list(capabilities.llm_gateway, 'llm_gateway');
+    const llm = (typeof file.llm === 'object' && file.llm !== null ? file.llm : {}) as Record<string, unknown>;
+    const llmProviders = { ...((llm.providers ?? {}) as Record<string, Record<string, unknown>>) };
+    for (const name of Object.keys(llmProviders)) llmProviders[name] = { ...llmProviders[name], enabled: gateway.includes(name) };
+    for (const name of gateway) llmProviders[name] ??= {};
+    merged.llm = { ...llm, providers: llmProviders };
+  }
+  return merged;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConfigSchemas): HangarConfig {
-  const file = env.HANGAR_CONFIG ? readConfigFile(env.HANGAR_CONFIG) : {};
+  const base = env.HANGAR_CONFIG ? readConfigFile(env.HANGAR_CONFIG) : {};
+  const file = env.PROVIDERS_CONFIG_PATH ? applyProvidersFile(env.PROVIDERS_CONFIG_PATH, base) : base;
   const { providers: providerSections = {}, ...rest } = file;
   if (typeof providerSections !== 'object' || providerSections === null || Array.isArray(providerSections)) {
     throw new ConfigError('providers: expected a mapping of provider name to its settings');

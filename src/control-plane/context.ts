@@ -12,6 +12,7 @@ import type { CapacityErrorStore } from './store/capacity-error-store.js';
 import type { PlacementStore } from './store/placement-store.js';
 import type { ValidationService } from './readiness/validation-service.js';
 import type { LlmGateway } from './llm/llm-gateway.js';
+import type { ProviderOverrides } from './governance/provider-overrides.js';
 import type { ChainPolicy } from '../placement/failover-chain.js';
 import type { ProviderReadiness } from '../placement/offer-planner.js';
 
@@ -51,6 +52,8 @@ export interface ControlPlaneContext {
   readonly validations: ValidationService;
   /** The LLM gateway: policy routing, the escalation ladder, decisions (docs/llm-gateway.md). */
   readonly llm: LlmGateway;
+  /** In-process overrides of which adapters serve a capability (docs/governance.md). */
+  readonly overrides: ProviderOverrides;
   /** Whether placement may use a provider now: its heartbeats, and its latest validation. */
   providerReadiness(provider: string): ProviderReadiness;
   /**

@@ -33,8 +33,10 @@ import type { ReadinessProbeResult, ReadinessProbes } from '../contracts/index.j
 import { DailyProbeBudget } from '../readiness/probe-budget.js';
 import { createLlmReadinessProbes } from './llm/llm-readiness-probes.js';
 import { LlmGateway } from './llm/llm-gateway.js';
+import { ProviderOverrides } from './governance/provider-overrides.js';
 import { LLM_PROVIDER_KINDS } from './llm/llm-settings.js';
-import { buildProviderNameRegistry, type ProviderNameRegistry } from '../governance/provider-name-registry.js';
+import { buildProviderNameRegistry, type ProviderNameRegistry, type SsotAudit } from '../governance/provider-name-registry.js';
+import { ProviderReload, type RegistrationLoader } from './governance/provider-reload.js';
 import { setupLlmProviders } from './llm/llm-providers.js';
 import { PolicyFile } from './llm/policy-file.js';
 import { LlmDecisionStore } from './store/llm-decision-store.js';
@@ -49,6 +51,10 @@ export interface ControlPlaneOptions {
    * GET /v1/registry/providers. Default: the registered compute providers and the LLM provider kinds.
    */
   providerNames?: ProviderNameRegistry;
+  /** Reads the configuration again (POST /providers/reload); without it, reload answers 409 RELOAD_UNAVAILABLE. */
+  reload?: RegistrationLoader;
+  /** The start-up audit of the configured names against the vendored registry; logged, and shown in GET /providers. */
+  ssot?: SsotAudit;
   /** Where LLM keys are read from (default process.env); read at every call, never stored. */
   env?: NodeJS.ProcessEnv;
   /** Tests: the LLM transports' hooks and the escalation ladder's waits. */
@@ -134,6 +140,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     budget: new DailyProbeBudget(validationStore, settings.llm.probeDailyBudgetUsd),
   });
   await validations.load();
+  const overrides = new ProviderOverrides();
   const tracing = createGatewayTracing({ ...(settings.llm.otlpEndpoint !== undefined && { otlpEndpoint: settings.llm.otlpEndpoint }) });
   const llm = new LlmGateway({
     settings: settings.llm,
@@ -141,6 +148,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     policy: policyFile,
     decisions: new LlmDecisionStore(db),
     readiness: (provider) => {
+      if (!overrides.allows('llm_gateway', provider)) return { ready: false, reason: `the llm_gateway override names ${overrides.get('llm_gateway')?.adapters.join(', ') ?? ''} only` };
       const block = validations.placementBlock(provider);
       return block === null ? { ready: validations.lastPassed(provider), reason: validations.lastPassed(provider) === null ? 'not validated yet' : 'the latest validation passed' } : { ready: false, reason: block.reason ?? 'the latest validation failed' };
     },
@@ -177,6 +185,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     },
     validations,
     llm,
+    overrides,
     providerReadiness: (provider) => {
       const heartbeat = scheduler.readiness(provider);
       return heartbeat.ready ? (validations.placementBlock(provider) ?? heartbeat) : heartbeat;
@@ -203,7 +212,27 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     return outcomes.map((outcome, index): ReconcileOutcome => outcome.report ?? { provider: entries[index]?.name ?? '', error: outcome.message });
   };
   const providerNames = options.providerNames ?? buildProviderNameRegistry({ compute: registry.names(), llm: LLM_PROVIDER_KINDS });
-  const app = createApp(ctx, { scheduler, reconcileNow }, providerNames);
+  const ssot: SsotAudit = options.ssot ?? { line: 'ssot=unavailable', reason: 'no audit: the control plane was started without the composition root (src/main.ts)' };
+  if (ssot.line === 'ssot=ok') logger.info(ssot.line);
+  else logger.warn(ssot.line, ssot.line === 'ssot=drift' ? { unknown: ssot.unknown } : { reason: ssot.reason });
+  const reload =
+    options.reload === undefined
+      ? null
+      : new ProviderReload(ctx, options.reload, {
+          started: (entry) => {
+            registry.bindCapacitySignals((provider) =>
+              capacityErrors.signalsFor(provider, (error, signal) => logger.warn('a provider capacity signal was not recorded', { provider, region: signal.region, zone: signal.zone, error: String(error) })),
+            );
+            scheduler.add(entry);
+          },
+        });
+  if (reload !== null) {
+    scheduler.onReconciled = (entry) => {
+      if (!registry.isRetiring(entry.name)) return;
+      reload.sweep().catch((error: unknown) => logger.warn('retired provider sweep failed', { provider: entry.name, error: String(error) }));
+    };
+  }
+  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot });
   return {
     app,
     ctx,

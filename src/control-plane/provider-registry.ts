@@ -49,6 +49,8 @@ export class ProviderRegistry {
   private readonly refreshing = new Map<string, Promise<unknown>>();
   /** The registrations that take the capacity-signals port, by provider name. */
   private readonly capacityBinders = new Map<string, (signals: CapacitySignals) => void>();
+  /** Providers a reload removed while they still own live instances: reconciled, but given no new work. */
+  private readonly retiring = new Set<string>();
   /** Called with a provider's name when a background catalog refresh fails (the stale catalog stays). */
   onRefreshError: (provider: string, error: unknown) => void = () => {};
 
@@ -83,6 +85,35 @@ export class ProviderRegistry {
 
   get(name: string): RegisteredProvider | undefined {
     return this.entries.get(name);
+  }
+
+  /** Stops giving the provider new work (spawns, placement); it stays registered, so its instances are still reconciled and terminated. */
+  retire(name: string): void {
+    if (this.entries.has(name)) this.retiring.add(name);
+  }
+
+  /** Takes a retiring provider back (a reload named it again). */
+  unretire(name: string): void {
+    this.retiring.delete(name);
+  }
+
+  isRetiring(name: string): boolean {
+    return this.retiring.has(name);
+  }
+
+  /** The providers that take new work, sorted. */
+  activeNames(): string[] {
+    return this.names().filter((name) => !this.retiring.has(name));
+  }
+
+  /** Forgets the provider (a retiring one whose last instance is gone); answers its entry. */
+  remove(name: string): RegisteredProvider | undefined {
+    const entry = this.entries.get(name);
+    this.entries.delete(name);
+    this.retiring.delete(name);
+    this.catalogs.delete(name);
+    this.capacityBinders.delete(name);
+    return entry;
   }
 
   /** The provider a route names, or 404 PROVIDER_NOT_FOUND listing the known ones. */

@@ -123,3 +123,25 @@ describe('chaos configuration', () => {
     expect(() => factory.create(config, { dataDir: dir.path, owner: 'hangar', env: { HANGAR_CHAOS: bad } })).toThrow(/HANGAR_CHAOS.*faults\.0\.probability/);
   });
 });
+
+describe('the providers file (PROVIDERS_CONFIG_PATH)', () => {
+  it('maps capabilities to adapters: compute enables the listed providers in order, llm_gateway selects the LLM providers', () => {
+    const providers = file('providers.yaml', 'adapters:\n  orbstack: {}\n  runpod: {kind: runpod, apiKey: rpa_TESTKEY000000000000000000000}\ncapabilities:\n  compute: [orbstack]\n  llm_gateway: [mock, openai]\n');
+    const config = load({ PROVIDERS_CONFIG_PATH: providers });
+    expect(config.providers.map((provider) => provider.name)).toEqual(['orbstack']);
+    expect(Object.keys(config.settings.llm.providers).sort()).toEqual(['mock', 'openai']);
+  });
+
+  it('replaces the providers section of HANGAR_CONFIG, and says what is wrong with a bad file', () => {
+    const main = file('hangar.yaml', 'providers:\n  runpod: {apiKey: rpa_TESTKEY000000000000000000000}\nllm:\n  providers:\n    openai: {}\n    anthropic: {}\n');
+    const providers = file('providers.yaml', 'capabilities:\n  compute: [orbstack]\n  llm_gateway: anthropic\n');
+    const config = load({ HANGAR_CONFIG: main, PROVIDERS_CONFIG_PATH: providers });
+    expect(config.providers.map((provider) => provider.name)).toEqual(['orbstack']);
+    expect(config.settings.llm.providers).toMatchObject({ anthropic: { enabled: true }, openai: { enabled: false } });
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('a.yaml', 'adapters:\n  runpod-next: {kind: runpod}\n') }))).toContain('adapters.runpod-next.kind');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('b.yaml', 'mapping: {}\n') }))).toContain('unknown key mapping');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('c.yaml', 'capabilities:\n  storage: [s3]\n') }))).toContain('unknown capability storage');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('d.yaml', 'capabilities:\n  compute: [nimbus]\n') }))).toContain('unknown provider "nimbus"');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: join(dir.path, 'missing.yaml') }))).toContain('cannot read config file');
+  });
+});

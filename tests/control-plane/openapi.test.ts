@@ -224,6 +224,13 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('GET', '/api/automation/usage/provider-validation/providers/nimbus')).status).toBe(404);
 
     await call('GET', '/v1/registry/providers');
+    // Governance: the mapping, overrides, reload (this plane has no loader).
+    await call('GET', '/providers', undefined, { accept: 'application/json' });
+    expect((await call('POST', '/providers/overrides', { capability: 'compute', adapters: ['orbstack'] })).status).toBe(200);
+    expect((await call('POST', '/providers/overrides', { capability: 'compute', adapters: ['nimbus'] })).status).toBe(422);
+    expect((await call('DELETE', '/providers/overrides/compute')).status).toBe(204);
+    expect((await call('DELETE', '/providers/overrides/compute')).status).toBe(404);
+    expect((await call('POST', '/providers/reload')).status).toBe(409);
     // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
     await call('GET', '/llm/models');
     expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);

@@ -280,7 +280,7 @@ describe('GET /providers in headless Chromium', { timeout: 60_000 }, () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('#selected-run').count()).toBe(0);
     for (const query of ['?run=', `?run=${'x'.repeat(500)}`, '?run=prv_1999_01_01T00_00_00Z&run=other']) {
-      const answer = await fetch(`${base}/providers${query}`);
+      const answer = await fetch(`${base}/providers${query}`, { headers: { accept: 'text/html' } });
       expect(answer.status, query).toBe(200);
       expect(await answer.text(), query).toContain('id="notice"');
     }

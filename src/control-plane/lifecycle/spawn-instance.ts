@@ -40,6 +40,9 @@ export async function spawnInstance(
     const existing = await ctx.instances.findByIdempotencyKey(idempotencyKey);
     if (existing) return replay(ctx, entry, existing, request, requestHash);
   }
+  if (ctx.registry.isRetiring(entry.name)) {
+    throw new ApiError(409, 'PROVIDER_RETIRING', `provider ${entry.name} was removed from the configuration: it takes no new work, and its instances are reconciled until they are gone`, { field: 'provider', provider: entry.name });
+  }
   const { region, zone } = await resolvePlacement(ctx, entry, request);
 
   const now = new Date().toISOString();

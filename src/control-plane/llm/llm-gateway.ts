@@ -26,7 +26,7 @@ import { ApiError } from '../api-error.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { LlmDecisionStore, LlmEval, StoredLlmDecision } from '../store/llm-decision-store.js';
-import type { LlmProviderSetup } from './llm-providers.js';
+import type { LlmProviderEntry, LlmProviderSetup } from './llm-providers.js';
 import type { EvalBody, GenerateBody, RouteTestBody } from './llm-request-schemas.js';
 import type { LlmSettings } from './llm-settings.js';
 import type { PolicyFile } from './policy-file.js';
@@ -85,6 +85,16 @@ export class LlmGateway {
 
   constructor(private readonly options: LlmGatewayOptions) {
     this.routable = this.staticModels();
+  }
+
+  /** The enabled LLM providers (name, kind, key variable, base URL, probe model), for GET /providers. */
+  get providerEntries(): readonly LlmProviderEntry[] {
+    return this.options.setup.entries;
+  }
+
+  /** What an LLM provider's adapter can do (tools, vision, JSON schema, reasoning, vendor-reported cost, discovery). */
+  adapterCapabilities(provider: string): Readonly<Record<string, boolean>> {
+    return this.options.setup.runtime.adapterCapabilities(provider);
   }
 
   get providers(): string[] {

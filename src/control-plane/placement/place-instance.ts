@@ -205,8 +205,8 @@ async function runChain(ctx: ControlPlaneContext, placement: PlacementRecord, re
     }
     const entry = ctx.registry.get(current.offer.provider);
     if (Date.now() >= deadline) return endAtDeadline(ctx, placement, record, current);
-    if (!entry) {
-      // The provider was disabled since the plan: a definite no for this offer, nothing was called.
+    if (!entry || ctx.registry.isRetiring(entry.name)) {
+      // The provider was disabled (or a reload removed it) since the plan: a definite no for this offer, nothing was called.
       attempts = await refuse(ctx, placement, attempts, current, 'PROVIDER_DISABLED', `${current.offer.provider} is not enabled any more`);
       const moved = await advanceOrExhaust(ctx, placement, record, attempts);
       if (moved.done) return moved.record;

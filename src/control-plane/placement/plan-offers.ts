@@ -21,6 +21,15 @@ export function planFor(ctx: ControlPlaneContext, requirements: Requirements, op
   const catalogs: ProviderCatalog[] = [];
   const readiness = new Map<string, ProviderReadiness>();
   for (const entry of ctx.registry.all()) {
+    // Governance: a provider a reload removed takes no new work; an override of `compute` narrows placement to the providers it names.
+    if (ctx.registry.isRetiring(entry.name)) {
+      readiness.set(entry.name, { ready: false, reason: 'it was removed from the configuration (retiring: reconciled until its instances are gone)' });
+      continue;
+    }
+    if (!ctx.overrides.allows('compute', entry.name)) {
+      readiness.set(entry.name, { ready: false, reason: `the compute override names ${ctx.overrides.get('compute')?.adapters.join(', ') ?? ''} only` });
+      continue;
+    }
     const catalog = ctx.registry.peekCatalog(entry);
     const ready = ctx.providerReadiness(entry.name);
     if (catalog === null) {

@@ -46,6 +46,8 @@ export class HeartbeatScheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = true;
+  /** Called after every reconcile task (governance forgets a retiring provider once its last instance is gone). */
+  onReconciled: (entry: RegisteredProvider) => void = () => {};
 
   constructor(
     private readonly ctx: ControlPlaneContext,
@@ -54,11 +56,19 @@ export class HeartbeatScheduler {
 
   start(): void {
     this.stopped = false;
-    for (const entry of this.ctx.registry.all()) {
-      const policy = policyFor(this.ctx.reconcileSettings, entry.name);
-      this.schedule(entry, 'health_check', 0, policy.healthCheckIntervalMs);
-      this.schedule(entry, 'reconcile', 0, policy.reconcileIntervalMs);
-    }
+    for (const entry of this.ctx.registry.all()) this.add(entry);
+  }
+
+  /** Starts the heartbeats of a provider registered after start (a reload added it); a no-op while stopped. */
+  add(entry: RegisteredProvider): void {
+    const policy = policyFor(this.ctx.reconcileSettings, entry.name);
+    this.schedule(entry, 'health_check', 0, policy.healthCheckIntervalMs);
+    this.schedule(entry, 'reconcile', 0, policy.reconcileIntervalMs);
+  }
+
+  /** Whether the scheduler is running (between start and stop). */
+  get started(): boolean {
+    return !this.stopped;
   }
 
   async stop(): Promise<void> {
@@ -97,6 +107,7 @@ export class HeartbeatScheduler {
     health.errorCode = outcome.ok ? null : (outcome.errorCode ?? null);
     health.consecutiveFailures = outcome.ok ? 0 : health.consecutiveFailures + 1;
     if (outcome.report) health.lastReport = outcome.report;
+    if (task === 'reconcile') this.onReconciled(entry);
     if (first && task === 'health_check' && !outcome.ok && outcome.errorCode === 'AUTH_ERROR') {
       // One line an operator sees at start-up: the provider's credentials are refused (the key is never in it).
       this.ctx.logger.warn(`${entry.name}: credentials refused at start-up (AUTH_ERROR); every call to it will fail until they are fixed`, {
@@ -111,7 +122,8 @@ export class HeartbeatScheduler {
   }
 
   private schedule(entry: RegisteredProvider, task: HeartbeatTask, delayMs: number, intervalMs: number): void {
-    if (this.stopped) return;
+    // A provider a reload removed (its last instance gone) has no more heartbeats.
+    if (this.stopped || this.ctx.registry.get(entry.name) !== entry) return;
     this.healthRecord(entry.name)[task].nextRunAt = new Date(Date.now() + delayMs).toISOString();
     const timer = setTimeout(() => {
       this.timers.delete(timer);

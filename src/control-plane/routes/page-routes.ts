@@ -9,11 +9,20 @@ import { PROVIDERS_PAGE_CSP, PROVIDERS_PAGE_PATH, PROVIDERS_RUN_FORM_PATH, rende
 import { providerEvidence, type RunJson, runById, runsPage, statusAnswer } from '../readiness/validation-answers.js';
 import { VALIDATION_BASE } from './validation-routes.js';
 
-/** The HTML routes: pages for people, not API routes, so they are not in the OpenAPI document. */
-export const PAGE_ROUTES: readonly { method: string; path: string }[] = [
-  { method: 'GET', path: PROVIDERS_PAGE_PATH },
-  { method: 'POST', path: PROVIDERS_RUN_FORM_PATH },
-];
+/**
+ * The HTML-only routes: pages for people, not API routes, so they are not in the OpenAPI document.
+ * (`GET /providers` is both: JSON for programs, this page for a browser; see governance-routes.ts.)
+ */
+export const PAGE_ROUTES: readonly { method: string; path: string }[] = [{ method: 'POST', path: PROVIDERS_RUN_FORM_PATH }];
+
+/** Whether a request's Accept header prefers HTML to JSON (a browser navigating): `text/html` listed, and before any JSON type. */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const types = accept.split(',').map((part) => part.split(';')[0]?.trim().toLowerCase() ?? '');
+  const html = types.indexOf('text/html');
+  const json = types.findIndex((type) => type === 'application/json' || type.endsWith('+json'));
+  return html >= 0 && (json < 0 || html < json);
+}
 
 /** The latest runs the page lists. */
 const LATEST_RUNS = 10;
@@ -37,7 +46,7 @@ const HTML_HEADERS = {
  * `/providers?run=<run_id>`; bad input renders the page with a notice. A form post from another
  * origin is refused (403): browsers send Origin / Sec-Fetch-Site with it.
  */
-export function pageRoutes(ctx: ControlPlaneContext): Hono {
+export function pageRoutes(ctx: ControlPlaneContext): { routes: Hono; providersPage: (c: Context) => Promise<Response> } {
   const service = ctx.validations;
 
   const page = async (c: Context, options: { runId?: string | undefined; notice?: string; status?: ContentfulStatusCode } = {}) => {
@@ -82,9 +91,7 @@ export function pageRoutes(ctx: ControlPlaneContext): Hono {
     return undefined;
   };
 
-  return new Hono()
-    .get(PROVIDERS_PAGE_PATH, (c) => page(c, { runId: c.req.query('run') }))
-    .post(PROVIDERS_RUN_FORM_PATH, sameOrigin, async (c) => {
+  const routes = new Hono().post(PROVIDERS_RUN_FORM_PATH, sameOrigin, async (c) => {
       let form: Record<string, unknown>;
       try {
         form = await c.req.parseBody({ all: true });
@@ -108,6 +115,7 @@ export function pageRoutes(ctx: ControlPlaneContext): Hono {
         throw error;
       }
     });
+  return { routes, providersPage: (c) => page(c, { runId: c.req.query('run') }) };
 }
 
 /** A form field that lists providers: repeated fields, or one comma-separated value; undefined when absent or empty. */

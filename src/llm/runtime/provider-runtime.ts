@@ -6,6 +6,7 @@ import {
   ModelCatalogSchema,
   type ModelInfo,
   type ModelRef,
+  type ProviderCapabilities,
   type ProviderId,
   ProviderRequestSchema,
   type ProviderResponse,
@@ -68,6 +69,11 @@ export class ProviderRuntime {
   }
 
   /** The registered provider ids, sorted. */
+  /** What a registered provider's adapter can do at all (RoutingError for an unknown provider). */
+  adapterCapabilities(provider: ProviderId): ProviderCapabilities {
+    return this.parts.registry.resolve({ provider, model: '*' }).capabilities;
+  }
+
   providers(): ProviderId[] {
     return this.parts.registry.providers();
   }

@@ -40,6 +40,8 @@ export interface TestControlPlaneOptions {
   env?: NodeJS.ProcessEnv;
   /** The LLM transports' hooks and the escalation ladder's waits (tests: no real sleeping). */
   llmHooks?: ControlPlaneOptions['llmHooks'];
+  /** POST /providers/reload's loader (none: reload answers 409). */
+  reload?: ControlPlaneOptions['reload'];
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
@@ -72,6 +74,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     logger,
     env: options.env ?? {},
     ...(options.llmHooks !== undefined && { llmHooks: options.llmHooks }),
+    ...(options.reload !== undefined && { reload: options.reload }),
   });
   return {
     plane,

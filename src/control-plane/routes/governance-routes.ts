@@ -1,0 +1,144 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { capabilityMap } from '../../contracts/index.js';
+import type { SsotAudit } from '../../governance/provider-name-registry.js';
+import { ApiError } from '../api-error.js';
+import type { ControlPlaneContext } from '../context.js';
+import { OVERRIDE_CAPABILITIES, type ProviderOverride } from '../governance/provider-overrides.js';
+import type { ProviderReload } from '../governance/provider-reload.js';
+import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS } from '../openapi/error-responses.js';
+import { jsonRequestBody } from '../openapi/json-request-body.js';
+import { parseJsonBody } from '../request-parsing.js';
+import { prefersHtml } from './page-routes.js';
+
+const OverrideSchema = z.object({ capability: z.enum(OVERRIDE_CAPABILITIES), adapters: z.array(z.string()), reason: z.string().nullable(), setAt: z.string() }).openapi('ProviderOverride');
+
+const ProvidersAnswerSchema = z
+  .object({
+    capabilities: z.object({ compute: z.array(z.string()), llm_gateway: z.array(z.string()) }).openapi({ description: 'The active mapping: the adapters serving each capability now (overrides applied; retiring providers left out)' }),
+    adapters: z.array(
+      z.object({
+        name: z.string(),
+        capability: z.enum(['compute', 'llm_gateway']),
+        kind: z.string(),
+        tier: z.string().nullable(),
+        capabilities: z.record(z.string(), z.boolean()),
+        state: z.enum(['active', 'retiring']).openapi({ description: 'retiring: removed by a reload while it owns live instances; reconciled, given no new work' }),
+      }),
+    ),
+    overrides: z.array(OverrideSchema),
+    ssot: z.object({ status: z.enum(['ok', 'drift', 'unavailable']), unknown: z.array(z.string()).optional(), reason: z.string().optional() }),
+  })
+  .openapi('ProvidersMapping');
+
+const providersRoute = createRoute({
+  method: 'get',
+  path: '/providers',
+  tags: ['governance'],
+  summary: 'The provider mapping (JSON); a browser asking for HTML gets the readiness page',
+  responses: {
+    200: {
+      description: 'The active mapping, every adapter, the overrides in force and the ssot status; text/html when Accept prefers it',
+      content: { 'application/json': { schema: ProvidersAnswerSchema }, 'text/html': { schema: { type: 'string' } } },
+    },
+    ...errorResponses(),
+  },
+});
+
+const ReloadAnswerSchema = z
+  .object({ added: z.array(z.string()), retiring: z.array(z.string()), removed: z.array(z.string()), restored: z.array(z.string()), unchanged: z.array(z.string()) })
+  .openapi('ProvidersReload');
+
+const reloadRoute = createRoute({
+  method: 'post',
+  path: '/providers/reload',
+  tags: ['governance'],
+  summary: 'Re-read the provider configuration and apply the provider set without a restart; a bad file changes nothing',
+  responses: {
+    200: { description: 'What changed', content: { 'application/json': { schema: ReloadAnswerSchema } } },
+    ...errorResponses({ 400: ['PROVIDERS_CONFIG_INVALID'], 409: ['RELOAD_UNAVAILABLE'] }),
+  },
+});
+
+const OverrideBodySchema = z
+  .object({
+    capability: z.enum(OVERRIDE_CAPABILITIES),
+    adapters: z.array(z.string().min(1)).min(1).max(32),
+    reason: z.string().max(500).optional(),
+  })
+  .strict();
+
+const setOverrideRoute = createRoute({
+  method: 'post',
+  path: '/providers/overrides',
+  tags: ['governance'],
+  summary: 'Pin a capability to some adapters (in-process; a restart drops it)',
+  request: { body: jsonRequestBody(OverrideBodySchema, { description: '`{capability: compute | llm_gateway, adapters: [...], reason?}`', required: true }) },
+  responses: {
+    200: { description: 'The override now in force', content: { 'application/json': { schema: OverrideSchema } } },
+    ...errorResponses(JSON_BODY_ERRORS, { 422: ['UNKNOWN_ADAPTER'] }),
+  },
+});
+
+const clearOverrideRoute = createRoute({
+  method: 'delete',
+  path: '/providers/overrides/{capability}',
+  tags: ['governance'],
+  summary: 'Drop a capability’s override',
+  request: { params: z.object({ capability: z.enum(OVERRIDE_CAPABILITIES) }) },
+  responses: {
+    204: { description: 'Dropped' },
+    ...errorResponses(PARAMETER_ERRORS, { 404: ['OVERRIDE_NOT_FOUND'] }),
+  },
+});
+
+const ssotJson = (audit: SsotAudit) =>
+  audit.line === 'ssot=ok' ? { status: 'ok' as const } : audit.line === 'ssot=drift' ? { status: 'drift' as const, unknown: audit.unknown } : { status: 'unavailable' as const, reason: audit.reason };
+
+const overrideJson = (override: ProviderOverride) => ({ ...override, adapters: [...override.adapters] });
+
+/** Provider governance (docs/governance.md): the mapping, reload and overrides. */
+export function governanceRoutes(ctx: ControlPlaneContext, options: { reload: ProviderReload | null; ssot: SsotAudit; providersPage: (c: Context) => Promise<Response> }): OpenAPIHono {
+  const mapping = () => {
+    const compute = ctx.registry.all().map((entry) => ({
+      name: entry.name,
+      capability: 'compute' as const,
+      kind: entry.name,
+      tier: entry.provider.tier as string | null,
+      capabilities: capabilityMap(entry.provider.capabilities),
+      state: ctx.registry.isRetiring(entry.name) ? ('retiring' as const) : ('active' as const),
+    }));
+    const llm = ctx.llm.providerEntries.map((entry) => ({ name: entry.name, capability: 'llm_gateway' as const, kind: entry.kind, tier: null, capabilities: { ...ctx.llm.adapterCapabilities(entry.name) }, state: 'active' as const }));
+    return {
+      capabilities: {
+        compute: ctx.registry.activeNames().filter((name) => ctx.overrides.allows('compute', name)),
+        llm_gateway: ctx.llm.providers.filter((name) => ctx.overrides.allows('llm_gateway', name)),
+      },
+      adapters: [...compute, ...llm],
+      overrides: ctx.overrides.list().map(overrideJson),
+      ssot: ssotJson(options.ssot),
+    };
+  };
+  return new OpenAPIHono()
+    .openapi(providersRoute, async (c) => {
+      if (prefersHtml(c.req.header('accept'))) return options.providersPage(c) as never;
+      return c.json(mapping(), 200);
+    })
+    .openapi(reloadRoute, async (c) => {
+      if (options.reload === null) throw new ApiError(409, 'RELOAD_UNAVAILABLE', 'this control plane was started without a configuration loader (embedded use): nothing to reload from');
+      return c.json(await options.reload.reload(), 200);
+    })
+    .openapi(setOverrideRoute, async (c) => {
+      const body = await parseJsonBody(c, OverrideBodySchema);
+      const known = body.capability === 'compute' ? ctx.registry.activeNames() : ctx.llm.providers;
+      const override = ctx.overrides.set(body.capability, body.adapters, known, body.reason ?? null);
+      ctx.logger.info('provider override set', { capability: body.capability, adapter: override.adapters.join(','), latency_ms: 0, attempts: 1, error_class: null });
+      return c.json(overrideJson(override), 200);
+    })
+    .openapi(clearOverrideRoute, (c) => {
+      const { capability } = c.req.valid('param');
+      if (!ctx.overrides.clear(capability)) throw new ApiError(404, 'OVERRIDE_NOT_FOUND', `no override of ${capability} is in force`);
+      ctx.logger.info('provider override dropped', { capability, latency_ms: 0, attempts: 1, error_class: null });
+      return c.body(null, 204);
+    });
+}
