@@ -1,7 +1,7 @@
 import type { ModelCatalog, ModelInfo } from '../core/canonical-types.js';
 
-/** Objects with their keys sorted, recursively; arrays keep their order. */
-function sortKeys(value: unknown): unknown {
+/** Objects with their keys sorted, recursively (undefined values dropped); arrays keep their order. Deterministic JSON starts here. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;

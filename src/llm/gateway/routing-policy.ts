@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderIdSchema } from '../core/canonical-types.js';
+import { sortKeys } from '../catalog/catalog-export.js';
 
 /**
  * The routing policy of the LLM gateway: how much cost, latency, quality and safety weigh, which
@@ -177,20 +178,6 @@ export function effectivePolicy(policy: RoutingPolicy, tags: readonly string[]):
 /** The keys whose value is not undefined (a parsed override has none, a hand-built one might). */
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .filter((key) => record[key] !== undefined)
-        .map((key) => [key, sortKeys(record[key])]),
-    );
-  }
-  return value;
 }
 
 /** The policy as deterministic JSON: keys sorted recursively, 2-space indent, a trailing newline. */
