@@ -7,7 +7,7 @@ import { auditProviderNamesAtStart, canonicalProviderRegistry } from './provider
 
 /** The composition root: config -> providers -> control plane -> HTTP server, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const { settings, registrations } = loadRegistrations(process.env);
+  const { settings, registrations, endpoints } = loadRegistrations(process.env);
   const logger = createLogger(settings.logLevel);
   // The soft gate: a configured name the vendored registry does not list is said (logged, and in GET /providers), never fatal; config validation is the hard gate.
   const ssot = auditProviderNamesAtStart(settings, registrations.map((registration) => registration.provider.name));
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     logger,
     providerNames: canonicalProviderRegistry(),
     ssot,
+    // Conformance runs under target emulator: only providers whose endpoints are all loopback (or testing-tier) run.
+    providerEndpoints: endpoints,
     // POST /providers/reload: the same loader, over the environment as it is now (HANGAR_CONFIG, PROVIDERS_CONFIG_PATH).
     reload: () => loadProviderPlan(process.env),
   });

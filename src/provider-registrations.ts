@@ -9,6 +9,8 @@ export interface LoadedRegistrations {
   /** One registration per enabled provider, from its factory. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
   registrations: ProviderRegistration<any, any, any>[];
+  /** Where each enabled provider's calls go (its factory's `endpoints`), by name. */
+  endpoints: Record<string, string[]>;
 }
 
 /**
@@ -19,7 +21,11 @@ export interface LoadedRegistrations {
  */
 export function loadRegistrations(env: NodeJS.ProcessEnv): LoadedRegistrations {
   const plan = loadProviderPlan(env);
-  return { settings: plan.settings, registrations: plan.names.map((name) => plan.build(name)) };
+  return {
+    settings: plan.settings,
+    registrations: plan.names.map((name) => plan.build(name)),
+    endpoints: Object.fromEntries(plan.names.map((name) => [name, plan.endpoints(name)])),
+  };
 }
 
 export interface ProviderPlan {
@@ -29,6 +35,8 @@ export interface ProviderPlan {
   /** Builds one enabled provider's registration from its validated section; ConfigError naming it when its factory throws. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
   build(name: string): ProviderRegistration<any, any, any>;
+  /** The URLs one enabled provider's calls go to, from its section and the environment. */
+  endpoints(name: string): string[];
 }
 
 /**
@@ -54,6 +62,11 @@ export function loadProviderPlan(env: NodeJS.ProcessEnv): ProviderPlan {
       } catch (error) {
         throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
+    },
+    endpoints(name) {
+      const factory = PROVIDER_FACTORIES[name];
+      if (!factory || !sections.has(name)) throw new ConfigError(`unknown provider "${name}"`);
+      return factory.endpoints(sections.get(name), env);
     },
   };
 }

@@ -17,6 +17,7 @@ import { instanceRoutes } from './routes/instance-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { governanceRoutes } from './routes/governance-routes.js';
+import { conformanceRoutes } from './routes/conformance-routes.js';
 import type { ProviderReload } from './governance/provider-reload.js';
 import type { SsotAudit } from '../governance/provider-name-registry.js';
 import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
@@ -68,6 +69,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   app.route('/', validationRoutes(ctx));
   app.route('/', llmRoutes(ctx));
   app.route('/', registryRoutes(governance.providerNames));
+  app.route('/', conformanceRoutes(ctx));
   // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
   const pages = pageRoutes(ctx);
   app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage }));

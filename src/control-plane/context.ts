@@ -13,6 +13,7 @@ import type { PlacementStore } from './store/placement-store.js';
 import type { ValidationService } from './readiness/validation-service.js';
 import type { LlmGateway } from './llm/llm-gateway.js';
 import type { ProviderOverrides } from './governance/provider-overrides.js';
+import type { ConformanceService } from './governance/conformance-service.js';
 import type { ChainPolicy } from '../placement/failover-chain.js';
 import type { ProviderReadiness } from '../placement/offer-planner.js';
 
@@ -54,6 +55,8 @@ export interface ControlPlaneContext {
   readonly llm: LlmGateway;
   /** In-process overrides of which adapters serve a capability (docs/governance.md). */
   readonly overrides: ProviderOverrides;
+  /** Conformance runs through the API: the kit's case lists over the enabled adapters, their stored reports (docs/governance.md). */
+  readonly conformance: ConformanceService;
   /** Whether placement may use a provider now: its heartbeats, and its latest validation. */
   providerReadiness(provider: string): ProviderReadiness;
   /**

@@ -34,6 +34,8 @@ import { DailyProbeBudget } from '../readiness/probe-budget.js';
 import { createLlmReadinessProbes } from './llm/llm-readiness-probes.js';
 import { LlmGateway } from './llm/llm-gateway.js';
 import { ProviderOverrides } from './governance/provider-overrides.js';
+import { ConformanceService } from './governance/conformance-service.js';
+import { ConformanceReportStore } from './store/conformance-report-store.js';
 import { LLM_PROVIDER_KINDS } from './llm/llm-settings.js';
 import { buildProviderNameRegistry, type ProviderNameRegistry, type SsotAudit } from '../governance/provider-name-registry.js';
 import { ProviderReload, type RegistrationLoader } from './governance/provider-reload.js';
@@ -55,6 +57,12 @@ export interface ControlPlaneOptions {
   reload?: RegistrationLoader;
   /** The start-up audit of the configured names against the vendored registry; logged, and shown in GET /providers. */
   ssot?: SsotAudit;
+  /**
+   * Where each compute provider's calls go, by name (its configured endpoint URLs; the composition root
+   * reads them from each provider's config and environment). A conformance run's `emulator` target runs
+   * a provider that is not testing-tier only when all of them are loopback.
+   */
+  providerEndpoints?: Readonly<Record<string, readonly string[]>>;
   /** Where LLM keys are read from (default process.env); read at every call, never stored. */
   env?: NodeJS.ProcessEnv;
   /** Tests: the LLM transports' hooks and the escalation ladder's waits. */
@@ -141,6 +149,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   });
   await validations.load();
   const overrides = new ProviderOverrides();
+  // The registrations' own compliance cases, for conformance runs (the registry keeps the projected provider only).
+  const contractCases = new Map(options.registrations.map((registration) => [registration.provider.name, registration.contracts ?? []]));
   const tracing = createGatewayTracing({ ...(settings.llm.otlpEndpoint !== undefined && { otlpEndpoint: settings.llm.otlpEndpoint }) });
   const llm = new LlmGateway({
     settings: settings.llm,
@@ -186,6 +196,15 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     validations,
     llm,
     overrides,
+    conformance: new ConformanceService({
+      registry,
+      llm: llmSetup,
+      owner: settings.owner,
+      logger,
+      store: new ConformanceReportStore(db, settings.dataDir),
+      providerEndpoints: options.providerEndpoints ?? {},
+      contractsOf: (provider) => contractCases.get(provider) ?? [],
+    }),
     providerReadiness: (provider) => {
       const heartbeat = scheduler.readiness(provider);
       return heartbeat.ready ? (validations.placementBlock(provider) ?? heartbeat) : heartbeat;

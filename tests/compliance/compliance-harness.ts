@@ -1,22 +1,30 @@
-import type { ProviderContractCase, ProviderRegistration } from '../../src/contracts/index.js';
+import type { ProviderRegistration } from '../../src/contracts/index.js';
+import type { ComputeSubject } from '../../src/governance/conformance/index.js';
 
-/** What each provider hands the suite: a fresh, isolated registration, and how to clean it up. */
-export interface ComplianceTarget {
+/** The owner of every machine the suite makes, and of the "someone else's" machine the list case makes. */
+export const COMPLIANCE_OWNER = 'compliance';
+export const COMPLIANCE_FOREIGN_OWNER = 'someone-else';
+
+/**
+ * A fresh, isolated registration as the conformance kit's subject: the provider and what the cases need
+ * to know of it. The target is private to the case, so cleanup discards it whole (the emulator, the data dir).
+ */
+export function complianceSubject(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the suite runs against any provider's registration.
-  registration: ProviderRegistration<any, any, any>;
-  /** A valid spawn for this provider: an instance type and region it offers. */
-  spawnable: { instanceType: string; region: string };
-  /** An image the provider accepts, or null to use its default. */
-  image: string | null;
-  cleanup(): Promise<void>;
-}
-
-export interface ComplianceFactory {
-  readonly name: string;
-  /**
-   * The provider's own contract cases (what its registration hands over as `contracts`), known
-   * before the target starts so the suite reports each one as its own test, run or skipped with why.
-   */
-  readonly contractCases: readonly ProviderContractCase[];
-  create(): Promise<ComplianceTarget>;
+  registration: ProviderRegistration<any, any, any>,
+  spawnable: { instanceType: string; region: string },
+  image: string | null,
+  cleanup: () => Promise<void>,
+): ComputeSubject {
+  return {
+    provider: registration.provider,
+    hooks: registration.hooks,
+    chaos: registration.chaos ?? null,
+    contracts: registration.contracts ?? [],
+    spawnable,
+    image,
+    owner: COMPLIANCE_OWNER,
+    foreignOwner: COMPLIANCE_FOREIGN_OWNER,
+    cleanup,
+  };
 }

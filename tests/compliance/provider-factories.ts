@@ -14,14 +14,19 @@ import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-conf
 import { ORBSTACK_CONTRACT_CASES } from '../../src/providers/orbstack/orbstack-contract-cases.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import type { ComplianceFactory } from './compliance-harness.js';
+import type { ComputeTarget } from '../../src/governance/conformance/index.js';
+import { complianceSubject } from './compliance-harness.js';
 
 const FAKE_ORBCTL = fileURLToPath(new URL('../providers/orbstack/fake-orbctl/orbctl', import.meta.url));
 
-/** Every provider the compliance suite runs against. A new provider joins by adding its factory here. */
-export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
+/**
+ * Every provider the compliance suite runs against, as the conformance kit's targets (a harness per
+ * target: each case gets a fresh registration). A new provider joins by adding its factory here.
+ */
+export const COMPLIANCE_FACTORIES: readonly ComputeTarget[] = [
   {
-    name: 'orbstack (local driver)',
+    capability: 'compute',
+    adapter: 'orbstack (local driver)',
     contractCases: ORBSTACK_CONTRACT_CASES,
     async create() {
       const dir = makeTempDir('compliance-orbstack');
@@ -32,19 +37,15 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         snapshotDelayMs: { min: 5, max: 20 },
       });
       const registration = createOrbStackRegistration(config, { dataDir: dir.path });
-      return {
-        registration,
-        spawnable: { instanceType: 'orb.small', region: 'local-1' },
-        image: 'debian:12',
-        async cleanup() {
-          await registration.hooks.onShutdown?.();
-          dir.remove();
-        },
-      };
+      return complianceSubject(registration, { instanceType: 'orb.small', region: 'local-1' }, 'debian:12', async () => {
+        await registration.hooks.onShutdown?.();
+        dir.remove();
+      });
     },
   },
   {
-    name: 'orbstack (orbctl driver, fake CLI)',
+    capability: 'compute',
+    adapter: 'orbstack (orbctl driver, fake CLI)',
     contractCases: ORBSTACK_CONTRACT_CASES,
     async create() {
       const dir = makeTempDir('compliance-orbctl');
@@ -53,37 +54,29 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         dataDir: join(dir.path, 'data'),
         orbctlEnv: { ...process.env, FAKE_ORBCTL_STATE: join(dir.path, 'orbctl-state.json') },
       });
-      return {
-        registration,
-        spawnable: { instanceType: 'orb.small', region: 'local-1' },
-        image: 'debian:12',
-        async cleanup() {
-          await registration.hooks.onShutdown?.();
-          dir.remove();
-        },
-      };
+      return complianceSubject(registration, { instanceType: 'orb.small', region: 'local-1' }, 'debian:12', async () => {
+        await registration.hooks.onShutdown?.();
+        dir.remove();
+      });
     },
   },
   {
-    name: 'aws (EC2 emulator)',
+    capability: 'compute',
+    adapter: 'aws (EC2 emulator)',
     contractCases: [],
     async create() {
       const emulator = await startEc2Emulator({ seed: 7, bootDelayMs: 20, terminateDelayMs: 20, snapshotDelayMs: 20 });
       const config = AwsConfigSchema.parse({ regions: ['us-east-1', 'us-west-2'], endpoint: emulator.url, pricing: { endpoint: emulator.url } });
       const registration = createAwsRegistration(config, { credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' } });
-      return {
-        registration,
-        spawnable: { instanceType: 't3.micro', region: 'us-east-1' },
-        image: null,
-        async cleanup() {
-          await registration.hooks.onShutdown?.();
-          await emulator.close();
-        },
-      };
+      return complianceSubject(registration, { instanceType: 't3.micro', region: 'us-east-1' }, null, async () => {
+        await registration.hooks.onShutdown?.();
+        await emulator.close();
+      });
     },
   },
   {
-    name: 'lambda-labs (Lambda Cloud emulator)',
+    capability: 'compute',
+    adapter: 'lambda-labs (Lambda Cloud emulator)',
     contractCases: [],
     async create() {
       // A fresh key per target: the provider's limiter is shared per key, and tests must not queue behind each other.
@@ -101,19 +94,15 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
         rateLimits: { requestIntervalMs: 10, launchIntervalMs: 30, guardMs: 2 },
       });
       const registration = createLambdaLabsRegistration(config, { env: { LAMBDA_API_KEY: apiKey, HANGAR_LAMBDA_LABS_URL: emulator.url } });
-      return {
-        registration,
-        spawnable: { instanceType: 'gpu_1x_a10', region: 'us-east-1' },
-        image: 'ubuntu-22-04',
-        async cleanup() {
-          await registration.hooks.onShutdown?.();
-          await emulator.close();
-        },
-      };
+      return complianceSubject(registration, { instanceType: 'gpu_1x_a10', region: 'us-east-1' }, 'ubuntu-22-04', async () => {
+        await registration.hooks.onShutdown?.();
+        await emulator.close();
+      });
     },
   },
   {
-    name: 'runpod (RunPod emulator, REST v2 + GraphQL)',
+    capability: 'compute',
+    adapter: 'runpod (RunPod emulator, REST v2 + GraphQL)',
     contractCases: [],
     async create() {
       const apiKey = `rpa_compliance_${randomUUID()}`;
@@ -126,15 +115,10 @@ export const COMPLIANCE_FACTORIES: readonly ComplianceFactory[] = [
       const registration = createRunPodRegistration(RunPodConfigSchema.parse({}), {
         env: { RUNPOD_API_KEY: apiKey, HANGAR_RUNPOD_URL: emulator.url, HANGAR_RUNPOD_GRAPHQL_URL: emulator.graphqlUrl },
       });
-      return {
-        registration,
-        spawnable: { instanceType: 'NVIDIA GeForce RTX 4090', region: 'US-KS-2' },
-        image: null,
-        async cleanup() {
-          await registration.hooks.onShutdown?.();
-          await emulator.close();
-        },
-      };
+      return complianceSubject(registration, { instanceType: 'NVIDIA GeForce RTX 4090', region: 'US-KS-2' }, null, async () => {
+        await registration.hooks.onShutdown?.();
+        await emulator.close();
+      });
     },
   },
 ];

@@ -3,14 +3,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { projectProvider } from '../../src/contracts/index.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
+import { makeTempDir, type TempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultyProvider, faultyRegistration } from './support/faulty-provider.js';
 import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
 
 /** Provider governance through the API: the mapping (JSON or the page), overrides, and reload. */
 const planes: TestControlPlane[] = [];
+const cleanupDirs: TempDir[] = [];
 afterEach(async () => {
   for (const plane of planes.splice(0)) await plane.close();
+  for (const dir of cleanupDirs.splice(0)) dir.remove();
 });
 
 async function start(options: Parameters<typeof startTestControlPlane>[0] = {}): Promise<TestControlPlane> {
@@ -91,12 +94,14 @@ describe('POST /providers/reload', () => {
   it('a bad configuration changes nothing; a removed provider with a live instance retires (reconciled, no new work) and goes once its instance is gone; adding it back starts it', async () => {
     let names = ['faulty', 'orbstack'];
     let broken = false;
-    let cp: TestControlPlane | undefined;
+    // The re-added faulty provider's machines live apart from the first one's.
+    const readded = makeTempDir('governance-readd');
+    cleanupDirs.push(readded);
     const freshFaulty = () => {
-      const base = createOrbStackRegistration(OrbStackConfigSchema.parse({ seed: 9, bootDelayMs: { min: 5, max: 5 }, terminateDelayMs: { min: 0, max: 0 } }), { dataDir: join(cp?.dir.path ?? '', 'faulty') });
+      const base = createOrbStackRegistration(OrbStackConfigSchema.parse({ seed: 9, bootDelayMs: { min: 5, max: 5 }, terminateDelayMs: { min: 0, max: 0 } }), { dataDir: join(readded.path, 'faulty') });
       return faultyRegistration(new FaultyProvider(projectProvider(base.provider)));
     };
-    cp = await start({
+    const cp = await start({
       reload: () => {
         if (broken) throw new Error('providers.nimbus: unknown provider');
         return {

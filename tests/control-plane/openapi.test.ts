@@ -231,6 +231,14 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('DELETE', '/providers/overrides/compute')).status).toBe(204);
     expect((await call('DELETE', '/providers/overrides/compute')).status).toBe(404);
     expect((await call('POST', '/providers/reload')).status).toBe(409);
+    // Conformance runs: the kit over one compute and one LLM adapter, the stored reports, a run that spends nothing, refusals.
+    expect((await call('POST', '/providers/conformance/run', { capability: 'compute', adapter: 'orbstack' })).status).toBe(200);
+    expect((await call('POST', '/providers/conformance/run', { capability: 'llm', adapter: 'mock' })).status).toBe(200);
+    expect((await call('POST', '/providers/conformance/run', { target: 'live' })).status).toBe(200);
+    expect((await call('POST', '/providers/conformance/run', { adapter: 'nimbus' })).status).toBe(422);
+    expect((await call('POST', '/providers/conformance/run', { target: 'prod' })).status).toBe(422);
+    expect((await call('POST', '/providers/conformance/run', '{')).status).toBe(400);
+    await call('GET', '/providers/conformance/reports');
     // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
     await call('GET', '/llm/models');
     expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);

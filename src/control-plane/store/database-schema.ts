@@ -129,6 +129,7 @@ export interface Database {
   llm_attempts: LlmAttemptsTable;
   llm_escalations: LlmEscalationsTable;
   llm_evals: LlmEvalsTable;
+  provider_conformance_reports: ProviderConformanceReportsTable;
 }
 
 export interface ProviderValidationRunsTable {
@@ -224,4 +225,15 @@ export interface LlmEvalsTable {
   comment: string | null;
   /** JSON. */
   data: string;
+}
+
+export interface ProviderConformanceReportsTable {
+  id: string;
+  run_id: string;
+  capability: string;
+  adapter: string;
+  pass: number;
+  /** JSON: the whole report, keys sorted. */
+  report: string;
+  created_at: string;
 }

@@ -42,6 +42,10 @@ export interface TestControlPlaneOptions {
   llmHooks?: ControlPlaneOptions['llmHooks'];
   /** POST /providers/reload's loader (none: reload answers 409). */
   reload?: ControlPlaneOptions['reload'];
+  /** More providers, registered after orbstack and faulty. */
+  extraRegistrations?: ControlPlaneOptions['registrations'];
+  /** Where the providers' calls go, by name (conformance runs' emulator target). */
+  providerEndpoints?: ControlPlaneOptions['providerEndpoints'];
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
@@ -70,11 +74,12 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
   });
   const plane = await createControlPlane({
     settings,
-    registrations: [orbstack, faultyRegistration(faulty, options.faultyReadiness)],
+    registrations: [orbstack, faultyRegistration(faulty, options.faultyReadiness), ...(options.extraRegistrations ?? [])],
     logger,
     env: options.env ?? {},
     ...(options.llmHooks !== undefined && { llmHooks: options.llmHooks }),
     ...(options.reload !== undefined && { reload: options.reload }),
+    ...(options.providerEndpoints !== undefined && { providerEndpoints: options.providerEndpoints }),
   });
   return {
     plane,
