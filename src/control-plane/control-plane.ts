@@ -232,8 +232,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   };
   const providerNames = options.providerNames ?? buildProviderNameRegistry({ compute: registry.names(), llm: LLM_PROVIDER_KINDS });
   const ssot: SsotAudit = options.ssot ?? { line: 'ssot=unavailable', reason: 'no audit: the control plane was started without the composition root (src/main.ts)' };
-  if (ssot.line === 'ssot=ok') logger.info(ssot.line);
-  else logger.warn(ssot.line, ssot.line === 'ssot=drift' ? { unknown: ssot.unknown } : { reason: ssot.reason });
+  // Logged only when the composition root ran the audit (npm start); an embedded plane (the readiness CLI, tests) shows it in GET /providers only.
+  if (options.ssot !== undefined) {
+    if (ssot.line === 'ssot=ok') logger.info(ssot.line);
+    else logger.warn(ssot.line, ssot.line === 'ssot=drift' ? { unknown: ssot.unknown } : { reason: ssot.reason });
+  }
   const reload =
     options.reload === undefined
       ? null
