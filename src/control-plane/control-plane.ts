@@ -149,8 +149,6 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   });
   await validations.load();
   const overrides = new ProviderOverrides();
-  // The registrations' own compliance cases, for conformance runs (the registry keeps the projected provider only).
-  const contractCases = new Map(options.registrations.map((registration) => [registration.provider.name, registration.contracts ?? []]));
   const tracing = createGatewayTracing({ ...(settings.llm.otlpEndpoint !== undefined && { otlpEndpoint: settings.llm.otlpEndpoint }) });
   const llm = new LlmGateway({
     settings: settings.llm,
@@ -203,7 +201,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       logger,
       store: new ConformanceReportStore(db, settings.dataDir),
       providerEndpoints: options.providerEndpoints ?? {},
-      contractsOf: (provider) => contractCases.get(provider) ?? [],
+      // From the registry, so a provider a reload added brings its own cases too.
+      contractsOf: (provider) => registry.get(provider)?.contracts ?? [],
     }),
     providerReadiness: (provider) => {
       const heartbeat = scheduler.readiness(provider);

@@ -6,6 +6,7 @@ import {
   type Provider,
   type ProviderHooks,
   type ProviderChaosControl,
+  type ProviderContractCase,
   type ProviderInstance,
   type ProviderRegistration,
   type ProviderSnapshot,
@@ -31,6 +32,8 @@ export interface RegisteredProvider {
   readonly poolLauncher: PoolLauncher | null;
   /** The probes that prove the provider usable (readiness); null when it registers none. */
   readonly readiness: ReadinessProbes | null;
+  /** The provider's own compliance cases (conformance runs add them to the shared list). */
+  readonly contracts: readonly ProviderContractCase[];
 }
 
 /** A provider's catalog as the API shows it: the offerings, and the catalog entries the provider had to skip. */
@@ -68,6 +71,7 @@ export class ProviderRegistry {
       skippedEntries: registration.skippedEntries ?? null,
       poolLauncher: registration.poolLauncher === undefined ? null : projectPoolLauncher(registration.poolLauncher),
       readiness: registration.readiness ?? null,
+      contracts: registration.contracts ?? [],
     };
     this.entries.set(name, entry);
     if (registration.bindCapacitySignals !== undefined) this.capacityBinders.set(name, registration.bindCapacitySignals);
