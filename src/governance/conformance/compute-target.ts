@@ -1,7 +1,7 @@
 import type { Provider, ProviderChaosControl, ProviderContractCase, ProviderHooks, SpawnOptions } from '../../contracts/index.js';
 import type { CallMeter } from './call-meter.js';
 import { skipCase } from './conformance-case.js';
-import { pollUntil } from './poll-until.js';
+import { pollUntil } from '../../lib/poll-until.js';
 import { type RetryOutcome, type TransientRetryPolicy, retryTransient } from './transient-retry.js';
 
 /** What a case made, as the harness saw it answered: what cleanup must remove. */
