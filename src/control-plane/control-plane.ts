@@ -158,7 +158,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     readiness: (provider) => {
       if (!overrides.allows('llm_gateway', provider)) return { ready: false, reason: `the llm_gateway override names ${overrides.get('llm_gateway')?.adapters.join(', ') ?? ''} only` };
       const block = validations.placementBlock(provider);
-      return block === null ? { ready: validations.lastPassed(provider), reason: validations.lastPassed(provider) === null ? 'not validated yet' : 'the latest validation passed' } : { ready: false, reason: block.reason ?? 'the latest validation failed' };
+      if (block !== null) return { ready: false, reason: block.reason ?? 'the latest validation failed' };
+      // Called per model on every routing decision: one lookup.
+      const passed = validations.lastPassed(provider);
+      return { ready: passed, reason: passed === null ? 'not validated yet' : 'the latest validation passed' };
     },
     logger,
     tracing,
