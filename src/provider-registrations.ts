@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ProviderRegistration } from './contracts/index.js';
 import { ConfigError, type ControlPlaneSettings, loadConfig } from './control-plane/config.js';
 import { PROVIDER_FACTORIES, providerConfigSchemas } from './provider-factories.js';
@@ -32,7 +32,13 @@ export interface ProviderPlan {
   settings: ControlPlaneSettings;
   /** The enabled providers, in configuration order. */
   names: string[];
-  /** Builds one enabled provider's registration from its validated section; ConfigError naming it when its factory throws. */
+  /** Every configured adapter, enabled or not (a candidate configured under `adapters` only), with its kind. */
+  adapters: { name: string; kind: string; enabled: boolean }[];
+  /**
+   * Builds one configured adapter's registration from its validated section (enabled or not: a shadow
+   * run builds its candidate on demand); ConfigError naming it when its factory throws. An adapter named
+   * otherwise than its kind keeps the provider's local state apart, in `<dataDir>/adapters/<name>/`.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own enhanced registration; the registry projects it.
   build(name: string): ProviderRegistration<any, any, any>;
   /** The URLs one enabled provider's calls go to, from its section and the environment. */
@@ -50,23 +56,31 @@ export function loadProviderPlan(env: NodeJS.ProcessEnv): ProviderPlan {
     throw new ConfigError('HANGAR_CHAOS is set, but only the orbstack provider has a chaos engine and it is not enabled');
   }
   const settings = { ...config.settings, dataDir: resolve(config.settings.dataDir) };
-  const sections = new Map(config.providers.map((provider) => [provider.name, provider.config]));
+  const adapters = new Map(config.adapters.map((adapter) => [adapter.name, adapter]));
+  const enabled = new Set(config.providers.map((provider) => provider.name));
+  const resolveAdapter = (name: string) => {
+    const adapter = adapters.get(name);
+    const factory = adapter === undefined ? undefined : PROVIDER_FACTORIES[adapter.kind];
+    if (adapter === undefined || factory === undefined) throw new ConfigError(`unknown provider "${name}"`);
+    return { adapter, factory };
+  };
   return {
     settings,
     names: config.providers.map((provider) => provider.name),
+    adapters: config.adapters.map((adapter) => ({ name: adapter.name, kind: adapter.kind, enabled: enabled.has(adapter.name) })),
     build(name) {
-      const factory = PROVIDER_FACTORIES[name];
-      if (!factory || !sections.has(name)) throw new ConfigError(`unknown provider "${name}"`);
+      const { adapter, factory } = resolveAdapter(name);
+      const renamed = adapter.kind !== name;
       try {
-        return factory.create(sections.get(name), { dataDir: settings.dataDir, owner: settings.owner, env });
+        const registration = factory.create(adapter.config, { dataDir: renamed ? join(settings.dataDir, 'adapters', name) : settings.dataDir, owner: settings.owner, env });
+        return renamed ? { ...registration, name } : registration;
       } catch (error) {
         throw new ConfigError(`provider ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
     endpoints(name) {
-      const factory = PROVIDER_FACTORIES[name];
-      if (!factory || !sections.has(name)) throw new ConfigError(`unknown provider "${name}"`);
-      return factory.endpoints(sections.get(name), env);
+      const { adapter, factory } = resolveAdapter(name);
+      return factory.endpoints(adapter.config, env);
     },
   };
 }

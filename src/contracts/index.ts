@@ -1,3 +1,4 @@
+export * from './adapter-name.js';
 export * from './bootstrap.js';
 export * from './call-options.js';
 export * from './capabilities.js';

@@ -47,6 +47,12 @@ export interface ProviderRegistration<
   TCaps extends CapabilityDeclaration = CapabilityDeclaration,
 > {
   provider: Provider<TInstance, TSnapshot, TCaps>;
+  /**
+   * The adapter's name when it is not the provider's own: several adapters of one kind side by side
+   * (`runpod` and a candidate `runpod-next`). The registry registers it under this name and renames
+   * the provider's errors to match (`renameProvider`).
+   */
+  name?: string;
   hooks: ProviderHooks;
   workflows?: Record<string, ProviderWorkflow>;
   contracts?: readonly ProviderContractCase[];

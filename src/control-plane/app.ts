@@ -22,6 +22,9 @@ import type { ProviderReload } from './governance/provider-reload.js';
 import type { SsotAudit } from '../governance/provider-name-registry.js';
 import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
 import { pageRoutes } from './routes/page-routes.js';
+import { rolloutRoutes } from './routes/rollout-routes.js';
+import type { ShadowService } from './governance/shadow-service.js';
+import type { GovernanceSettings } from './governance/governance-settings.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { type ReconcileControl, reconcileRoutes } from './routes/reconcile-routes.js';
 import { snapshotRoutes } from './routes/snapshot-routes.js';
@@ -39,6 +42,9 @@ export interface GovernanceControl {
   /** Null when the control plane was started without a configuration loader (nothing to reload from). */
   reload: ProviderReload | null;
   ssot: SsotAudit;
+  /** Shadow runs (docs/governance.md). */
+  shadow: ShadowService;
+  shadowSettings: GovernanceSettings['shadow'];
 }
 
 export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, governance: GovernanceControl): OpenAPIHono<BlankEnv> {
@@ -72,7 +78,8 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   app.route('/', conformanceRoutes(ctx));
   // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
   const pages = pageRoutes(ctx);
-  app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage }));
+  app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage, shadow: governance.shadow }));
+  app.route('/', rolloutRoutes(ctx, { reload: governance.reload, shadow: governance.shadow, settings: governance.shadowSettings }));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
   app.route('/', pages.routes);
   serveOpenApiDocument(app);

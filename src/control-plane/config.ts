@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger.js';
 import { LlmSettingsSchema } from './llm/llm-settings.js';
+import { GovernanceSettingsSchema } from './governance/governance-settings.js';
 import { ReconcileSettingsSchema } from './reconcile/reconcile-policy.js';
 
 /** The control plane's own settings (everything but the provider sections). */
@@ -93,21 +94,36 @@ export const ControlPlaneSettingsSchema = z
       .prefault({}),
     /** The LLM gateway (docs/llm-gateway.md): providers, the policy file, probe budget, decisions. */
     llm: LlmSettingsSchema.prefault({}),
+    /** Shadow runs' budget caps and the ramp's rollback SLO (docs/governance.md). */
+    governance: GovernanceSettingsSchema,
   })
   .strict();
 
 export type ControlPlaneSettings = z.infer<typeof ControlPlaneSettingsSchema>;
 
 export interface EnabledProviderConfig {
+  /** The adapter's name: what the API, the store and the placement chain call it. */
   name: string;
-  /** The provider's section, validated by its own schema. */
+  /** The provider kind that builds it (a factory's name): the name itself unless the section says `kind`. */
+  kind: string;
+  /** The provider's section, validated by its kind's schema. */
   config: unknown;
 }
 
 export interface HangarConfig {
   settings: ControlPlaneSettings;
+  /** The enabled adapters, in configuration order. */
   providers: EnabledProviderConfig[];
+  /**
+   * Every adapter a section configures, enabled or not (a candidate named under `adapters` but not
+   * mapped under `capabilities.compute`): shadow runs build one on demand, and an adapter that still
+   * owns live instances is reconciled whether it is enabled or not.
+   */
+  adapters: EnabledProviderConfig[];
 }
+
+/** An adapter's name: lower-case letters, digits and dashes (`runpod-next`), as provider kinds are. */
+export const ADAPTER_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** What the loader needs to know of each provider Hangar can run: how to validate its section. */
 export type ProviderConfigSchemas = Readonly<Record<string, z.ZodType>>;
@@ -168,8 +184,9 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * configured the OrbStack local provider is enabled. Any bad key stops start-up with its name.
  */
 /**
- * The providers file (`PROVIDERS_CONFIG_PATH`): `adapters` (each compute provider's settings, by name;
- * `kind`, when given, must be the name: one adapter per kind so far) and `capabilities` (`compute`: the
+ * The providers file (`PROVIDERS_CONFIG_PATH`): `adapters` (each compute adapter's settings, by name;
+ * `kind` names the provider that builds it, the name itself when absent, so `runpod` and a candidate
+ * `runpod-next: {kind: runpod}` may sit side by side) and `capabilities` (`compute`: the
  * enabled compute providers in order; `llm_gateway`: the enabled LLM providers, a name or a list). It
  * replaces the `providers` section of HANGAR_CONFIG, and `capabilities.llm_gateway` selects among
  * `llm.providers` (a kind not configured there is added with its defaults).
@@ -186,9 +203,8 @@ function applyProvidersFile(path: string, file: Record<string, unknown>): Record
   if (unknownCapabilities.length > 0) throw new ConfigError(`${path}: capabilities: unknown capability ${unknownCapabilities.join(', ')} (known: compute, llm_gateway)`);
   const providers: Record<string, unknown> = {};
   for (const [name, section] of Object.entries(adapters)) {
-    const { kind, ...settings } = (section ?? {}) as Record<string, unknown>;
-    if (kind !== undefined && kind !== name) throw new ConfigError(`${path}: adapters.${name}.kind: ${String(kind)} under another name is not supported yet (one adapter per kind: name it ${String(kind)})`);
-    providers[name] = settings;
+    if (section !== null && section !== undefined && (typeof section !== 'object' || Array.isArray(section))) throw new ConfigError(`${path}: adapters.${name}: expected a mapping of settings`);
+    providers[name] = { ...((section ?? {}) as Record<string, unknown>) };
   }
   const list = (value: unknown, field: string): string[] => {
     const names = typeof value === 'string' ? [value] : value;
@@ -236,26 +252,34 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
   if (!settings.success) throw new ConfigError(`invalid configuration: ${describeIssues(settings.error, '')}`);
 
   // Every section in the file is checked, enabled or not, so a typo never waits for the day it is switched on.
-  const known = (name: string) => {
-    const schema = providerSchemas[name];
-    if (!schema) throw new ConfigError(`unknown provider "${name}" (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
+  const knownKinds = () => Object.keys(providerSchemas).sort().join(', ');
+  const known = (kind: string, where: string) => {
+    const schema = providerSchemas[kind];
+    if (!schema) throw new ConfigError(`${where}unknown provider "${kind}" (known: ${knownKinds()})`);
     return schema;
   };
-  const validated = new Map<string, { enabled: boolean; config: unknown }>();
+  const validated = new Map<string, { enabled: boolean; kind: string; config: unknown }>();
   for (const [name, section] of Object.entries(providerSections as Record<string, unknown>)) {
-    const schema = known(name);
     const raw = section ?? {};
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`providers.${name}: expected a mapping of settings`);
-    const { enabled = true, ...settingsOnly } = raw as Record<string, unknown>;
+    const { enabled = true, kind = name, ...settingsOnly } = raw as Record<string, unknown>;
+    if (typeof kind !== 'string') throw new ConfigError(`providers.${name}.kind: expected a provider name (known: ${knownKinds()})`);
+    if (kind !== name) {
+      known(kind, `providers.${name}.kind: `);
+      if (!ADAPTER_NAME_PATTERN.test(name)) throw new ConfigError(`providers.${name}: an adapter name is lower-case letters, digits and dashes, starting with a letter (at most 40)`);
+    } else {
+      known(name, '');
+    }
+    const schema = providerSchemas[kind] as z.ZodType;
     if (typeof enabled !== 'boolean') throw new ConfigError(`providers.${name}.enabled: expected true or false`);
     const parsed = schema.safeParse(settingsOnly);
     if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error, `providers.${name}`)}`);
-    validated.set(name, { enabled, config: parsed.data });
+    validated.set(name, { enabled, kind, config: parsed.data });
   }
 
   for (const name of Object.keys(settings.data.reconcile.providers)) {
-    if (!providerSchemas[name]) {
-      throw new ConfigError(`reconcile.providers.${name}: unknown provider (known: ${Object.keys(providerSchemas).sort().join(', ')})`);
+    if (!providerSchemas[name] && !validated.has(name)) {
+      throw new ConfigError(`reconcile.providers.${name}: unknown provider (known: ${[...new Set([...Object.keys(providerSchemas), ...validated.keys()])].sort().join(', ')})`);
     }
   }
 
@@ -268,12 +292,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, providerSchemas: ProviderConf
       : DEFAULT_PROVIDERS;
   if (requested.length === 0) throw new ConfigError('no provider is enabled: set HANGAR_PROVIDERS or enable one under providers');
 
-  const providers = [...new Set(requested)].map((name): EnabledProviderConfig => {
+  const withDefaults = (name: string): EnabledProviderConfig => {
     const section = validated.get(name);
-    if (section) return { name, config: section.config };
-    const parsed = known(name).safeParse({});
+    if (section) return { name, kind: section.kind, config: section.config };
+    const parsed = known(name, '').safeParse({});
     if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error, `providers.${name}`)}`);
-    return { name, config: parsed.data };
-  });
-  return { settings: settings.data, providers };
+    return { name, kind: name, config: parsed.data };
+  };
+  const providers = [...new Set(requested)].map(withDefaults);
+  const adapters = [...new Set([...providers.map((provider) => provider.name), ...validated.keys()])].map((name) => providers.find((provider) => provider.name === name) ?? withDefaults(name));
+  return { settings: settings.data, providers, adapters };
 }

@@ -14,6 +14,7 @@ import type { ValidationService } from './readiness/validation-service.js';
 import type { LlmGateway } from './llm/llm-gateway.js';
 import type { ProviderOverrides } from './governance/provider-overrides.js';
 import type { ConformanceService } from './governance/conformance-service.js';
+import type { RampService } from './governance/ramp-service.js';
 import type { ChainPolicy } from '../placement/failover-chain.js';
 import type { ProviderReadiness } from '../placement/offer-planner.js';
 
@@ -57,6 +58,8 @@ export interface ControlPlaneContext {
   readonly overrides: ProviderOverrides;
   /** Conformance runs through the API: the kit's case lists over the enabled adapters, their stored reports (docs/governance.md). */
   readonly conformance: ConformanceService;
+  /** Percentage ramps from an adapter to its candidate, with automatic rollback (docs/governance.md): spawns ask it who takes the work. */
+  readonly ramp: RampService;
   /** Whether placement may use a provider now: its heartbeats, and its latest validation. */
   providerReadiness(provider: string): ProviderReadiness;
   /**

@@ -22,6 +22,7 @@ import type { ReconcileOutcome } from './reconcile/reconcile-report.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import type { Database } from './store/database-schema.js';
 import { ObservedInstanceStore } from './store/observed-instance-store.js';
+import { InstanceStore } from './store/instance-store.js';
 import { openDatabase } from './store/open-database.js';
 import { OrphanStore } from './store/orphan-store.js';
 import { SnapshotStore } from './store/snapshot-store.js';
@@ -39,6 +40,9 @@ import { ConformanceReportStore } from './store/conformance-report-store.js';
 import { LLM_PROVIDER_KINDS } from './llm/llm-settings.js';
 import { buildProviderNameRegistry, type ProviderNameRegistry, type SsotAudit } from '../governance/provider-name-registry.js';
 import { ProviderReload, type RegistrationLoader } from './governance/provider-reload.js';
+import { RampService } from './governance/ramp-service.js';
+import { ShadowService } from './governance/shadow-service.js';
+import { recordEvent } from './store/event-store.js';
 import { setupLlmProviders } from './llm/llm-providers.js';
 import { PolicyFile } from './llm/policy-file.js';
 import { LlmDecisionStore } from './store/llm-decision-store.js';
@@ -95,6 +99,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const db = await openDatabase(settings.dataDir);
   const registry = new ProviderRegistry();
   for (const registration of options.registrations) registry.register(registration);
+  await registerOwnersOfLiveInstances(registry, new InstanceStore(db), options.reload, logger);
   for (const entry of registry.all()) await entry.hooks.onStartup?.();
   const instanceChanges = new KeyedNotifier();
   const capacityErrors = new CapacityErrorStore(db, {
@@ -149,6 +154,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   });
   await validations.load();
   const overrides = new ProviderOverrides();
+  // Set once the ramp and the shadow exist (they need the gateway): an LLM candidate is routed to only through its ramp.
+  let rolloutCandidate: (provider: string) => boolean = () => false;
   const tracing = createGatewayTracing({ ...(settings.llm.otlpEndpoint !== undefined && { otlpEndpoint: settings.llm.otlpEndpoint }) });
   const llm = new LlmGateway({
     settings: settings.llm,
@@ -156,6 +163,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     policy: policyFile,
     decisions: new LlmDecisionStore(db),
     readiness: (provider) => {
+      if (rolloutCandidate(provider)) return { ready: false, reason: 'it is a rollout candidate: it takes requests through its ramp only' };
       if (!overrides.allows('llm_gateway', provider)) return { ready: false, reason: `the llm_gateway override names ${overrides.get('llm_gateway')?.adapters.join(', ') ?? ''} only` };
       const block = validations.placementBlock(provider);
       if (block !== null) return { ready: false, reason: block.reason ?? 'the latest validation failed' };
@@ -168,6 +176,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     ...(options.llmHooks !== undefined && { ladderHooks: { ...(options.llmHooks.sleep && { sleep: options.llmHooks.sleep }), ...(options.llmHooks.random && { random: options.llmHooks.random }) } }),
   });
   await llm.start();
+  const ramp = new RampService(registry, settings.governance.rollout.slo, logger);
   recordProbeLatency = (ref, latencyMs) => llm.recordLatency(ref, latencyMs);
   // eslint-disable-next-line prefer-const -- the scheduler needs the context, the context's readiness needs the scheduler
   let scheduler: HeartbeatScheduler;
@@ -207,6 +216,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       // From the registry, so a provider a reload added brings its own cases too.
       contractsOf: (provider) => registry.get(provider)?.contracts ?? [],
     }),
+    ramp,
     providerReadiness: (provider) => {
       const heartbeat = scheduler.readiness(provider);
       return heartbeat.ready ? (validations.placementBlock(provider) ?? heartbeat) : heartbeat;
@@ -256,7 +266,34 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       reload.sweep().catch((error: unknown) => logger.warn('retired provider sweep failed', { provider: entry.name, error: String(error) }));
     };
   }
-  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot });
+  const shadow = new ShadowService({
+    registry,
+    ramp,
+    db,
+    settings: settings.governance.shadow,
+    dataDir: settings.dataDir,
+    owner: settings.owner,
+    logger,
+    llmRun: (request, signal) => llm.runOnce(request, signal),
+    llmProbeModel: (provider) => llmSetup.entries.find((entry) => entry.name === provider)?.probeModel ?? null,
+  });
+  ramp.hooks = {
+    promoted: (pair) => void shadow.endFor(pair, `${pair.candidate} promoted`),
+    rolledBack: (pair, breaches) => {
+      const message = `ramp of ${pair.current} → ${pair.candidate} rolled back to 0: ${breaches.map((breach) => breach.detail).join('; ')}`;
+      recordEvent(db, { provider: pair.candidate, instanceId: null, type: 'governance.rollback', fromStatus: null, toStatus: null, message, data: { ...pair, breaches } }).catch((error: unknown) =>
+        logger.warn('the rollback event was not recorded', { error: String(error) }),
+      );
+      void shadow.endFor(pair, 'ramp rolled back');
+    },
+  };
+  rolloutCandidate = (provider) => ramp.isCandidate('llm_gateway', provider) || shadow.isCandidate('llm_gateway', provider);
+  llm.attachRollout({
+    assign: (provider, key) => ramp.assign('llm_gateway', provider, key),
+    record: (provider, outcome) => ramp.record('llm_gateway', provider, outcome),
+    mirror: (request, response) => shadow.mirrorLlm(request, response),
+  });
+  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow });
   return {
     app,
     ctx,
@@ -279,6 +316,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       return open.length;
     },
     async close() {
+      shadow.close();
       await validationSchedule.stop();
       await follower.stop();
       await scheduler.stop();
@@ -347,4 +385,35 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       await plane.close();
     },
   };
+}
+
+/**
+ * Never orphaned across a restart: an adapter that owns open rows but is not enabled (a reload removed
+ * it, or a ramp's candidate no longer mapped) is built again from its configured section and registered
+ * retiring, so it is reconciled until its last machine is gone and given no new work. One the
+ * configuration no longer names at all cannot be built: its rows wait, and the log says so.
+ */
+async function registerOwnersOfLiveInstances(registry: ProviderRegistry, instances: InstanceStore, loader: RegistrationLoader | undefined, logger: Logger): Promise<void> {
+  const owners = (await instances.openProviders()).filter((name) => registry.get(name) === undefined);
+  if (owners.length === 0) return;
+  let plan: ReturnType<RegistrationLoader> | null;
+  try {
+    plan = loader?.() ?? null;
+  } catch (error) {
+    logger.warn('open instances belong to providers that are not enabled, and the configuration did not load to build them', { providers: owners, error: String(error) });
+    return;
+  }
+  for (const name of owners) {
+    if (plan?.adapters?.some((adapter) => adapter.name === name) !== true) {
+      logger.warn('open instances belong to a provider the configuration no longer names: they are not reconciled until it is configured again', { provider: name });
+      continue;
+    }
+    try {
+      registry.register(plan.build(name));
+      registry.retire(name);
+      logger.info('a provider that is not enabled owns open instances: registered retiring, reconciled until they are gone', { capability: 'compute', adapter: name });
+    } catch (error) {
+      logger.warn('a provider that owns open instances could not be built', { provider: name, error: String(error) });
+    }
+  }
 }

@@ -14,13 +14,19 @@ import {
   type ProviderWorkflow,
   projectInstance,
   projectProvider,
+  renameErrors,
+  renameProvider,
   type SkippedEntry,
   type SkippedEntryLog,
 } from '../contracts/index.js';
 import { ApiError } from './api-error.js';
+import { type ReadTap, withReadTap } from './governance/shadow-read-tap.js';
 
 export interface RegisteredProvider {
+  /** The adapter's name (what the API and the store call it). */
   readonly name: string;
+  /** The provider kind that built it: the name itself unless several adapters of one kind run (`runpod-next` is a `runpod`). */
+  readonly kind: string;
   /** Projected: returns only the generic instance and snapshot types. */
   readonly provider: Provider;
   readonly hooks: ProviderHooks;
@@ -54,22 +60,28 @@ export class ProviderRegistry {
   private readonly capacityBinders = new Map<string, (signals: CapacitySignals) => void>();
   /** Providers a reload removed while they still own live instances: reconciled, but given no new work. */
   private readonly retiring = new Set<string>();
+  /** Candidates of a shadow run or a ramp: reconciled, reached by the ramp's share of work only (never by placement on their own). */
+  private readonly candidates = new Set<string>();
+  /** A shadow run's observer of an adapter's reads, by adapter name. */
+  private readonly readTaps = new Map<string, ReadTap>();
   /** Called with a provider's name when a background catalog refresh fails (the stale catalog stays). */
   onRefreshError: (provider: string, error: unknown) => void = () => {};
 
   register<TInstance extends ProviderInstance, TSnapshot extends ProviderSnapshot, TCaps extends CapabilityDeclaration>(
     registration: ProviderRegistration<TInstance, TSnapshot, TCaps>,
   ): RegisteredProvider {
-    const name = registration.provider.name;
+    const name = registration.name ?? registration.provider.name;
     if (this.entries.has(name)) throw new Error(`provider ${name} is registered twice`);
+    const kind = registration.provider.name;
     const entry: RegisteredProvider = {
       name,
-      provider: projectProvider(registration.provider),
+      kind,
+      provider: withReadTap(renameProvider(projectProvider(registration.provider), name), () => this.readTaps.get(name)),
       hooks: registration.hooks,
       workflows: registration.workflows ?? {},
       chaos: registration.chaos ?? null,
       skippedEntries: registration.skippedEntries ?? null,
-      poolLauncher: registration.poolLauncher === undefined ? null : projectPoolLauncher(registration.poolLauncher),
+      poolLauncher: registration.poolLauncher === undefined ? null : renamePoolLauncher(projectPoolLauncher(registration.poolLauncher), kind, name),
       readiness: registration.readiness ?? null,
       contracts: registration.contracts ?? [],
     };
@@ -105,9 +117,30 @@ export class ProviderRegistry {
     return this.retiring.has(name);
   }
 
-  /** The providers that take new work, sorted. */
+  /** Marks (or unmarks) the adapter a rollout's candidate: placement leaves it out; the ramp sends it its share. */
+  setCandidate(name: string, candidate: boolean): void {
+    if (candidate && this.entries.has(name)) this.candidates.add(name);
+    else this.candidates.delete(name);
+  }
+
+  isCandidate(name: string): boolean {
+    return this.candidates.has(name);
+  }
+
+  /** `retiring` (removed, still reconciled), `candidate` (a rollout's), or `active`. */
+  state(name: string): 'active' | 'candidate' | 'retiring' {
+    return this.retiring.has(name) ? 'retiring' : this.candidates.has(name) ? 'candidate' : 'active';
+  }
+
+  /** Installs (or, with undefined, removes) the observer of an adapter's reads (a shadow run). */
+  setReadTap(name: string, tap: ReadTap | undefined): void {
+    if (tap === undefined) this.readTaps.delete(name);
+    else this.readTaps.set(name, tap);
+  }
+
+  /** The providers that take new work on their own (placement's chains), sorted: neither retiring nor a rollout's candidate. */
   activeNames(): string[] {
-    return this.names().filter((name) => !this.retiring.has(name));
+    return this.names().filter((name) => !this.retiring.has(name) && !this.candidates.has(name));
   }
 
   /** Forgets the provider (a retiring one whose last instance is gone); answers its entry. */
@@ -115,6 +148,8 @@ export class ProviderRegistry {
     const entry = this.entries.get(name);
     this.entries.delete(name);
     this.retiring.delete(name);
+    this.candidates.delete(name);
+    this.readTaps.delete(name);
     this.catalogs.delete(name);
     this.capacityBinders.delete(name);
     return entry;
@@ -209,4 +244,10 @@ function projectPoolLauncher(launcher: PoolLauncher): PoolLauncher {
       return result.instance === null ? result : { instance: projectInstance(result.instance), tries: result.tries };
     },
   };
+}
+
+/** A pool launcher whose errors carry the adapter's name (see `renameProvider`). */
+function renamePoolLauncher(launcher: PoolLauncher, kind: string, name: string): PoolLauncher {
+  if (kind === name) return launcher;
+  return { maxPools: renameErrors(launcher.maxPools, kind, name), launch: renameErrors(launcher.launch, kind, name) };
 }

@@ -132,13 +132,30 @@ describe('the providers file (PROVIDERS_CONFIG_PATH)', () => {
     expect(Object.keys(config.settings.llm.providers).sort()).toEqual(['mock', 'openai']);
   });
 
+  it('holds several adapters of one kind: each validated by its kind, the unmapped one configured but not enabled', () => {
+    const providers = file('kinds.yaml', 'adapters:\n  orbstack: {}\n  orbstack-next: {kind: orbstack, seed: 7}\n  runpod-next: {kind: runpod, gpuCounts: [1, 2]}\ncapabilities:\n  compute: [orbstack, orbstack-next]\n');
+    const config = load({ PROVIDERS_CONFIG_PATH: providers });
+    expect(config.providers.map((provider) => [provider.name, provider.kind])).toEqual([
+      ['orbstack', 'orbstack'],
+      ['orbstack-next', 'orbstack'],
+    ]);
+    expect(config.adapters.map((adapter) => [adapter.name, adapter.kind])).toEqual([
+      ['orbstack', 'orbstack'],
+      ['orbstack-next', 'orbstack'],
+      ['runpod-next', 'runpod'],
+    ]);
+    expect(config.adapters.find((adapter) => adapter.name === 'runpod-next')?.config).toMatchObject({ gpuCounts: [1, 2], cloud: 'SECURE' });
+  });
+
   it('replaces the providers section of HANGAR_CONFIG, and says what is wrong with a bad file', () => {
     const main = file('hangar.yaml', 'providers:\n  runpod: {apiKey: rpa_TESTKEY000000000000000000000}\nllm:\n  providers:\n    openai: {}\n    anthropic: {}\n');
     const providers = file('providers.yaml', 'capabilities:\n  compute: [orbstack]\n  llm_gateway: anthropic\n');
     const config = load({ HANGAR_CONFIG: main, PROVIDERS_CONFIG_PATH: providers });
     expect(config.providers.map((provider) => provider.name)).toEqual(['orbstack']);
     expect(config.settings.llm.providers).toMatchObject({ anthropic: { enabled: true }, openai: { enabled: false } });
-    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('a.yaml', 'adapters:\n  runpod-next: {kind: runpod}\n') }))).toContain('adapters.runpod-next.kind');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('a.yaml', 'adapters:\n  runpod-next: {kind: nimbus}\n') }))).toContain('providers.runpod-next.kind: unknown provider "nimbus"');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('a2.yaml', 'adapters:\n  Runpod_Next: {kind: runpod}\n') }))).toContain('an adapter name is lower-case');
+    expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('a3.yaml', 'adapters:\n  runpod-next: {kind: runpod, gpuCounts: [0]}\n') }))).toContain('providers.runpod-next.gpuCounts');
     expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('b.yaml', 'mapping: {}\n') }))).toContain('unknown key mapping');
     expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('c.yaml', 'capabilities:\n  storage: [s3]\n') }))).toContain('unknown capability storage');
     expect(errorOf(() => load({ PROVIDERS_CONFIG_PATH: file('d.yaml', 'capabilities:\n  compute: [nimbus]\n') }))).toContain('unknown provider "nimbus"');

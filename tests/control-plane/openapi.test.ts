@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ProviderError } from '../../src/contracts/index.js';
 import { PAGE_ROUTES } from '../../src/control-plane/routes/page-routes.js';
 import { type AwsControlPlaneBed, startAwsControlPlaneBed } from '../providers/aws/aws-control-plane-bed.js';
+import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
+import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
 import { OpenApiValidator } from '../support/openapi-validator.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { type TestControlPlane, startTestControlPlane } from './support/test-control-plane.js';
 
@@ -101,7 +104,11 @@ describe('GET /openapi.json: the API described from its schemas', () => {
   });
 
   it('describes what every route answers: each recorded status, body and header validates against the document', async () => {
-    cp = await startTestControlPlane();
+    // A second OrbStack adapter (machines of its own) as a rollout candidate of the first.
+    const candidateDir = makeTempDir('openapi-candidate');
+    const candidate = { ...createOrbStackRegistration(OrbStackConfigSchema.parse({ seed: 3 }), { dataDir: candidateDir.path }), name: 'orbstack-next' };
+    cp = await startTestControlPlane({ extraRegistrations: [candidate] });
+    onTestFinished(() => candidateDir.remove());
     const app = cp.plane.app;
     const { recorded, call } = recorder((path, init) => app.request(path, init));
     const document = await documentOf((path, init) => app.request(path, init));
@@ -239,6 +246,23 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('POST', '/providers/conformance/run', { target: 'prod' })).status).toBe(422);
     expect((await call('POST', '/providers/conformance/run', '{')).status).toBe(400);
     await call('GET', '/providers/conformance/reports');
+    // Shadow and ramp: a candidate of the same kind, a comparison, a run started and stopped, ramps refused and stopped.
+    const rolloutPair = { capability: 'compute', candidate: 'orbstack-next', current: 'orbstack' };
+    expect((await call('POST', '/providers/shadow/compare-once', rolloutPair)).status).toBe(200);
+    expect((await call('POST', '/providers/shadow/compare-once', { ...rolloutPair, candidate: 'nimbus' })).status).toBe(422);
+    const shadowRun = await call('POST', '/providers/shadow/start', { ...rolloutPair, duration_sec: 60 });
+    expect(shadowRun.status).toBe(200);
+    expect((await call('POST', '/providers/shadow/start', { ...rolloutPair, duration_sec: 60 })).status).toBe(409);
+    await call('GET', '/providers/shadow');
+    expect((await call('POST', '/providers/shadow/stop', { shadow_id: (shadowRun.body as { shadow_id: string }).shadow_id })).status).toBe(200);
+    expect((await call('POST', '/providers/shadow/stop', { shadow_id: 'shd-none' })).status).toBe(404);
+    const simpleRun = await call('POST', '/providers/shadow/start/simple', rolloutPair);
+    expect(simpleRun.status).toBe(200);
+    await call('POST', '/providers/shadow/stop', { shadow_id: (simpleRun.body as { shadow_id: string }).shadow_id });
+    expect((await call('POST', '/providers/ramp/5', rolloutPair)).status).toBe(409);
+    expect((await call('POST', '/providers/ramp/7', rolloutPair)).status).toBe(422);
+    expect((await call('POST', '/providers/ramp/0', rolloutPair)).status).toBe(200);
+    await call('GET', '/providers/ramp');
     // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
     await call('GET', '/llm/models');
     expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);

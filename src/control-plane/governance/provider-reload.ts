@@ -10,7 +10,13 @@ export type AnyRegistration = ProviderRegistration<any, any, any>;
  * Reads the configuration again (the composition root's loader): the enabled provider names, and a
  * builder for each, so a reload builds only the providers it adds. Throws naming what is wrong.
  */
-export type RegistrationLoader = () => { names: readonly string[]; build(name: string): AnyRegistration };
+export type RegistrationLoader = () => {
+  /** The enabled adapters. */
+  names: readonly string[];
+  /** Every configured adapter, enabled or not (a candidate), with its kind; absent = the enabled ones only. */
+  adapters?: readonly { name: string; kind: string; enabled: boolean }[];
+  build(name: string): AnyRegistration;
+};
 
 export interface ReloadAnswer {
   /** Registered and started (onStartup, heartbeats, catalog). */
@@ -70,16 +76,11 @@ export class ProviderReload {
     const next = new Set(plan.names);
     const answer: ReloadAnswer = { added: [], retiring: [], removed: [], restored: [], unchanged: [] };
     for (const registration of fresh) {
-      const entry = registry.register(registration);
       try {
-        await entry.hooks.onStartup?.();
+        answer.added.push((await this.start(registration)).name);
       } catch (error) {
-        registry.remove(entry.name);
-        throw new ApiError(400, 'PROVIDERS_CONFIG_INVALID', `provider ${entry.name} did not start (${error instanceof Error ? error.message : String(error)}); it is not added${answer.added.length > 0 ? ` (added before it: ${answer.added.join(', ')})` : ''}`);
+        throw new ApiError(400, 'PROVIDERS_CONFIG_INVALID', `${error instanceof Error ? error.message : String(error)}${answer.added.length > 0 ? ` (added before it: ${answer.added.join(', ')})` : ''}`);
       }
-      this.hooks.started(entry);
-      void registry.refreshCatalog(entry).catch((error: unknown) => registry.onRefreshError(entry.name, error));
-      answer.added.push(entry.name);
     }
     for (const name of [...next].sort()) {
       if (answer.added.includes(name)) continue;
@@ -98,6 +99,46 @@ export class ProviderReload {
     }
     this.ctx.logger.info('providers reloaded', { capability: 'compute', ...answer, latency_ms: Math.round(performance.now() - started), attempts: 1, error_class: null });
     return answer;
+  }
+
+  /**
+   * Builds and starts one configured adapter that is not registered (a rollout's candidate named under
+   * `adapters` but not mapped under `capabilities.compute`). 422 UNKNOWN_ADAPTER when the configuration
+   * does not name it; 400 when it does not build or start.
+   */
+  async addConfigured(name: string): Promise<RegisteredProvider> {
+    const existing = this.ctx.registry.get(name);
+    if (existing !== undefined) return existing;
+    let registration: AnyRegistration;
+    try {
+      const plan = this.load();
+      const configured = plan.adapters?.map((adapter) => adapter.name) ?? [...plan.names];
+      if (!configured.includes(name)) throw new ApiError(422, 'UNKNOWN_ADAPTER', `no compute adapter named ${name} is configured (add it under adapters: in the providers file)`, { field: 'candidate', known: configured });
+      registration = plan.build(name);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(400, 'PROVIDERS_CONFIG_INVALID', `the provider configuration does not load: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      return await this.start(registration);
+    } catch (error) {
+      throw new ApiError(400, 'PROVIDERS_CONFIG_INVALID', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Registers a built adapter and starts it (onStartup, heartbeats, its first catalog read); one that does not start is not kept. */
+  private async start(registration: AnyRegistration): Promise<RegisteredProvider> {
+    const { registry } = this.ctx;
+    const entry = registry.register(registration);
+    try {
+      await entry.hooks.onStartup?.();
+    } catch (error) {
+      registry.remove(entry.name);
+      throw new Error(`provider ${entry.name} did not start (${error instanceof Error ? error.message : String(error)}); it is not added`, { cause: error });
+    }
+    this.hooks.started(entry);
+    void registry.refreshCatalog(entry).catch((error: unknown) => registry.onRefreshError(entry.name, error));
+    return entry;
   }
 
   /** Forgets every retiring provider whose last live instance is gone (called after each reconcile). */

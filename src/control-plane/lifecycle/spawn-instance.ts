@@ -27,8 +27,8 @@ export async function spawnInstance(
   request: SpawnRequest,
   idempotencyKey: string | null,
 ): Promise<SpawnOutcome> {
-  const entry = ctx.registry.get(request.provider);
-  if (!entry) {
+  const requested = ctx.registry.get(request.provider);
+  if (!requested) {
     throw new ApiError(422, 'UNKNOWN_PROVIDER', `no enabled provider named ${request.provider}`, {
       field: 'provider',
       known: ctx.registry.names(),
@@ -38,15 +38,18 @@ export async function spawnInstance(
   // A replay answers from the row, so it needs neither the catalog nor placement to be reachable.
   if (idempotencyKey !== null) {
     const existing = await ctx.instances.findByIdempotencyKey(idempotencyKey);
-    if (existing) return replay(ctx, entry, existing, request, requestHash);
+    // The row's own adapter: a ramp may have sent the first attempt to the candidate, and a retry lands where it did.
+    if (existing) return replay(ctx, ctx.registry.get(existing.provider) ?? requested, existing, request, requestHash);
   }
+  const id = newId('i');
+  // A ramp (docs/governance.md) sends its share of new spawns for this provider to its candidate, by a stable hash of the key (or the new id).
+  const entry = ctx.registry.get(ctx.ramp.assign('compute', requested.name, idempotencyKey ?? id)) ?? requested;
   if (ctx.registry.isRetiring(entry.name)) {
     throw new ApiError(409, 'PROVIDER_RETIRING', `provider ${entry.name} was removed from the configuration: it takes no new work, and its instances are reconciled until they are gone`, { field: 'provider', provider: entry.name });
   }
   const { region, zone } = await resolvePlacement(ctx, entry, request);
 
   const now = new Date().toISOString();
-  const id = newId('i');
   const name = request.name ?? id;
   const bootstrap = entry.provider.generateBootstrap({ instanceId: id, hostname: name, ...request.bootstrap });
   const record = newIntentRecord({
@@ -71,11 +74,20 @@ export async function spawnInstance(
     // Another request with the same key committed first: answer as its replay.
     if (error instanceof UniqueViolation && idempotencyKey !== null) {
       const winner = await ctx.instances.findByIdempotencyKey(idempotencyKey);
-      if (winner) return replay(ctx, entry, winner, request, requestHash);
+      if (winner) return replay(ctx, ctx.registry.get(winner.provider) ?? entry, winner, request, requestHash);
     }
     throw error;
   }
-  return { record: await driveSpawn(ctx, entry, record, request, false), replayed: false };
+  const started = performance.now();
+  let driven: InstanceRecord;
+  try {
+    driven = await driveSpawn(ctx, entry, record, request, false);
+  } catch (error) {
+    ctx.ramp.record('compute', entry.name, { ok: false, latencyMs: performance.now() - started, errorClass: error instanceof ApiError ? error.code : 'INTERNAL' });
+    throw error;
+  }
+  ctx.ramp.record('compute', entry.name, { ok: driven.status !== 'failed', latencyMs: performance.now() - started, errorClass: driven.error?.code ?? null });
+  return { record: driven, replayed: false };
 }
 
 async function replay(

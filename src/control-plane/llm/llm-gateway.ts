@@ -14,6 +14,7 @@ import {
   type ModelRef,
   type ProviderReadiness,
   type ProviderRequest,
+  type ProviderResponse,
   type RouteDecision,
   RoutingError,
   bundledModelScores,
@@ -65,6 +66,15 @@ export interface LlmGatewayOptions {
   ladderHooks?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number };
 }
 
+/** What governance hooks into the gateway: the ramp's assignment and outcome record, the shadow's mirror. */
+export interface LlmRolloutHooks {
+  /** The provider that takes this request for `provider`'s model: itself, or its ramp's candidate. */
+  assign(provider: string, workKey: string): string;
+  record(provider: string, outcome: { ok: boolean; latencyMs: number; errorClass: string | null }): void;
+  /** Called (not awaited) with every answered request and its answer. */
+  mirror(request: ProviderRequest, response: ProviderResponse): void;
+}
+
 const refText = (ref: ModelRef | null | undefined) => (ref ? `${ref.provider}/${ref.model}` : null);
 
 function messagesOf(body: { prompt?: string | undefined; messages?: Message[] | undefined }): Message[] {
@@ -82,9 +92,20 @@ export class LlmGateway {
   private readonly scores = bundledModelScores();
   private routable: ModelInfo[];
   private generateCount = 0;
+  private rollout: LlmRolloutHooks = { assign: (provider) => provider, record: () => {}, mirror: () => {} };
 
   constructor(private readonly options: LlmGatewayOptions) {
     this.routable = this.staticModels();
+  }
+
+  /** Governance's ramp and shadow (docs/governance.md): who takes a request, what its outcome was, the shadow's mirror. */
+  attachRollout(hooks: LlmRolloutHooks): void {
+    this.rollout = hooks;
+  }
+
+  /** One call through the runtime, once, no ladder (a shadow's comparison). */
+  runOnce(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
+    return this.options.setup.runtime.run(request, { signal });
   }
 
   /** The enabled LLM providers (name, kind, key variable, base URL, probe model), for GET /providers. */
@@ -195,7 +216,7 @@ export class LlmGateway {
    * (policy.escalation). Pinned (`model` given): that model alone, retried on retryable failures, never
    * escalated. The decision row is written before the first model call and completed after the last.
    */
-  async generate(body: GenerateBody, signal?: AbortSignal) {
+  async generate(body: GenerateBody, signal?: AbortSignal, workKey?: string) {
     const messages = messagesOf(body);
     const { prompt: _prompt, messages: _messages, model: pinned, tags = [], requirements, ...settings } = body;
     const request: Omit<ProviderRequest, 'model'> = { ...settings, messages };
@@ -214,8 +235,13 @@ export class LlmGateway {
             requirements,
           )
         : null;
-    const ladder: ModelRef[] = decision === null ? [this.resolvePinned(pinned ?? '')] : decision.ladder;
     const id = newId('lrd');
+    // A ramp sends its share of requests to the candidate adapter of the same kind, by the request's key (or its id): the same model, another adapter.
+    const rampKey = workKey ?? id;
+    const ladder: ModelRef[] = (decision === null ? [this.resolvePinned(pinned ?? '')] : decision.ladder).map((ref) => {
+      const provider = this.rollout.assign(ref.provider, rampKey);
+      return provider !== ref.provider && this.options.setup.runtime.model({ provider, model: ref.model }) !== undefined ? { provider, model: ref.model } : ref;
+    });
     const createdAt = new Date().toISOString();
     const requestSummary = { tags: [...tags].sort(), requirements: requirements ?? null, pinned: pinned === undefined ? null : refText(ladder[0]), messages: messages.length, responseFormat: request.responseFormat?.type ?? 'text' };
     await this.options.decisions.insert({
@@ -306,6 +332,7 @@ export class LlmGateway {
         escalations,
       });
     }
+    if (final !== null) this.rollout.mirror({ ...request, model: final } as ProviderRequest, response);
     const { raw: _raw, ...answer } = response;
     return { ...answer, decisionId: id, attempts: attempts.length, escalations };
   }
@@ -380,6 +407,7 @@ export class LlmGateway {
    * noise, and its table figure keeps the offline default's routing the same from call to call.
    */
   private onAttempt(attempt: LadderAttempt): void {
+    this.rollout.record(attempt.provider, { ok: attempt.outcome === 'succeeded', latencyMs: attempt.latencyMs, errorClass: attempt.errorCode });
     if (attempt.outcome === 'succeeded' && attempt.provider !== MOCK_PROVIDER) this.latency.record({ provider: attempt.provider, model: attempt.model }, attempt.latencyMs);
   }
 

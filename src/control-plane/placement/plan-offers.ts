@@ -26,6 +26,10 @@ export function planFor(ctx: ControlPlaneContext, requirements: Requirements, op
       readiness.set(entry.name, { ready: false, reason: 'it was removed from the configuration (retiring: reconciled until its instances are gone)' });
       continue;
     }
+    if (ctx.registry.isCandidate(entry.name)) {
+      readiness.set(entry.name, { ready: false, reason: 'it is a rollout candidate: it takes work through its ramp only' });
+      continue;
+    }
     if (!ctx.overrides.allows('compute', entry.name)) {
       readiness.set(entry.name, { ready: false, reason: `the compute override names ${ctx.overrides.get('compute')?.adapters.join(', ') ?? ''} only` });
       continue;

@@ -3,7 +3,7 @@ import { type ProviderInstance, isProviderError } from '../../contracts/index.js
 import { apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
-import { type InstanceRecord, type InstanceStatus, type StoredError, terminationReason } from '../instance-record.js';
+import { type InstanceRecord, type InstanceStatus, type StoredError, TERMINAL_STATUSES, terminationReason } from '../instance-record.js';
 import { refreshSnapshot } from '../lifecycle/snapshot-lifecycle.js';
 import type { RegisteredProvider } from '../provider-registry.js';
 import { recordEvent } from '../store/event-store.js';
@@ -312,6 +312,9 @@ class ReconcileRun {
     const rows = new Map((await this.ctx.instances.findByIds(hangarIds)).map((row) => [row.id, row]));
     for (const machine of candidates) {
       const row = machine.hangarInstanceId === null ? undefined : rows.get(machine.hangarInstanceId);
+      // Another adapter of the same kind on the same account (`runpod-next` beside `runpod`) lists this
+      // machine too: while that adapter's open row claims it, it is that adapter's to reconcile, never an orphan here.
+      if (row !== undefined && row.provider !== this.entry.name && !TERMINAL_STATUSES.includes(row.status)) continue;
       let seen = known.get(machine.providerId);
       if (!seen) {
         await this.ctx.orphans.firstSeen(this.entry.name, machine.providerId, machine.hangarInstanceId, this.nowIso);

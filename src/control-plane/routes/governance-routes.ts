@@ -6,6 +6,7 @@ import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
 import { OVERRIDE_CAPABILITIES, type ProviderOverride } from '../governance/provider-overrides.js';
 import type { ProviderReload } from '../governance/provider-reload.js';
+import type { ShadowService } from '../governance/shadow-service.js';
 import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS } from '../openapi/error-responses.js';
 import { jsonRequestBody } from '../openapi/json-request-body.js';
 import { parseJsonBody } from '../request-parsing.js';
@@ -23,7 +24,7 @@ const ProvidersAnswerSchema = z
         kind: z.string(),
         tier: z.string().nullable(),
         capabilities: z.record(z.string(), z.boolean()),
-        state: z.enum(['active', 'retiring']).openapi({ description: 'retiring: removed by a reload while it owns live instances; reconciled, given no new work' }),
+        state: z.enum(['active', 'candidate', 'retiring']).openapi({ description: 'retiring: removed by a reload while it owns live instances; reconciled, given no new work. candidate: a shadow run\'s or a ramp\'s; reached by the ramp\'s share of work only' }),
       }),
     ),
     overrides: z.array(OverrideSchema),
@@ -98,21 +99,29 @@ const ssotJson = (audit: SsotAudit) =>
 const overrideJson = (override: ProviderOverride) => ({ ...override, adapters: [...override.adapters] });
 
 /** Provider governance (docs/governance.md): the mapping, reload and overrides. */
-export function governanceRoutes(ctx: ControlPlaneContext, options: { reload: ProviderReload | null; ssot: SsotAudit; providersPage: (c: Context) => Promise<Response> }): OpenAPIHono {
+export function governanceRoutes(ctx: ControlPlaneContext, options: { reload: ProviderReload | null; ssot: SsotAudit; providersPage: (c: Context) => Promise<Response>; shadow: ShadowService }): OpenAPIHono {
   const mapping = () => {
     const compute = ctx.registry.all().map((entry) => ({
       name: entry.name,
       capability: 'compute' as const,
-      kind: entry.name,
+      kind: entry.kind,
       tier: entry.provider.tier as string | null,
       capabilities: capabilityMap(entry.provider.capabilities),
-      state: ctx.registry.isRetiring(entry.name) ? ('retiring' as const) : ('active' as const),
+      state: ctx.registry.state(entry.name),
     }));
-    const llm = ctx.llm.providerEntries.map((entry) => ({ name: entry.name, capability: 'llm_gateway' as const, kind: entry.kind, tier: null, capabilities: { ...ctx.llm.adapterCapabilities(entry.name) }, state: 'active' as const }));
+    const llmCandidate = (name: string) => ctx.ramp.isCandidate('llm_gateway', name) || options.shadow.isCandidate('llm_gateway', name);
+    const llm = ctx.llm.providerEntries.map((entry) => ({
+      name: entry.name,
+      capability: 'llm_gateway' as const,
+      kind: entry.kind,
+      tier: null,
+      capabilities: { ...ctx.llm.adapterCapabilities(entry.name) },
+      state: llmCandidate(entry.name) ? ('candidate' as const) : ('active' as const),
+    }));
     return {
       capabilities: {
         compute: ctx.registry.activeNames().filter((name) => ctx.overrides.allows('compute', name)),
-        llm_gateway: ctx.llm.providers.filter((name) => ctx.overrides.allows('llm_gateway', name)),
+        llm_gateway: ctx.llm.providers.filter((name) => ctx.overrides.allows('llm_gateway', name) && !llmCandidate(name)),
       },
       adapters: [...compute, ...llm],
       overrides: ctx.overrides.list().map(overrideJson),

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { IdempotencyKeySchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
 import { LLM_FAILURE_STATUS } from '../llm/llm-gateway.js';
 import { DecisionQuerySchema, EvalBodySchema, GenerateBodySchema, RouteTestBodySchema } from '../llm/llm-request-schemas.js';
@@ -53,7 +54,10 @@ const generateRoute = createRoute({
   path: '/v1/llm/generate',
   tags: ['llm'],
   summary: 'Run a canonical request on the routed model (cheap first, escalating on evidence) or on a pinned `model`',
-  request: { body: jsonRequestBody(GenerateBodySchema, { description: 'A canonical request without `model` (routed) or with one (pinned), plus `prompt`, `tags`, `requirements`', required: true }) },
+  request: {
+    headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema.optional().meta({ description: "A ramp's assignment key: the same key lands on the same side of a ramp (default: the decision id)" }) }),
+    body: jsonRequestBody(GenerateBodySchema, { description: 'A canonical request without `model` (routed) or with one (pinned), plus `prompt`, `tags`, `requirements`', required: true }),
+  },
   responses: { 200: { description: 'The canonical response with usage, cost, warnings and the decision id', content: { 'application/json': { schema: GenerateAnswerSchema } } }, ...errorResponses(JSON_BODY_ERRORS, GENERATE_FAILURES) },
 });
 
@@ -94,7 +98,7 @@ export function llmRoutes(ctx: ControlPlaneContext): OpenAPIHono {
     .openapi(routeTestRoute, async (c) => c.json(await gateway.routeTest(await parseJsonBody(c, RouteTestBodySchema)), 200))
     .openapi(policyRoute, (c) => c.json(gateway.policy(), 200))
     .openapi(policyUpdateRoute, async (c) => c.json(gateway.updatePolicy(await readJsonBody(c)), 200))
-    .openapi(generateRoute, async (c) => c.json(await gateway.generate(await parseJsonBody(c, GenerateBodySchema), c.req.raw.signal), 200))
+    .openapi(generateRoute, async (c) => c.json(await gateway.generate(await parseJsonBody(c, GenerateBodySchema), c.req.raw.signal, c.req.valid('header')['Idempotency-Key']), 200))
     .openapi(decisionsRoute, async (c) => c.json(await gateway.decisions(c.req.valid('query')), 200))
     .openapi(decisionRoute, async (c) => c.json(await gateway.decision(c.req.valid('param').id), 200))
     .openapi(evalRoute, async (c) => {

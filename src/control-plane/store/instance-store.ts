@@ -210,6 +210,14 @@ export class InstanceStore {
   }
 
   /** A page, in id order, of a provider's rows that can still change: the store's side of a reconcile. */
+  /** The providers (adapter names) that own at least one open row, sorted: each must be reconciled whatever the configuration says. */
+  async openProviders(): Promise<string[]> {
+    const { rows } = await this.db.executeQuery<{ provider: string }>(
+      CompiledQuery.raw(`select distinct "provider" from "instances" where "status" in (${OPEN_STATUS_LIST}) order by "provider"`),
+    );
+    return rows.map((row) => row.provider);
+  }
+
   async openPage(provider: string, afterId: string | undefined, limit: number): Promise<InstanceRecord[]> {
     // A seek in the partial index instances_open_by_provider (migration 0004), whose status list this repeats literally.
     const { rows } = await this.db.executeQuery<{ record: string }>(
