@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { ConfigError } from './control-plane/config.js';
 import { startControlPlane } from './control-plane/control-plane.js';
 import { createLogger, type Logger } from './control-plane/logger.js';
+import { DEFAULT_SOURCE_ROOT } from './control-plane/governance/scaffold-service.js';
 import { loadProviderPlan, loadRegistrations } from './provider-registrations.js';
 import { auditProviderNamesAtStart, canonicalProviderRegistry } from './provider-names.js';
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     providerEndpoints: endpoints,
     // POST /providers/reload: the same loader, over the environment as it is now (HANGAR_CONFIG, PROVIDERS_CONFIG_PATH).
     reload: () => loadProviderPlan(process.env),
+    // POST /self/providers/scaffold writes here when the server runs from a source checkout (the service checks, and refuses otherwise).
+    scaffoldRoot: DEFAULT_SOURCE_ROOT,
   });
   stopOnSignals(logger, () => plane.close());
 }

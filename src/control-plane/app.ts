@@ -23,6 +23,8 @@ import type { SsotAudit } from '../governance/provider-name-registry.js';
 import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { rolloutRoutes } from './routes/rollout-routes.js';
+import { scaffoldRoutes } from './routes/scaffold-routes.js';
+import type { ScaffoldService } from './governance/scaffold-service.js';
 import type { ShadowService } from './governance/shadow-service.js';
 import type { GovernanceSettings } from './governance/governance-settings.js';
 import { providerRoutes } from './routes/provider-routes.js';
@@ -45,6 +47,8 @@ export interface GovernanceControl {
   /** Shadow runs (docs/governance.md). */
   shadow: ShadowService;
   shadowSettings: GovernanceSettings['shadow'];
+  /** POST /self/providers/scaffold. */
+  scaffold: ScaffoldService;
 }
 
 export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, governance: GovernanceControl): OpenAPIHono<BlankEnv> {
@@ -76,6 +80,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   app.route('/', llmRoutes(ctx));
   app.route('/', registryRoutes(governance.providerNames));
   app.route('/', conformanceRoutes(ctx));
+  app.route('/', scaffoldRoutes(governance.scaffold));
   // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
   const pages = pageRoutes(ctx);
   app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage, shadow: governance.shadow }));

@@ -42,6 +42,7 @@ import { buildProviderNameRegistry, type ProviderNameRegistry, type SsotAudit } 
 import { ProviderReload, type RegistrationLoader } from './governance/provider-reload.js';
 import { RampService } from './governance/ramp-service.js';
 import { ShadowService } from './governance/shadow-service.js';
+import { ScaffoldService } from './governance/scaffold-service.js';
 import { recordEvent } from './store/event-store.js';
 import { setupLlmProviders } from './llm/llm-providers.js';
 import { PolicyFile } from './llm/policy-file.js';
@@ -67,6 +68,10 @@ export interface ControlPlaneOptions {
    * a provider that is not testing-tier only when all of them are loopback.
    */
   providerEndpoints?: Readonly<Record<string, readonly string[]>>;
+  /** POST /self/providers/scaffold writes into this source checkout; absent: it answers 409 NOT_A_SOURCE_CHECKOUT (embedded planes never write into a repository). */
+  scaffoldRoot?: string | null;
+  /** The provider kinds the composition root knows (compute and LLM): a scaffolded vendor may not reuse one. */
+  providerKinds?: readonly string[];
   /** Where LLM keys are read from (default process.env); read at every call, never stored. */
   env?: NodeJS.ProcessEnv;
   /** Tests: the LLM transports' hooks and the escalation ladder's waits. */
@@ -293,7 +298,15 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     record: (provider, outcome) => ramp.record('llm_gateway', provider, outcome),
     mirror: (request, response) => shadow.mirrorLlm(request, response),
   });
-  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow });
+  const scaffold = new ScaffoldService({
+    dataDir: settings.dataDir,
+    logger,
+    owner: settings.owner,
+    env: options.env ?? process.env,
+    sourceRoot: options.scaffoldRoot ?? null,
+    knownKinds: () => options.providerKinds ?? providerNames.providers.map((entry) => entry.name),
+  });
+  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow, scaffold });
   return {
     app,
     ctx,

@@ -106,7 +106,7 @@ describe('GET /openapi.json: the API described from its schemas', () => {
   it('describes what every route answers: each recorded status, body and header validates against the document', async () => {
     // A second OrbStack adapter (machines of its own) as a rollout candidate of the first.
     const candidateDir = makeTempDir('openapi-candidate');
-    const candidate = { ...createOrbStackRegistration(OrbStackConfigSchema.parse({ seed: 3 }), { dataDir: candidateDir.path }), name: 'orbstack-next' };
+    const candidate = Object.assign(createOrbStackRegistration(OrbStackConfigSchema.parse({ seed: 3 }), { dataDir: candidateDir.path }), { name: 'orbstack-next' });
     cp = await startTestControlPlane({ extraRegistrations: [candidate] });
     onTestFinished(() => candidateDir.remove());
     const app = cp.plane.app;
@@ -263,6 +263,9 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('POST', '/providers/ramp/7', rolloutPair)).status).toBe(422);
     expect((await call('POST', '/providers/ramp/0', rolloutPair)).status).toBe(200);
     await call('GET', '/providers/ramp');
+    // The scaffold: an embedded plane has no source checkout to write into; bad input is refused before that.
+    expect((await call('POST', '/self/providers/scaffold', { capability: 'compute', vendor: 'acme' })).status).toBe(409);
+    expect((await call('POST', '/self/providers/scaffold', { capability: 'compute', vendor: 'Acme!' })).status).toBe(422);
     // The LLM gateway (the offline mock): models, routing, the policy, a generation, decisions and evals.
     await call('GET', '/llm/models');
     expect((await call('POST', '/llm/route/test', { prompt: 'hello', requirements: { capabilities: ['tools'] } })).status).toBe(200);

@@ -240,7 +240,9 @@ export class LlmGateway {
     const rampKey = workKey ?? id;
     const ladder: ModelRef[] = (decision === null ? [this.resolvePinned(pinned ?? '')] : decision.ladder).map((ref) => {
       const provider = this.rollout.assign(ref.provider, rampKey);
-      return provider !== ref.provider && this.options.setup.runtime.model({ provider, model: ref.model }) !== undefined ? { provider, model: ref.model } : ref;
+      // Only when the candidate serves the model (its catalog, or what its /models listed).
+      const served = provider !== ref.provider && (this.options.setup.runtime.model({ provider, model: ref.model }) !== undefined || this.routable.some((model) => model.provider === provider && model.model === ref.model));
+      return served ? { provider, model: ref.model } : ref;
     });
     const createdAt = new Date().toISOString();
     const requestSummary = { tags: [...tags].sort(), requirements: requirements ?? null, pinned: pinned === undefined ? null : refText(ladder[0]), messages: messages.length, responseFormat: request.responseFormat?.type ?? 'text' };

@@ -1,0 +1,30 @@
+/** The provider scaffold (docs/scaffold.md): a new compute adapter's skeleton, generated and written idempotently. */
+export {
+  type ScaffoldFile,
+  ScaffoldInputError,
+  VENDOR_NAME_PATTERN,
+  factoryRegistration,
+  isScaffolded,
+  scaffoldFiles,
+  scaffoldHeader,
+  scaffoldPaths,
+  templateConfigSchema,
+  validateVendorName,
+  type VendorNames,
+  vendorNames,
+} from './scaffold-templates.js';
+export {
+  type AppliedFile,
+  type FactoryPlan,
+  type FactoryRegistration,
+  type FileAction,
+  type PlannedFile,
+  type ScaffoldPlan,
+  applyFactoryInsertion,
+  applyScaffold,
+  factoryKeys,
+  planFactoryInsertion,
+  planScaffold,
+  readFactorySource,
+  writeFileAtomic,
+} from './scaffold-writer.js';
