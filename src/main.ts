@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     reload: () => loadProviderPlan(process.env),
     // POST /self/providers/scaffold writes here when the server runs from a source checkout (the service checks, and refuses otherwise).
     scaffoldRoot: DEFAULT_SOURCE_ROOT,
+    // A ramp's promotion is written into the providers file, so a restart keeps it.
+    providersFile: process.env.PROVIDERS_CONFIG_PATH ?? null,
   });
   stopOnSignals(logger, () => plane.close());
 }

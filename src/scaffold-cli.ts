@@ -50,7 +50,7 @@ function requestFrom(argv: readonly string[]): { request: Record<string, unknown
 }
 
 /**
- * `npm run scaffold -- --vendor acme [...]`: the provider scaffold (docs/scaffold.md) in-process, no
+ * `npm run scaffold -- --vendor acme [...]`: the provider scaffold (docs/governance.md) in-process, no
  * server: the same ScaffoldService as `POST /self/providers/scaffold`. Prints the answer as JSON; exit 0
  * on success, 2 with one line on stderr for a refused request (bad flags, a bad vendor or config, an
  * existing kind, no source checkout), 1 for anything else. `--dry-run` (or CI=true) writes and runs

@@ -47,6 +47,8 @@ export interface GovernanceControl {
   /** Shadow runs (docs/governance.md). */
   shadow: ShadowService;
   shadowSettings: GovernanceSettings['shadow'];
+  /** The providers file a ramp's promotion is written into (PROVIDERS_CONFIG_PATH), null when none. */
+  providersFile: string | null;
   /** POST /self/providers/scaffold. */
   scaffold: ScaffoldService;
 }
@@ -84,7 +86,7 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
   const pages = pageRoutes(ctx);
   app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage, shadow: governance.shadow }));
-  app.route('/', rolloutRoutes(ctx, { reload: governance.reload, shadow: governance.shadow, settings: governance.shadowSettings }));
+  app.route('/', rolloutRoutes(ctx, { reload: governance.reload, shadow: governance.shadow, settings: governance.shadowSettings, providersFile: governance.providersFile }));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
   app.route('/', pages.routes);
   serveOpenApiDocument(app);

@@ -68,6 +68,8 @@ export interface ControlPlaneOptions {
    * a provider that is not testing-tier only when all of them are loopback.
    */
   providerEndpoints?: Readonly<Record<string, readonly string[]>>;
+  /** The providers file (PROVIDERS_CONFIG_PATH) a ramp's promotion is written into; absent, a promotion lasts until a restart. */
+  providersFile?: string | null;
   /** POST /self/providers/scaffold writes into this source checkout; absent: it answers 409 NOT_A_SOURCE_CHECKOUT (embedded planes never write into a repository). */
   scaffoldRoot?: string | null;
   /** The provider kinds the composition root knows (compute and LLM): a scaffolded vendor may not reuse one. */
@@ -306,7 +308,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     sourceRoot: options.scaffoldRoot ?? null,
     knownKinds: () => options.providerKinds ?? providerNames.providers.map((entry) => entry.name),
   });
-  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow, scaffold });
+  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow, scaffold, providersFile: options.providersFile ?? null });
   return {
     app,
     ctx,

@@ -45,6 +45,7 @@ beforeAll(async () => {
     dir,
     extraRegistrations: [loader().build('runpod')],
     reload: loader,
+    providersFile,
     settings: {
       readiness: { onStart: 'none', quickIntervalMs: 0, fullIntervalMs: 0 },
       // p95 regression is left to the unit tests: the proxy's own latency would make it fire here first.
@@ -217,12 +218,19 @@ describe('ramp', () => {
 
     expect((await cp.call('POST', '/providers/shadow/compare-once', pair('runpod-next'))).json.decision).toBe('proceed');
     const promoted = await cp.call('POST', '/providers/ramp/100', pair('runpod-next'));
-    expect(promoted.json).toMatchObject({ stage: 100, state: 'promoted' });
+    expect(promoted.json).toMatchObject({ stage: 100, state: 'promoted', promotion: { persisted: true } });
+    // Written into the providers file (the old one kept as .previous), so a restart keeps the promotion.
+    expect(JSON.parse(readFileSync(join(dir.path, 'providers.json'), 'utf8')).capabilities.compute).toEqual(['runpod-next']);
+    expect(JSON.parse(readFileSync(join(dir.path, 'providers.json.previous'), 'utf8')).capabilities.compute).toEqual(['runpod']);
     const mapping = await cp.call('GET', '/providers');
     expect(mapping.json.capabilities.compute).toContain('runpod-next');
     expect(mapping.json.capabilities.compute).not.toContain('runpod');
     expect(mapping.json.adapters.find((adapter: { name: string }) => adapter.name === 'runpod').state).toBe('retiring');
+    expect(mapping.json.rollouts.ramps).toEqual([{ capability: 'compute', current: 'runpod', candidate: 'runpod-next', stage: 100, state: 'promoted' }]);
     expect((await spawn('after-promotion')).json.provider).toBe('runpod-next');
     expect((await cp.call('POST', '/providers/ramp/50', pair('runpod-next'))).json.error.code).toBe('RAMP_PROMOTED');
+    // The planted key never reached a log line, an answer or a report.
+    expect(cp.logs.join('\n')).not.toContain(KEY);
+    expect(readFileSync(reportPath(), 'utf8')).not.toContain(KEY);
   });
 });

@@ -98,5 +98,6 @@ describe('LLM gateway rollout', () => {
     expect(ramp).toMatchObject({ capability: 'llm_gateway', stage: 0, state: 'rolled_back' });
     expect(ramp.rollback.breaches[0].metric).toBe('error_rate');
     for (const key of keys('llm-a', 50, true, 2)) expect((await generate(`${key}-after`)).json.model.provider).toBe('openai');
+    expect(cp.logs.join('\n')).not.toContain(KEY);
   });
 });

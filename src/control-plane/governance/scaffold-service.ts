@@ -201,7 +201,7 @@ interface Loaded {
 }
 
 /**
- * The provider scaffold (docs/scaffold.md): generates a new compute adapter's skeleton in a source
+ * The provider scaffold (docs/governance.md): generates a new compute adapter's skeleton in a source
  * checkout, registers its kind, runs the conformance kit on it, records it in the providers file. One
  * run at a time; idempotent (a second identical call writes nothing new, and an edited file is never
  * overwritten).
@@ -515,7 +515,7 @@ export class ScaffoldService {
         : null;
     const nextSteps = [
       `Implement the methods of ${paths.provider} (each throws "not implemented yet: <method>"), the error table of ${paths.errors} and the default API root of ${paths.config}; declare each capability flag true as it starts working.`,
-      ...(factory.action === 'kept' ? [`Register ${vendor} in ${factory.path} by hand (${factory.reason ?? 'it was left as it is'}): the import lines and entry are in docs/scaffold.md.`] : []),
+      ...(factory.action === 'kept' ? [`Register ${vendor} in ${factory.path} by hand (${factory.reason ?? 'it was left as it is'}): the import lines and entry are in docs/governance.md.`] : []),
       `Run \`npm run contracts:check -- --write\` and commit contracts/: the registry of provider names now has ${vendor}.`,
       `Add '${vendor}' to the provider lists of eslint.config.js (the per-provider layer rules), so ${paths.provider.replace(/\/[^/]+$/, '/')} is held to them.`,
       `Add ${names.constant}_COMPLIANCE_FACTORY (${paths.complianceFactory}) to COMPLIANCE_FACTORIES in tests/compliance/provider-factories.ts once it points at a loopback emulator.`,

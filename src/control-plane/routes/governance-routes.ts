@@ -28,6 +28,12 @@ const ProvidersAnswerSchema = z
       }),
     ),
     overrides: z.array(OverrideSchema),
+    rollouts: z
+      .object({
+        shadows: z.array(z.object({ shadow_id: z.string(), capability: z.string(), current: z.string(), candidate: z.string(), ends_at: z.string(), comparisons: z.number(), fields_mismatches: z.number() })),
+        ramps: z.array(z.object({ capability: z.string(), current: z.string(), candidate: z.string(), stage: z.number(), state: z.string() })),
+      })
+      .openapi({ description: 'The shadow runs under way and every ramp of this process (details: GET /providers/shadow, GET /providers/ramp)' }),
     ssot: z.object({ status: z.enum(['ok', 'drift', 'unavailable']), unknown: z.array(z.string()).optional(), reason: z.string().optional() }),
   })
   .openapi('ProvidersMapping');
@@ -125,6 +131,13 @@ export function governanceRoutes(ctx: ControlPlaneContext, options: { reload: Pr
       },
       adapters: [...compute, ...llm],
       overrides: ctx.overrides.list().map(overrideJson),
+      rollouts: {
+        shadows: options.shadow
+          .list()
+          .filter((run) => run.state === 'running')
+          .map((run) => ({ shadow_id: run.shadow_id, capability: run.capability, current: run.current, candidate: run.candidate, ends_at: run.ends_at, comparisons: run.comparisons, fields_mismatches: run.fields_mismatches })),
+        ramps: ctx.ramp.list().map((ramp) => ({ capability: ramp.capability, current: ramp.current, candidate: ramp.candidate, stage: ramp.stage, state: ramp.state })),
+      },
       ssot: ssotJson(options.ssot),
     };
   };

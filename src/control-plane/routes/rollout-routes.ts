@@ -4,6 +4,7 @@ import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
 import type { GovernanceSettings } from '../governance/governance-settings.js';
 import type { ProviderReload } from '../governance/provider-reload.js';
+import { persistPromotion } from '../governance/providers-file-promotion.js';
 import { resolveRolloutPair, ROLLOUT_CAPABILITIES } from '../governance/rollout-pair.js';
 import type { ShadowService } from '../governance/shadow-service.js';
 import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS } from '../openapi/error-responses.js';
@@ -63,6 +64,10 @@ const RampSchema = z
     candidate_outcomes: outcomesSchema,
     mismatches: z.number(),
     rollback: z.object({ at: z.string(), breaches: z.array(z.object({ metric: z.string(), observed: z.number(), threshold: z.number(), detail: z.string() })) }).nullable(),
+    promotion: z
+      .object({ persisted: z.boolean(), path: z.string().nullable(), reason: z.string().optional() })
+      .optional()
+      .openapi({ description: 'At 100: whether the promotion was written into the providers file (so a restart keeps it), or why not' }),
   })
   .openapi('Ramp');
 
@@ -148,7 +153,10 @@ const rampListRoute = createRoute({
 });
 
 /** Shadow runs and ramps (docs/governance.md). */
-export function rolloutRoutes(ctx: ControlPlaneContext, options: { reload: ProviderReload | null; shadow: ShadowService; settings: GovernanceSettings['shadow'] }): OpenAPIHono {
+export function rolloutRoutes(
+  ctx: ControlPlaneContext,
+  options: { reload: ProviderReload | null; shadow: ShadowService; settings: GovernanceSettings['shadow']; providersFile: string | null },
+): OpenAPIHono {
   const { shadow } = options;
   return new OpenAPIHono()
     .openapi(shadowStartRoute, async (c) => {
@@ -177,7 +185,11 @@ export function rolloutRoutes(ctx: ControlPlaneContext, options: { reload: Provi
         const cleared = shadow.clearedForRamp(pair);
         if (!cleared.ok) throw new ApiError(409, 'SHADOW_NOT_CLEAN', `${pair.candidate} is not cleared to take work from ${pair.current}: ${cleared.reasons.join('; ')}`, { reasons: cleared.reasons });
       }
-      return c.json(ctx.ramp.setStage(pair, stage, stage === 0 ? 'stopped by request' : `set to ${stage} % by request`), 200);
+      const status = ctx.ramp.setStage(pair, stage, stage === 0 ? 'stopped by request' : `set to ${stage} % by request`);
+      if (stage !== 100) return c.json(status, 200);
+      const promotion = persistPromotion(options.providersFile, pair.capability, pair.current, pair.candidate);
+      ctx.logger.info('ramp promotion', { capability: pair.capability, adapter: pair.candidate, current: pair.current, persisted: promotion.persisted, path: promotion.path, latency_ms: 0, attempts: 1, error_class: null });
+      return c.json({ ...status, promotion }, 200);
     })
     .openapi(rampListRoute, (c) => c.json({ ramps: ctx.ramp.list() }, 200));
 }

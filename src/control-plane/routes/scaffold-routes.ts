@@ -62,7 +62,7 @@ const scaffoldRoute = createRoute({
   },
 });
 
-/** The provider scaffold (docs/scaffold.md): admin, served only from a source checkout. */
+/** The provider scaffold (docs/governance.md): admin, served only from a source checkout. */
 export function scaffoldRoutes(service: ScaffoldService): OpenAPIHono {
   return new OpenAPIHono().openapi(scaffoldRoute, async (c) => c.json(await service.scaffold(await readJsonBody(c)), 200));
 }

@@ -1,4 +1,4 @@
-/** The provider scaffold (docs/scaffold.md): a new compute adapter's skeleton, generated and written idempotently. */
+/** The provider scaffold (docs/governance.md): a new compute adapter's skeleton, generated and written idempotently. */
 export {
   type ScaffoldFile,
   ScaffoldInputError,

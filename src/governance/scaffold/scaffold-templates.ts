@@ -1,5 +1,5 @@
 /**
- * The provider scaffold's templates (docs/scaffold.md): the file set of a new compute adapter's
+ * The provider scaffold's templates (docs/governance.md): the file set of a new compute adapter's
  * skeleton, generated from its vendor name alone. Pure: no file is read or written here (see
  * scaffold-writer.ts), and no provider is imported (governance sees providers by name only).
  *

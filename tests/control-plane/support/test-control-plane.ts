@@ -46,6 +46,8 @@ export interface TestControlPlaneOptions {
   extraRegistrations?: ControlPlaneOptions['registrations'];
   /** Where the providers' calls go, by name (conformance runs' emulator target). */
   providerEndpoints?: ControlPlaneOptions['providerEndpoints'];
+  /** The providers file a ramp's promotion is written into. */
+  providersFile?: string;
 }
 
 /** A control plane on a temp data dir with the OrbStack local provider (fast lifecycle) and the `faulty` provider. */
@@ -80,6 +82,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     ...(options.llmHooks !== undefined && { llmHooks: options.llmHooks }),
     ...(options.reload !== undefined && { reload: options.reload }),
     ...(options.providerEndpoints !== undefined && { providerEndpoints: options.providerEndpoints }),
+    ...(options.providersFile !== undefined && { providersFile: options.providersFile }),
   });
   return {
     plane,
