@@ -314,7 +314,8 @@ class ReconcileRun {
       const row = machine.hangarInstanceId === null ? undefined : rows.get(machine.hangarInstanceId);
       // Another adapter of the same kind on the same account (`runpod-next` beside `runpod`) lists this
       // machine too: while that adapter's open row claims it, it is that adapter's to reconcile, never an orphan here.
-      if (row !== undefined && row.provider !== this.entry.name && !TERMINAL_STATUSES.includes(row.status)) continue;
+      // A row of another kind is no claim: a placement chain that failed over from here left this machine behind.
+      if (row !== undefined && row.provider !== this.entry.name && !TERMINAL_STATUSES.includes(row.status) && this.ctx.registry.get(row.provider)?.kind === this.entry.kind) continue;
       let seen = known.get(machine.providerId);
       if (!seen) {
         await this.ctx.orphans.firstSeen(this.entry.name, machine.providerId, machine.hangarInstanceId, this.nowIso);
