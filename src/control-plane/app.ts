@@ -7,7 +7,13 @@ import { ApiError } from './api-error.js';
 import type { ControlPlaneContext } from './context.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
-import { serveOpenApiDocument } from './openapi/openapi-document.js';
+import { type OpenApiDocument, registerSecurityScheme, serveOpenApiDocument } from './openapi/openapi-document.js';
+import { authenticate } from './auth/auth-middleware.js';
+import { RouteScopes } from './auth/route-scopes.js';
+import type { TokenStore } from './auth/token-store.js';
+import { docsRoutes, DOCS_ROUTES } from './routes/docs-routes.js';
+import { LOGIN_ROUTES, loginRoutes } from './routes/login-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
 import { validationHook } from './request-parsing.js';
 import { chaosRoutes } from './routes/chaos-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -21,7 +27,7 @@ import { conformanceRoutes } from './routes/conformance-routes.js';
 import type { ProviderReload } from './governance/provider-reload.js';
 import type { SsotAudit } from '../governance/provider-name-registry.js';
 import type { ProviderNameRegistry } from '../governance/provider-name-registry.js';
-import { pageRoutes } from './routes/page-routes.js';
+import { PAGE_ROUTES, pageRoutes } from './routes/page-routes.js';
 import { rolloutRoutes } from './routes/rollout-routes.js';
 import { scaffoldRoutes } from './routes/scaffold-routes.js';
 import type { ScaffoldService } from './governance/scaffold-service.js';
@@ -53,11 +59,31 @@ export interface GovernanceControl {
   scaffold: ScaffoldService;
 }
 
-export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, governance: GovernanceControl): OpenAPIHono<BlankEnv> {
+/** Who may call what (docs/operations.md): the API tokens, and whether the server listens on loopback only. */
+export interface AccessControl {
+  tokens: TokenStore;
+  /** True on loopback: authentication is off there until a token exists. */
+  loopbackOnly: boolean;
+}
+
+export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl, governance: GovernanceControl, access: AccessControl): OpenAPIHono<BlankEnv> {
   // A query, path or header that breaks a route's schema is Hangar's 422 VALIDATION_ERROR (routed apps inherit the hook).
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(accessLog(ctx.logger));
+  // Each route's scope comes from the document (every operation declares it) and the HTML routes' own list; built on the first request, once every route is in.
+  let scopes: RouteScopes | undefined;
+  let openApiDocument: () => OpenApiDocument = () => {
+    throw new Error('the OpenAPI document is read before the routes are in');
+  };
+  app.use(
+    authenticate({
+      tokens: access.tokens,
+      loopbackOnly: access.loopbackOnly,
+      scopes: () => (scopes ??= new RouteScopes(openApiDocument(), htmlRouteScopes())),
+      logger: ctx.logger,
+    }),
+  );
   // Only requests that carry a body pay for the limit check; reads stay on the fast path.
   app.on(
     ['POST', 'PUT', 'PATCH'],
@@ -83,13 +109,17 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
   app.route('/', registryRoutes(governance.providerNames));
   app.route('/', conformanceRoutes(ctx));
   app.route('/', scaffoldRoutes(governance.scaffold));
+  app.route('/', tokenRoutes(access.tokens, ctx.logger));
   // GET /providers answers JSON to programs and the readiness page to a browser: the page's handler is handed over.
   const pages = pageRoutes(ctx);
   app.route('/', governanceRoutes(ctx, { reload: governance.reload, ssot: governance.ssot, providersPage: pages.providersPage, shadow: governance.shadow }));
   app.route('/', rolloutRoutes(ctx, { reload: governance.reload, shadow: governance.shadow, settings: governance.shadowSettings, providersFile: governance.providersFile }));
   // HTML pages for people (GET /providers): plain routes, kept out of the OpenAPI document.
   app.route('/', pages.routes);
-  serveOpenApiDocument(app);
+  app.route('/', loginRoutes(access.tokens));
+  app.route('/', docsRoutes());
+  registerSecurityScheme(app);
+  openApiDocument = serveOpenApiDocument(app);
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.body(), error.status, error.headers);
@@ -106,4 +136,16 @@ export function createApp(ctx: ControlPlaneContext, reconcile: ReconcileControl,
     return c.json({ error: { code: 'INTERNAL_ERROR', message: 'internal error; see the control plane log' } }, 500);
   });
   return app;
+}
+
+/**
+ * The HTML routes' scopes (they are not in the document): the login form and the docs UI are public,
+ * the readiness page's run form needs admin (it starts a validation run), every other page needs read.
+ */
+export function htmlRouteScopes(): { method: string; path: string; scope: 'read' | 'admin' | 'public' }[] {
+  return [
+    ...LOGIN_ROUTES.map((route) => ({ ...route, scope: 'public' as const })),
+    ...DOCS_ROUTES.map((route) => ({ ...route, scope: 'public' as const })),
+    ...PAGE_ROUTES.map((route) => ({ ...route, scope: route.method === 'GET' ? ('read' as const) : ('admin' as const) })),
+  ];
 }

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { ProviderRegistration } from '../contracts/index.js';
 import { createApp } from './app.js';
-import type { ControlPlaneSettings } from './config.js';
+import { ConfigError, type ControlPlaneSettings } from './config.js';
 import type { ControlPlaneContext } from './context.js';
 import { trackRequests } from './http-drain.js';
 import { createLogger, type Logger } from './logger.js';
@@ -42,6 +42,7 @@ import { buildProviderNameRegistry, type ProviderNameRegistry, type SsotAudit } 
 import { ProviderReload, type RegistrationLoader } from './governance/provider-reload.js';
 import { RampService } from './governance/ramp-service.js';
 import { ShadowService } from './governance/shadow-service.js';
+import { TokenStore } from './auth/token-store.js';
 import { ScaffoldService } from './governance/scaffold-service.js';
 import { recordEvent } from './store/event-store.js';
 import { setupLlmProviders } from './llm/llm-providers.js';
@@ -83,6 +84,8 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   readonly app: Hono;
   readonly ctx: ControlPlaneContext;
+  /** The API tokens (docs/operations.md). */
+  readonly tokens: TokenStore;
   readonly scheduler: HeartbeatScheduler;
   /** Follows provisioning / terminating rows between reconciles (started with the scheduler). */
   readonly follower: FreshInstanceFollower;
@@ -308,10 +311,13 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     sourceRoot: options.scaffoldRoot ?? null,
     knownKinds: () => options.providerKinds ?? providerNames.providers.map((entry) => entry.name),
   });
-  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow, scaffold, providersFile: options.providersFile ?? null });
+  const tokens = new TokenStore(db);
+  await bootstrapAdminToken(tokens, options.env ?? process.env, logger);
+  const app = createApp(ctx, { scheduler, reconcileNow }, { providerNames, reload, ssot, shadow, shadowSettings: settings.governance.shadow, scaffold, providersFile: options.providersFile ?? null }, { tokens, loopbackOnly: LOOPBACK_HOSTS.includes(settings.host.toLowerCase()) });
   return {
     app,
     ctx,
+    tokens,
     scheduler,
     follower,
     validationSchedule,
@@ -357,10 +363,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const plane = await createControlPlane(options);
   const { host: listenHost, shutdownTimeoutMs } = options.settings;
   if (!LOOPBACK_HOSTS.includes(listenHost.toLowerCase())) {
-    plane.ctx.logger.warn(
-      `listening on ${listenHost}, beyond loopback, and the API has no authentication: anyone who can reach it can spawn and terminate machines. Keep HOST on 127.0.0.1 unless something in front authenticates`,
-      { host: listenHost },
-    );
+    // Beyond loopback, every request authenticates: without a token to authenticate with, nobody could use the API.
+    if ((await plane.tokens.size()) === 0) {
+      await plane.close();
+      throw new ConfigError(
+        `HOST ${listenHost} is beyond loopback, so the API needs tokens, and none exists: set HANGAR_ADMIN_TOKEN to a secret of at least 32 characters to create the first admin token (docs/operations.md), or keep HOST on 127.0.0.1`,
+      );
+    }
+    plane.ctx.logger.info('listening beyond loopback: every request needs an API token', { host: listenHost });
   }
   // Catalogs are read in the background: placement never waits on a vendor; a provider without one is "not ready" until it arrives.
   void plane.ctx.registry.warmCatalogs();
@@ -431,4 +441,16 @@ async function registerOwnersOfLiveInstances(registry: ProviderRegistry, instanc
       logger.warn('a provider that owns open instances could not be built', { provider: name, error: String(error) });
     }
   }
+}
+
+/** The shortest HANGAR_ADMIN_TOKEN taken: a bootstrap secret shorter than this is a password, not a token. */
+const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** HANGAR_ADMIN_TOKEN bootstraps the first admin token: its hash is stored once (never the secret, never logged). */
+async function bootstrapAdminToken(tokens: TokenStore, env: NodeJS.ProcessEnv, logger: Logger): Promise<void> {
+  const secret = env.HANGAR_ADMIN_TOKEN?.trim();
+  if (secret === undefined || secret === '') return;
+  if (secret.length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError(`HANGAR_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
+  const { created } = await tokens.ensure('bootstrap-admin', ['admin'], secret);
+  if (created) logger.info('bootstrap admin token stored from HANGAR_ADMIN_TOKEN (its hash only)', { name: 'bootstrap-admin' });
 }

@@ -16,13 +16,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startOnDir(dir: TempDir, extra: Record<string, unknown> = {}, logger = createLogger('silent')): Promise<RunningControlPlane> {
+async function startOnDir(dir: TempDir, extra: Record<string, unknown> = {}, logger = createLogger('silent'), env: NodeJS.ProcessEnv = {}): Promise<RunningControlPlane> {
   const registration = createOrbStackRegistration(
     OrbStackConfigSchema.parse({ bootDelayMs: { min: 0, max: 0 }, terminateDelayMs: { min: 0, max: 0 } }),
     { dataDir: dir.path },
   );
   const settings = ControlPlaneSettingsSchema.parse({ dataDir: dir.path, port: 0, reconcile: { reconcileIntervalMs: 20 }, ...extra });
-  const plane = await startControlPlane({ settings, registrations: [registration], logger });
+  const plane = await startControlPlane({ settings, registrations: [registration], logger, env });
   cleanups.push(() => plane.close());
   return plane;
 }
@@ -92,21 +92,35 @@ describe('the event stream', () => {
 });
 
 describe('listening beyond loopback', () => {
-  const warning = (lines: string[]) => lines.filter((line) => line.includes('beyond loopback') && line.includes('no authentication'));
+  const BOOTSTRAP = 'hgr_bootstrap-secret-for-the-http-server-test-0001';
 
-  it('warns at start-up, before it listens, when HOST is not a loopback address', async () => {
+  it('refuses to start without an API token, in one line saying how to create one', async () => {
     const lines: string[] = [];
-    // 192.0.2.1 (TEST-NET-1) is assigned to no interface here: the listen fails, after the warning, and nothing is exposed.
-    await expect(startOnDir(tempDir('exposed'), { host: '192.0.2.1' }, createLogger('info', (line) => lines.push(line)))).rejects.toThrow();
-    expect(warning(lines)).toHaveLength(1);
-    expect(JSON.parse(warning(lines)[0] ?? '{}')).toMatchObject({ level: 'warn', host: '192.0.2.1' });
+    const refused = await startOnDir(tempDir('exposed'), { host: '192.0.2.1' }, createLogger('info', (line) => lines.push(line))).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toContain('HANGAR_ADMIN_TOKEN');
+    expect((refused as Error).message).not.toContain('\n');
+    // Nothing listened.
+    expect(lines.some((line) => line.includes('control plane listening'))).toBe(false);
+  });
+
+  it('with HANGAR_ADMIN_TOKEN it stores the token’s hash and goes on to listen (192.0.2.1 is no local address: the listen itself fails here)', async () => {
+    const lines: string[] = [];
+    await expect(startOnDir(tempDir('bootstrap'), { host: '192.0.2.1' }, createLogger('info', (line) => lines.push(line)), { HANGAR_ADMIN_TOKEN: BOOTSTRAP })).rejects.toThrow(/192\.0\.2\.1|EADDRNOTAVAIL/);
+    expect(lines.some((line) => line.includes('bootstrap admin token stored'))).toBe(true);
+    expect(lines.some((line) => line.includes('every request needs an API token'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(BOOTSTRAP);
+  });
+
+  it('refuses a HANGAR_ADMIN_TOKEN too short to be a token', async () => {
+    await expect(startOnDir(tempDir('short'), {}, createLogger('silent'), { HANGAR_ADMIN_TOKEN: 'hunter2' })).rejects.toThrow(/at least 32 characters/);
   });
 
   it('says nothing of it on loopback', async () => {
     const lines: string[] = [];
     await startOnDir(tempDir('loopback'), {}, createLogger('info', (line) => lines.push(line)));
     expect(lines.some((line) => line.includes('control plane listening'))).toBe(true);
-    expect(warning(lines)).toHaveLength(0);
+    expect(lines.some((line) => line.includes('beyond loopback'))).toBe(false);
   });
 });
 

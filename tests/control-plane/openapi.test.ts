@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ProviderError } from '../../src/contracts/index.js';
-import { PAGE_ROUTES } from '../../src/control-plane/routes/page-routes.js';
+import { htmlRouteScopes } from '../../src/control-plane/app.js';
 import { type AwsControlPlaneBed, startAwsControlPlaneBed } from '../providers/aws/aws-control-plane-bed.js';
 import { OrbStackConfigSchema } from '../../src/providers/orbstack/orbstack-config.js';
 import { createOrbStackRegistration } from '../../src/providers/orbstack/orbstack-registration.js';
@@ -47,7 +47,7 @@ function recorder(request: RequestFn) {
 
 /** The API routes the Hono app serves, as `METHOD /openapi/{template}` (middleware, the validators' duplicate entries and the HTML pages left out). */
 function servedRoutes(routes: readonly { method: string; path: string }[]): string[] {
-  const isPage = (route: { method: string; path: string }) => PAGE_ROUTES.some((page) => page.method === route.method && page.path === route.path);
+  const isPage = (route: { method: string; path: string }) => htmlRouteScopes().some((page) => page.method === route.method && page.path === route.path);
   const served = routes
     .filter((route) => route.method !== 'ALL' && !route.path.includes('*') && !isPage(route))
     .map((route) => `${route.method} ${route.path.replace(/:([^/]+)/g, '{$1}')}`);
@@ -263,6 +263,16 @@ describe('GET /openapi.json: the API described from its schemas', () => {
     expect((await call('POST', '/providers/ramp/7', rolloutPair)).status).toBe(422);
     expect((await call('POST', '/providers/ramp/0', rolloutPair)).status).toBe(200);
     await call('GET', '/providers/ramp');
+    // Tokens: created (the secret once), listed, revoked; then back to an open loopback plane (no token left).
+    const token = await call('POST', '/v1/tokens', { name: 'openapi', scopes: ['admin'] });
+    expect(token.status).toBe(201);
+    const admin = { authorization: `Bearer ${(token.body as { token: string }).token}` };
+    expect((await call('POST', '/v1/tokens', { name: '', scopes: [] }, admin)).status).toBe(422);
+    expect((await call('GET', '/v1/tokens', undefined, admin)).status).toBe(200);
+    expect((await call('GET', '/v1/instances')).status).toBe(401);
+    expect((await call('GET', '/v1/tokens', undefined, { authorization: 'Bearer hgr_wrong' })).status).toBe(401);
+    expect((await call('DELETE', '/v1/tokens/tok-none', undefined, admin)).status).toBe(404);
+    expect((await call('DELETE', `/v1/tokens/${(token.body as { id: string }).id}`, undefined, admin)).status).toBe(204);
     // The scaffold: an embedded plane has no source checkout to write into; bad input is refused before that.
     expect((await call('POST', '/self/providers/scaffold', { capability: 'compute', vendor: 'acme' })).status).toBe(409);
     expect((await call('POST', '/self/providers/scaffold', { capability: 'compute', vendor: 'Acme!' })).status).toBe(422);

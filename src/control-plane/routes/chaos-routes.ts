@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
 import { errorResponses, PROVIDER_LOOKUP_ERRORS } from '../openapi/error-responses.js';
@@ -19,6 +20,7 @@ const ChaosScenarioRequestSchema = z
 const getChaos = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/chaos',
+  security: requires('read'),
   tags: ['chaos'],
   summary: "The provider's fault injection: scenario, counters, recent faults",
   request: { params: ProviderPathSchema },
@@ -28,6 +30,7 @@ const getChaos = createRoute({
 const putChaos = createRoute({
   method: 'put',
   path: '/v1/providers/{name}/chaos',
+  security: requires('admin'),
   tags: ['chaos'],
   summary: 'Replace the scenario (resets counters, the fault log and lingering effects)',
   request: {
@@ -43,6 +46,7 @@ const putChaos = createRoute({
 const deleteChaos = createRoute({
   method: 'delete',
   path: '/v1/providers/{name}/chaos',
+  security: requires('admin'),
   tags: ['chaos'],
   summary: 'Chaos off',
   request: { params: ProviderPathSchema },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import type { ControlPlaneContext } from '../context.js';
 import { ConformanceRunBodySchema } from '../governance/conformance-service.js';
 import { ConformanceReportsAnswerSchema, ConformanceRunAnswerSchema } from '../openapi/conformance-schemas.js';
@@ -9,6 +10,7 @@ import { parseJsonBody } from '../request-parsing.js';
 const runRoute = createRoute({
   method: 'post',
   path: '/providers/conformance/run',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Run the conformance kit over the enabled adapters (compute and LLM) and store each report; the request waits for the run',
   request: {
@@ -26,6 +28,7 @@ const runRoute = createRoute({
 const reportsRoute = createRoute({
   method: 'get',
   path: '/providers/conformance/reports',
+  security: requires('read'),
   tags: ['governance'],
   summary: 'The latest stored conformance report of each capability and adapter',
   responses: { 200: { description: 'Sorted by capability, then adapter', content: { 'application/json': { schema: ConformanceReportsAnswerSchema } } }, ...errorResponses() },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { streamSSE } from 'hono/streaming';
 import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -34,6 +35,7 @@ const CURSOR_ERRORS = { 400: ['INVALID_CURSOR'] } as const;
 const listEventsRoute = createRoute({
   method: 'get',
   path: '/v1/events',
+  security: requires('read'),
   tags: ['events'],
   summary: 'Events after a cursor, oldest first',
   request: { query: EventsQuerySchema },
@@ -46,6 +48,7 @@ const listEventsRoute = createRoute({
 const streamEventsRoute = createRoute({
   method: 'get',
   path: '/v1/events/stream',
+  security: requires('read'),
   tags: ['events'],
   summary: 'The same events, live, as server-sent events',
   request: {

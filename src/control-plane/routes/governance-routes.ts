@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import type { Context } from 'hono';
 import { capabilityMap } from '../../contracts/index.js';
 import type { SsotAudit } from '../../governance/provider-name-registry.js';
@@ -41,6 +42,7 @@ const ProvidersAnswerSchema = z
 const providersRoute = createRoute({
   method: 'get',
   path: '/providers',
+  security: requires('read'),
   tags: ['governance'],
   summary: 'The provider mapping (JSON); a browser asking for HTML gets the readiness page',
   responses: {
@@ -59,6 +61,7 @@ const ReloadAnswerSchema = z
 const reloadRoute = createRoute({
   method: 'post',
   path: '/providers/reload',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Re-read the provider configuration and apply the provider set without a restart; a bad file changes nothing',
   responses: {
@@ -78,6 +81,7 @@ const OverrideBodySchema = z
 const setOverrideRoute = createRoute({
   method: 'post',
   path: '/providers/overrides',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Pin a capability to some adapters (in-process; a restart drops it)',
   request: { body: jsonRequestBody(OverrideBodySchema, { description: '`{capability: compute | llm_gateway, adapters: [...], reason?}`', required: true }) },
@@ -90,6 +94,7 @@ const setOverrideRoute = createRoute({
 const clearOverrideRoute = createRoute({
   method: 'delete',
   path: '/providers/overrides/{capability}',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Drop a capability’s override',
   request: { params: z.object({ capability: z.enum(OVERRIDE_CAPABILITIES) }) },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError } from '../api-error.js';
 import { IdempotencyKeySchema, PlacementSpawnRequestSchema, SpawnBodySchema, SpawnRequestSchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -57,6 +58,7 @@ const REPLAYED_HEADER = { 'Idempotent-Replayed': { description: 'true when the a
 const spawnRoute = createRoute({
   method: 'post',
   path: '/v1/instances',
+  security: requires('spawn'),
   tags: ['instances'],
   summary: 'Spawn an instance',
   request: {
@@ -82,6 +84,7 @@ const spawnRoute = createRoute({
 const listInstancesRoute = createRoute({
   method: 'get',
   path: '/v1/instances',
+  security: requires('read'),
   tags: ['instances'],
   summary: 'A page of instances, in id (creation) order',
   request: { query: ListInstancesQuerySchema },
@@ -94,6 +97,7 @@ const listInstancesRoute = createRoute({
 const getInstanceRoute = createRoute({
   method: 'get',
   path: '/v1/instances/{id}',
+  security: requires('read'),
   tags: ['instances'],
   summary: 'One instance; with waitFor, held until it reaches that status or the timeout passes',
   request: { params: InstancePathSchema, query: GetInstanceQuerySchema },
@@ -108,6 +112,7 @@ const getInstanceRoute = createRoute({
 const instanceEventsRoute = createRoute({
   method: 'get',
   path: '/v1/instances/{id}/events',
+  security: requires('read'),
   tags: ['instances'],
   summary: "The instance's history, oldest first (at most 1000 events)",
   request: { params: InstancePathSchema },
@@ -120,6 +125,7 @@ const instanceEventsRoute = createRoute({
 const terminateRoute = createRoute({
   method: 'delete',
   path: '/v1/instances/{id}',
+  security: requires('spawn'),
   tags: ['instances'],
   summary: 'Terminate an instance (safe to repeat)',
   request: { params: InstancePathSchema },

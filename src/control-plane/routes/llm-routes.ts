@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { IdempotencyKeySchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
 import { LLM_FAILURE_STATUS } from '../llm/llm-gateway.js';
@@ -18,6 +19,7 @@ const GENERATE_FAILURES: ErrorCodes = (() => {
 const modelsRoute = createRoute({
   method: 'get',
   path: '/llm/models',
+  security: requires('read'),
   tags: ['llm'],
   summary: 'The catalog as routing sees it: each model with its prices, limits, four scores and their sources, and its provider’s readiness',
   responses: { 200: { description: 'The routable models', content: { 'application/json': { schema: LlmModelsAnswerSchema } } }, ...errorResponses() },
@@ -26,6 +28,7 @@ const modelsRoute = createRoute({
 const routeTestRoute = createRoute({
   method: 'post',
   path: '/llm/route/test',
+  security: requires('read'),
   tags: ['llm'],
   summary: 'The model routing would choose for a request, with every candidate’s scores and every exclusion’s reasons (no model is called)',
   request: { body: jsonRequestBody(RouteTestBodySchema, { description: '`{prompt | messages, tags?, requirements?, tools?, responseFormat?, maxOutputTokens?}`', required: true }) },
@@ -35,6 +38,7 @@ const routeTestRoute = createRoute({
 const policyRoute = createRoute({
   method: 'get',
   path: '/llm/policy',
+  security: requires('read'),
   tags: ['llm'],
   summary: 'The routing policy in force',
   responses: { 200: { description: 'The policy, its hash and file', content: { 'application/json': { schema: PolicyAnswerSchema } } }, ...errorResponses() },
@@ -43,6 +47,7 @@ const policyRoute = createRoute({
 const policyUpdateRoute = createRoute({
   method: 'post',
   path: '/llm/policy/update',
+  security: requires('admin'),
   tags: ['llm'],
   summary: 'Validate and write the routing policy (atomically; the previous version is kept); an invalid policy changes nothing',
   request: { body: { description: 'The whole policy: `{weights, constraints, tags, escalation}` (docs/llm-gateway.md)', required: true, content: { 'application/json': { schema: { type: 'object' } } } } },
@@ -52,6 +57,7 @@ const policyUpdateRoute = createRoute({
 const generateRoute = createRoute({
   method: 'post',
   path: '/v1/llm/generate',
+  security: requires('spawn'),
   tags: ['llm'],
   summary: 'Run a canonical request on the routed model (cheap first, escalating on evidence) or on a pinned `model`',
   request: {
@@ -64,6 +70,7 @@ const generateRoute = createRoute({
 const decisionsRoute = createRoute({
   method: 'get',
   path: '/v1/llm/decisions',
+  security: requires('read'),
   tags: ['llm'],
   summary: 'Routing decisions after a cursor (a decision id or an ISO time), oldest first, by tag and model',
   request: { query: DecisionQuerySchema },
@@ -75,6 +82,7 @@ const DecisionParams = z.object({ id: z.string().min(1).max(64).openapi({ exampl
 const decisionRoute = createRoute({
   method: 'get',
   path: '/v1/llm/decisions/{id}',
+  security: requires('read'),
   tags: ['llm'],
   summary: 'One decision: its rationale, attempts, escalations and evals',
   request: { params: DecisionParams },
@@ -84,6 +92,7 @@ const decisionRoute = createRoute({
 const evalRoute = createRoute({
   method: 'post',
   path: '/v1/llm/decisions/{id}/evals',
+  security: requires('spawn'),
   tags: ['llm'],
   summary: 'Record an evaluation score against a decision (routing quality, judged after the fact)',
   request: { params: DecisionParams, body: jsonRequestBody(EvalBodySchema, { description: '`{score, metric?, label?, comment?, evaluator?, runId?}`', required: true }) },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
 import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS } from '../openapi/error-responses.js';
@@ -85,6 +86,7 @@ const PLAN_ERRORS = { 422: ['UNKNOWN_PROVIDER'] } as const;
 const offersRoute = createRoute({
   method: 'get',
   path: '/v1/offers',
+  security: requires('read'),
   tags: ['placement'],
   summary: 'The ranked offers for requirements given as query parameters, without spawning',
   request: { query: OffersQuerySchema },
@@ -97,6 +99,7 @@ const offersRoute = createRoute({
 const planRoute = createRoute({
   method: 'post',
   path: '/v1/offers/plan',
+  security: requires('read'),
   tags: ['placement'],
   summary: 'The ranked offers for requirements given as JSON, without spawning',
   request: { body: jsonRequestBody(PlanBodySchema, { description: '`{requirements, limit?}`', required: true }) },
@@ -111,6 +114,7 @@ const InstancePathSchema = z.object({ id: z.string().openapi({ description: 'An 
 const placementRoute = createRoute({
   method: 'get',
   path: '/v1/instances/{id}/placement',
+  security: requires('read'),
   tags: ['placement'],
   summary: 'Why the instance runs where it does: requirements, the plan at decision time, every attempt and escalation',
   request: { params: InstancePathSchema },
@@ -128,6 +132,7 @@ const CapacityQuerySchema = z.object({
 const capacityRoute = createRoute({
   method: 'get',
   path: '/v1/capacity-errors',
+  security: requires('read'),
   tags: ['placement'],
   summary: 'The capacity-error cache: what placement skips, until when, and why',
   request: { query: CapacityQuerySchema },

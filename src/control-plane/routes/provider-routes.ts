@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { capabilityMap, unsupportedReasons } from '../../contracts/index.js';
 import { apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
@@ -23,6 +24,7 @@ export const ProviderPathSchema = z.object({ name: z.string().openapi({ descript
 const listProviders = createRoute({
   method: 'get',
   path: '/v1/providers',
+  security: requires('read'),
   tags: ['providers'],
   summary: 'The enabled providers, with their capabilities',
   responses: {
@@ -34,6 +36,7 @@ const listProviders = createRoute({
 const getProvider = createRoute({
   method: 'get',
   path: '/v1/providers/{name}',
+  security: requires('read'),
   tags: ['providers'],
   summary: 'One provider',
   request: { params: ProviderPathSchema },
@@ -46,6 +49,7 @@ const getProvider = createRoute({
 const getCatalog = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/instance-types',
+  security: requires('read'),
   tags: ['providers'],
   summary: "The provider's catalog (cached 60 s), with the entries it had to skip",
   request: { params: ProviderPathSchema },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -29,6 +30,7 @@ function decodeMachineCursor(cursor: string | undefined): string | undefined {
 const reconcileRoute = createRoute({
   method: 'post',
   path: '/v1/reconcile',
+  security: requires('admin'),
   tags: ['reconciliation'],
   summary: 'Run one reconcile now (one provider, or every enabled provider)',
   request: { body: jsonRequestBody(ReconcileRequestSchema, { description: 'Optional: empty, {} or {"provider": "<name>"}', required: false }) },
@@ -41,6 +43,7 @@ const reconcileRoute = createRoute({
 const healthRoute = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/health',
+  security: requires('read'),
   tags: ['reconciliation'],
   summary: 'The last run of each heartbeat task, and the vendor entries the provider skipped',
   request: { params: ProviderPathSchema },
@@ -53,6 +56,7 @@ const healthRoute = createRoute({
 const machinesRoute = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/machines',
+  security: requires('read'),
   tags: ['reconciliation'],
   summary: "What the provider reports as this control plane's machines right now",
   request: { params: ProviderPathSchema, query: PageQuerySchema },

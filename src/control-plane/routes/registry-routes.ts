@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { type ProviderNameRegistry, providerRegistryHash, providerRegistryJson } from '../../governance/provider-name-registry.js';
 import { errorResponses } from '../openapi/error-responses.js';
 
@@ -13,6 +14,7 @@ const RegistryAnswerSchema = z
 const registryRoute = createRoute({
   method: 'get',
   path: '/v1/registry/providers',
+  security: requires('read'),
   tags: ['governance'],
   summary: 'The canonical provider names (what the factories can build), with the sha256 that contracts/contracts.lock pins',
   responses: { 200: { description: 'The registry', content: { 'application/json': { schema: RegistryAnswerSchema } } }, ...errorResponses() },

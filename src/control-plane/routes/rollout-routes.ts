@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { RAMP_STAGES, type RampStage } from '../../governance/rollout/index.js';
 import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -76,6 +77,7 @@ const pairErrors = { 404: ['PROVIDER_NOT_FOUND'], 422: ['UNKNOWN_ADAPTER', 'AMBI
 const shadowStartRoute = createRoute({
   method: 'post',
   path: '/providers/shadow/start',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Mirror the current adapter’s reads to a candidate for a while and diff the answers; writes stay on the current adapter',
   request: { body: jsonRequestBody(ShadowStartBodySchema, { description: '`{capability, candidate, current?, duration_sec, max_comparisons?}`', required: true }) },
@@ -88,6 +90,7 @@ const shadowStartRoute = createRoute({
 const shadowSimpleRoute = createRoute({
   method: 'post',
   path: '/providers/shadow/start/simple',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Start a shadow with safe defaults (governance.shadow.defaultDurationSec, at most 100 comparisons)',
   request: { body: jsonRequestBody(ShadowSimpleBodySchema, { description: '`{candidate, capability?: compute, current?}`', required: true }) },
@@ -100,6 +103,7 @@ const shadowSimpleRoute = createRoute({
 const shadowStopRoute = createRoute({
   method: 'post',
   path: '/providers/shadow/stop',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'End a shadow run now: its decision is written to <dataDir>/reports/vendor_shadow_report.json',
   request: { body: jsonRequestBody(ShadowStopBodySchema, { description: '`{shadow_id}`', required: true }) },
@@ -112,6 +116,7 @@ const shadowStopRoute = createRoute({
 const shadowListRoute = createRoute({
   method: 'get',
   path: '/providers/shadow',
+  security: requires('read'),
   tags: ['governance'],
   summary: 'Every shadow run of this process, running and ended',
   responses: { 200: { description: 'The runs, oldest first', content: { 'application/json': { schema: z.object({ shadows: z.array(ShadowSchema) }) } } }, ...errorResponses() },
@@ -120,6 +125,7 @@ const shadowListRoute = createRoute({
 const compareOnceRoute = createRoute({
   method: 'post',
   path: '/providers/shadow/compare-once',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'One deterministic comparison of the current adapter and the candidate now → mismatch count and decision',
   request: { body: jsonRequestBody(CompareOnceBodySchema, { description: '`{capability, candidate, current?, model?}` (model: LLM only; default the current adapter’s probe model)', required: true }) },
@@ -132,6 +138,7 @@ const compareOnceRoute = createRoute({
 const rampRoute = createRoute({
   method: 'post',
   path: '/providers/ramp/{stage}',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Send a share of new work (compute: spawns for the current adapter; LLM: requests) to the candidate; 100 promotes it, 0 stops',
   request: {
@@ -147,6 +154,7 @@ const rampRoute = createRoute({
 const rampListRoute = createRoute({
   method: 'get',
   path: '/providers/ramp',
+  security: requires('read'),
   tags: ['governance'],
   summary: 'Every ramp of this process: stage, state, outcomes per side, rollback evidence',
   responses: { 200: { description: 'The ramps', content: { 'application/json': { schema: z.object({ ramps: z.array(RampSchema) }) } } }, ...errorResponses() },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { type ScaffoldService, ScaffoldRequestSchema } from '../governance/scaffold-service.js';
 import { errorResponses, JSON_BODY_ERRORS } from '../openapi/error-responses.js';
 import { jsonRequestBody } from '../openapi/json-request-body.js';
@@ -45,6 +46,7 @@ const ScaffoldAnswerSchema = z
 const scaffoldRoute = createRoute({
   method: 'post',
   path: '/self/providers/scaffold',
+  security: requires('admin'),
   tags: ['governance'],
   summary: 'Generate a new compute adapter’s skeleton in the source checkout, register its kind, run the conformance kit on it and record it in the providers file (admin; idempotent; a dry run under CI=true)',
   request: {

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError } from '../api-error.js';
 import { SnapshotRequestSchema } from '../api-schemas.js';
 import type { ControlPlaneContext } from '../context.js';
@@ -18,6 +19,7 @@ const snapshotResponse = (description: string) => ({ description, content: { 'ap
 const createSnapshotRoute = createRoute({
   method: 'post',
   path: '/v1/instances/{id}/snapshots',
+  security: requires('spawn'),
   tags: ['snapshots'],
   summary: 'Snapshot an instance (needs the snapshots capability)',
   request: {
@@ -37,6 +39,7 @@ const createSnapshotRoute = createRoute({
 const listSnapshotsRoute = createRoute({
   method: 'get',
   path: '/v1/snapshots',
+  security: requires('read'),
   tags: ['snapshots'],
   summary: 'A page of snapshots, in id (creation) order',
   request: { query: ListSnapshotsQuerySchema },
@@ -49,6 +52,7 @@ const listSnapshotsRoute = createRoute({
 const getSnapshotRoute = createRoute({
   method: 'get',
   path: '/v1/snapshots/{id}',
+  security: requires('read'),
   tags: ['snapshots'],
   summary: 'One snapshot',
   request: { params: SnapshotPathSchema },
@@ -58,6 +62,7 @@ const getSnapshotRoute = createRoute({
 const deleteSnapshotRoute = createRoute({
   method: 'delete',
   path: '/v1/snapshots/{id}',
+  security: requires('spawn'),
   tags: ['snapshots'],
   summary: 'Delete a snapshot (it becomes deleted once the provider no longer reports it)',
   request: { params: SnapshotPathSchema },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { ApiError } from '../api-error.js';
 import type { ControlPlaneContext } from '../context.js';
 import { errorResponses, JSON_BODY_ERRORS, PARAMETER_ERRORS } from '../openapi/error-responses.js';
@@ -13,6 +14,7 @@ export const VALIDATION_BASE = '/api/automation/usage/provider-validation';
 const runRoute = createRoute({
   method: 'post',
   path: `${VALIDATION_BASE}/run`,
+  security: requires('admin'),
   tags: ['readiness'],
   summary: 'Validate providers now (quick: configured + auth; full: every check) and store the run',
   request: { body: jsonRequestBody(RunRequestSchema, { description: '`{providers?, mode?}`; an empty body validates every provider in full', required: false }) },
@@ -25,6 +27,7 @@ const runRoute = createRoute({
 const statusRoute = createRoute({
   method: 'get',
   path: VALIDATION_BASE,
+  security: requires('read'),
   tags: ['readiness'],
   summary: 'Every provider: ready or not, and its last 24 hours',
   responses: {
@@ -41,6 +44,7 @@ const RunsQuerySchema = z.object({
 const runsRoute = createRoute({
   method: 'get',
   path: `${VALIDATION_BASE}/runs`,
+  security: requires('read'),
   tags: ['readiness'],
   summary: 'The stored runs, newest first, with their results',
   request: { query: RunsQuerySchema },
@@ -53,6 +57,7 @@ const runsRoute = createRoute({
 const oneRunRoute = createRoute({
   method: 'get',
   path: `${VALIDATION_BASE}/runs/{run_id}`,
+  security: requires('read'),
   tags: ['readiness'],
   summary: 'One stored run with its results',
   request: { params: z.object({ run_id: z.string().openapi({ example: 'prv_2026_02_17T00_00_00Z' }) }) },
@@ -65,6 +70,7 @@ const oneRunRoute = createRoute({
 const providerRoute = createRoute({
   method: 'get',
   path: `${VALIDATION_BASE}/providers/{provider}`,
+  security: requires('read'),
   tags: ['readiness'],
   summary: "One provider's status, its result history (the failure history) and its escalations of the last 24 hours (placement's, and the LLM gateway's for an LLM provider)",
   request: { params: z.object({ provider: z.string().openapi({ example: 'orbstack' }) }) },

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requires } from '../auth/api-scopes.js';
 import { OWNERSHIP_TAGS, type ProviderVolume, supports, VolumeOptionsSchema } from '../../contracts/index.js';
 import { ApiError, apiErrorFromProviderCall } from '../api-error.js';
 import { callProvider } from '../call-provider.js';
@@ -21,6 +22,7 @@ const volumeResponse = (description: string) => ({ description, content: { 'appl
 const listVolumesRoute = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/volumes',
+  security: requires('read'),
   tags: ['volumes'],
   summary: "Every volume carrying this control plane's owner marker, sorted by providerVolumeId",
   request: { params: ProviderPathSchema },
@@ -33,6 +35,7 @@ const listVolumesRoute = createRoute({
 const createVolumeRoute = createRoute({
   method: 'post',
   path: '/v1/providers/{name}/volumes',
+  security: requires('spawn'),
   tags: ['volumes'],
   summary: 'Create a persistent volume (no Idempotency-Key: every POST creates one)',
   request: {
@@ -45,6 +48,7 @@ const createVolumeRoute = createRoute({
 const getVolumeRoute = createRoute({
   method: 'get',
   path: '/v1/providers/{name}/volumes/{volumeId}',
+  security: requires('read'),
   tags: ['volumes'],
   summary: 'One volume of this control plane',
   request: { params: VolumePathSchema },
@@ -54,6 +58,7 @@ const getVolumeRoute = createRoute({
 const deleteVolumeRoute = createRoute({
   method: 'delete',
   path: '/v1/providers/{name}/volumes/{volumeId}',
+  security: requires('spawn'),
   tags: ['volumes'],
   summary: "Delete a volume (idempotent; never one carrying another owner's marker)",
   request: { params: VolumePathSchema },

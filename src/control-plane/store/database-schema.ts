@@ -130,6 +130,17 @@ export interface Database {
   llm_escalations: LlmEscalationsTable;
   llm_evals: LlmEvalsTable;
   provider_conformance_reports: ProviderConformanceReportsTable;
+  api_tokens: ApiTokensTable;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
 }
 
 export interface ProviderValidationRunsTable {

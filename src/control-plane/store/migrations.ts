@@ -8,6 +8,7 @@ import { poolAttemptsMigration } from './migrations/0006-pool-attempts.js';
 import { providerValidationMigration } from './migrations/0007-provider-validation.js';
 import { llmGatewayMigration } from './migrations/0008-llm-gateway.js';
 import { conformanceReportsMigration } from './migrations/0009-conformance-reports.js';
+import { apiTokensMigration } from './migrations/0010-api-tokens.js';
 
 /** Migrations live in code (not a folder scanned at run time), so a bundled or tsx-run build finds them all. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_provider_validation': providerValidationMigration,
   '0008_llm_gateway': llmGatewayMigration,
   '0009_conformance_reports': conformanceReportsMigration,
+  '0010_api_tokens': apiTokensMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
