@@ -352,10 +352,10 @@ export interface RunningControlPlane extends ControlPlane {
   readonly url: string;
 }
 
-/** The addresses that only this machine can reach; anything else exposes an API that has no authentication yet. */
 /** The one route whose response never ends on its own (server-sent events). */
 const EVENT_STREAM_PATH = '/v1/events/stream';
 
+/** The addresses that only this machine can reach: on them the API is open until a token exists; anywhere else every request authenticates. */
 export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1', 'localhost'];
 
 /** createControlPlane, then the heartbeat scheduler and the HTTP server on `host:port` (port 0 picks a free one). */
