@@ -3,6 +3,7 @@ import { awsApiCallsBenchmark } from './aws-api-calls-bench.js';
 import type { BenchContext, Benchmark } from './benchmark.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { crashStormBenchmark } from './crash-storm-bench.js';
+import { governanceShadowBenchmark } from './governance-shadow-bench.js';
 import { httpApiBenchmark } from './http-api-bench.js';
 import { lambdaLabsSpawnBenchmark } from './lambda-labs-spawn-bench.js';
 import { llmBenchmark } from './llm-bench.js';
@@ -15,7 +16,7 @@ import { spawnRunningBenchmark } from './spawn-running-bench.js';
 import { type BenchOutcome, formatOutcome, formatSummary } from './report.js';
 
 /** Every benchmark `npm run bench` knows; `npm run bench -- <name>...` runs only those named. */
-const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, awsApiCallsBenchmark, runPodSpawnBenchmark, spawnRunningBenchmark, placementBenchmark, llmBenchmark, llmGatewayRoutingBenchmark, llmGatewayOverheadBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [httpApiBenchmark, reconcileBenchmark, crashStormBenchmark, lambdaLabsSpawnBenchmark, awsApiCallsBenchmark, runPodSpawnBenchmark, spawnRunningBenchmark, placementBenchmark, llmBenchmark, llmGatewayRoutingBenchmark, llmGatewayOverheadBenchmark, governanceShadowBenchmark];
 
 let current: CleanupStack | undefined;
 
